@@ -1,0 +1,66 @@
+"""The ``checkout-probe`` command.
+
+Subcommands:
+  shop     start the embedded demo shop (the default ``local`` target)
+  report   render the Allure HTML report from reports/allure-results, offline
+
+Exit codes (CI jobs may branch on them):
+  0  all checkouts passed / command succeeded
+  1  a checkout failed (the shop is broken)
+  2  usage or configuration error
+  3  target unreachable
+  4  harness error (a bug in checkout-probe)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from checkout_probe.errors import ProbeError
+
+
+def _shop(argv: Sequence[str]) -> int:
+    # The one place the harness imports the demo shop: it starts it.
+    from demo_shop.cli import main as shop_main
+
+    return int(shop_main(list(argv)))
+
+
+def _report(argv: Sequence[str]) -> int:
+    from checkout_probe.report import main as report_main
+
+    return report_main(list(argv))
+
+
+COMMANDS = {
+    "shop": (_shop, "start the embedded demo shop (see `checkout-probe shop --help`)"),
+    "report": (_report, "render the Allure HTML report offline (single file)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser; each subcommand parses its own options."""
+    parser = argparse.ArgumentParser(
+        prog="checkout-probe",
+        description=__doc__.split("\n\n", 1)[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=sorted(COMMANDS), help="what to do")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="options of the command")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand; user mistakes get one line on stderr and a distinct exit code."""
+    args = build_parser().parse_args(argv)
+    handler, _ = COMMANDS[args.command]
+    try:
+        return handler(args.args)
+    except ProbeError as exc:
+        print(f"checkout-probe {args.command}: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        return 130  # the shell's convention for an interrupt (128 + SIGINT)

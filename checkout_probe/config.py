@@ -1,0 +1,156 @@
+"""The one settings object of a run, built once and frozen.
+
+Precedence, highest first (the only place it is written down):
+
+1. command-line options (``--env``, ``--base-url``, ``--faker-seed``, ...);
+2. environment variables (``CHECKOUT_PROBE_ENV``, ``CHECKOUT_PROBE_FAKER_SEED``,
+   ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``);
+3. the environment's entry in the configuration file;
+4. the defaults below.
+
+Nothing else in the harness reads ``os.environ``: the pytest plugin and the CLI
+pass it in here once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from checkout_probe.errors import ConfigError
+
+LOCAL_ENV = "local"
+
+#: Seconds a journey step may take before it fails as ``slow``. Generous for a
+#: shop on loopback; staging and production override them per environment.
+DEFAULT_STEP_BUDGETS: Mapping[str, float] = MappingProxyType(
+    {
+        "open catalog": 5.0,
+        "add to cart": 5.0,
+        "review cart": 5.0,
+        "contact and address": 5.0,
+        "shipping method": 5.0,
+        "pay": 6.0,
+        "place order": 6.0,
+        "confirmation": 5.0,
+        "verify stored order": 5.0,
+        "register": 5.0,
+        "sign in": 5.0,
+        "sign out": 5.0,
+    }
+)
+DEFAULT_STEP_BUDGET = 10.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, resolved once (see the module docstring)."""
+
+    env: str = LOCAL_ENV
+    base_url: str | None = None
+    faker_seed: int = 0
+    run_id: str = ""
+    reports_dir: Path = Path("reports")
+    browser_path: str | None = None
+    step_budgets: Mapping[str, float] = field(default_factory=lambda: DEFAULT_STEP_BUDGETS)
+    #: Upper bound for any single wait on the page. Larger than every step
+    #: budget so a slow step is measured and reported as slow, not as a timeout.
+    action_timeout_ms: int = 20_000
+    shop_args: tuple[str, ...] = ()
+    email_domain: str = "synthetic.example"
+    #: Where Playwright keeps its downloads (``PLAYWRIGHT_BROWSERS_PATH``).
+    playwright_browsers_path: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """True when the run starts its own demo shop instead of using a URL."""
+        return self.env == LOCAL_ENV and self.base_url is None
+
+    def budget_for(self, step_key: str) -> float:
+        """The time budget of a step, in seconds."""
+        return self.step_budgets.get(step_key, DEFAULT_STEP_BUDGET)
+
+
+def new_run_id() -> str:
+    """A short id that names one run in reports, headers and history."""
+    return time.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def new_seed() -> int:
+    """A fresh run seed, small enough to type back in with ``--faker-seed``."""
+    return secrets.randbelow(1_000_000)
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v not in (None, "")), None)
+
+
+def _parse_seed(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"faker seed {raw!r} is not a whole number: pass e.g. --faker-seed 1234"
+        ) from None
+
+
+def _check_url(url: str | None, source: str) -> str | None:
+    if url is None:
+        return None
+    if not url.startswith(("http://", "https://")) or url[-3:] == "://":
+        raise ConfigError(
+            f"{source} {url!r} is not an http(s) URL: use e.g. --base-url http://127.0.0.1:8000"
+        )
+    return url.rstrip("/")
+
+
+KNOWN_ENVS = (LOCAL_ENV,)
+
+
+def build_settings(
+    options: Mapping[str, Any],
+    environ: Mapping[str, str],
+    *,
+    run_id: str | None = None,
+    seed: int | None = None,
+) -> Settings:
+    """Resolve the settings from command-line ``options`` and ``environ``.
+
+    ``options`` holds the parsed command-line values by name (``env``,
+    ``base_url``, ``faker_seed``, ``browser_path``, ``reports_dir``,
+    ``shop_args``); missing or ``None`` means "not given". ``run_id`` and
+    ``seed`` come from the controller on pytest-xdist workers, so every worker
+    of a run shares them.
+    """
+    env = _first(options.get("env"), environ.get("CHECKOUT_PROBE_ENV"), LOCAL_ENV)
+    if env not in KNOWN_ENVS:
+        raise ConfigError(
+            f"unknown environment {env!r}: choose one of {', '.join(KNOWN_ENVS)} "
+            "(--env or CHECKOUT_PROBE_ENV), or point at a running shop with --base-url URL"
+        )
+    base_url = _check_url(
+        _first(options.get("base_url"), environ.get("PYTEST_BASE_URL")), "base URL"
+    )
+    parsed_seed = _parse_seed(
+        _first(options.get("faker_seed"), environ.get("CHECKOUT_PROBE_FAKER_SEED"))
+    )
+    reports_dir = Path(
+        _first(options.get("reports_dir"), environ.get("CHECKOUT_PROBE_REPORTS_DIR"), "reports")
+    )
+    return Settings(
+        env=env,
+        base_url=base_url,
+        faker_seed=_first(parsed_seed, seed, new_seed()),
+        run_id=run_id or new_run_id(),
+        reports_dir=reports_dir,
+        browser_path=_first(options.get("browser_path"), environ.get("CHECKOUT_PROBE_BROWSER")),
+        shop_args=tuple(options.get("shop_args") or ()),
+        playwright_browsers_path=environ.get("PLAYWRIGHT_BROWSERS_PATH") or None,
+    )

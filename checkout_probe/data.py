@@ -1,0 +1,59 @@
+"""Test data the journeys use: shoppers and payment cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address as a shopper types it."""
+
+    street: str
+    city: str
+    postal_code: str
+    country_code: str
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """A generated test user; ``password`` is only used by account journeys."""
+
+    full_name: str
+    email: str
+    phone: str
+    address: Address
+    password: str
+
+    def __repr__(self) -> str:
+        # Keep the password out of pytest's assertion rewriting and tracebacks.
+        return f"Shopper(full_name={self.full_name!r}, email={self.email!r})"
+
+
+@dataclass(frozen=True)
+class TestCard:
+    """A payment card with the outcome the provider's test mode gives it."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    number: str
+    expiry: str
+    cvc: str
+    outcome: str  # "approved", "declined", "insufficient_funds", "invalid"
+
+    @property
+    def last4(self) -> str:
+        """The last four digits, the only part that may appear in reports."""
+        return self.number.replace(" ", "")[-4:]
+
+    def __repr__(self) -> str:
+        return f"TestCard(…{self.last4}, {self.outcome})"
+
+
+#: The provider test cards by outcome. Another provider's cards go in config.
+TEST_CARDS: dict[str, TestCard] = {
+    "approved": TestCard("4242 4242 4242 4242", "12 / 34", "123", "approved"),
+    "declined": TestCard("4000 0000 0000 0002", "12 / 34", "123", "declined"),
+    "insufficient_funds": TestCard("4000 0000 0000 9995", "12 / 34", "123", "insufficient_funds"),
+    "invalid": TestCard("1234 5678 9012 3456", "12 / 34", "123", "invalid"),
+}

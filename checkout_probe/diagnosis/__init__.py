@@ -1,0 +1,15 @@
+"""Turn what a failed step left behind (evidence) into a diagnosis with one category."""
+
+from checkout_probe.diagnosis.classify import Category, classify
+from checkout_probe.diagnosis.evidence import CheckoutFailure, DataMismatch, Diagnosis, Evidence
+from checkout_probe.diagnosis.message import format_diagnosis
+
+__all__ = [
+    "Category",
+    "CheckoutFailure",
+    "DataMismatch",
+    "Diagnosis",
+    "Evidence",
+    "classify",
+    "format_diagnosis",
+]

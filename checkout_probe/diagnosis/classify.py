@@ -1,0 +1,145 @@
+"""Choose exactly one category for a failed checkout, by ordered rules.
+
+The rules run top to bottom and the first that matches wins. Order matters:
+the most specific, most actionable explanation comes first, so the incident
+this project exists for (the shop says "Payment Processing Error" because the
+order service cannot reach its database) reads as ``payment_error`` pointing
+at the dependency ``/health`` names, never as "a timeout".
+
+1. ``harness_error``      the exception came from the harness (bug, misconfiguration).
+2. ``target_unreachable`` the browser could not connect to the shop at all.
+3. ``data_mismatch``      a comparison of totals, items or the stored order failed.
+4. ``payment_provider``   a request to another origin (the payment provider) failed,
+                          the shop answered 502/503/504 about its provider, or
+                          ``/health`` reports the payment component down.
+5. ``payment_error``      the page told the shopper payment or checkout failed.
+6. ``payment_declined``   the page showed a card decline the test did not expect.
+7. ``server_error``       the shop answered 5xx.
+8. ``client_error``       an uncaught page script error.
+9. ``slow``               the step exceeded its budget, or timed out while a request
+                          was still pending.
+10. ``ui_broken``         an element the step needs was missing or not actionable.
+11. ``harness_error``     nothing above explains it: treat it as ours until shown otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from checkout_probe.diagnosis.evidence import Diagnosis, Evidence
+
+
+class Category(StrEnum):
+    """Failure categories; the value is the name used in reports."""
+
+    PAYMENT_ERROR = "payment_error"
+    PAYMENT_DECLINED = "payment_declined"
+    PAYMENT_PROVIDER = "payment_provider"
+    SERVER_ERROR = "server_error"
+    DATA_MISMATCH = "data_mismatch"
+    UI_BROKEN = "ui_broken"
+    CLIENT_ERROR = "client_error"
+    SLOW = "slow"
+    TARGET_UNREACHABLE = "target_unreachable"
+    HARNESS_ERROR = "harness_error"
+
+
+LOOK_FIRST: dict[Category, str] = {
+    Category.PAYMENT_ERROR: "the shop's order/payment service and the latest deploy",
+    Category.PAYMENT_DECLINED: "the payment provider's test mode and the card profile in use",
+    Category.PAYMENT_PROVIDER: "the payment provider: its status page, credentials, network path",
+    Category.SERVER_ERROR: "the shop's server logs for the failing request, and the latest deploy",
+    Category.DATA_MISMATCH: "the order service's pricing and storage, and the latest deploy",
+    Category.UI_BROKEN: "the front end: templates and scripts of the latest deploy",
+    Category.CLIENT_ERROR: "the front end: the page script error below",
+    Category.SLOW: "the slow request and the dependency it waits on",
+    Category.TARGET_UNREACHABLE: "whether the shop is up and reachable (DNS, TLS, network)",
+    Category.HARNESS_ERROR: "the test harness or its configuration, not the shop",
+}
+
+PAYMENT_ERROR_TEXT = re.compile(
+    r"payment processing error|payment could not be processed|could not complete your order"
+    r"|checkout (?:is )?unavailable|something went wrong with your payment",
+    re.IGNORECASE,
+)
+DECLINE_TEXT = re.compile(
+    r"declined|insufficient funds|card number is invalid|card was refused", re.IGNORECASE
+)
+UNREACHABLE_TEXT = re.compile(
+    r"net::ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|CONNECTION_TIMED_OUT"
+    r"|CERT_\w+|SSL_\w+|CONNECTION_RESET|INTERNET_DISCONNECTED|EMPTY_RESPONSE)"
+)
+PROVIDER_TEXT = re.compile(r"payment provider|gateway|psp", re.IGNORECASE)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _provider_failure(ev: Evidence) -> str | None:
+    shop = _origin(ev.target_url)
+    for req in ev.failed_requests:
+        if req.origin != shop and (req.status is None or req.status >= 500):
+            return f"request to the payment provider failed: {req.describe()}"
+        if (
+            req.origin == shop
+            and req.status in (502, 503, 504)
+            and PROVIDER_TEXT.search(req.body_excerpt)
+        ):
+            return f"the shop reports its payment provider failing: {req.describe()}"
+    if ev.health:
+        for comp in ev.health.down:
+            if "payment" in comp.name.lower() or "gateway" in comp.name.lower():
+                return f"/health reports {comp.name} down: {comp.error or comp.status}"
+    return None
+
+
+def _explain(ev: Evidence) -> tuple[Category, str]:
+    alerts = " ".join(ev.page_alerts)
+    shop = _origin(ev.target_url)
+    shop_5xx = [r for r in ev.failed_requests if r.origin == shop and r.status and r.status >= 500]
+    if ev.harness_fault:
+        return Category.HARNESS_ERROR, f"the harness raised {ev.error_type}"
+    unreachable = UNREACHABLE_TEXT.search(ev.error_message)
+    if unreachable and (not ev.url or ev.url.startswith(shop) or ev.url == "about:blank"):
+        return (
+            Category.TARGET_UNREACHABLE,
+            f"the browser could not reach the shop ({unreachable[0]})",
+        )
+    if ev.data_mismatch:
+        return Category.DATA_MISMATCH, ev.error_message.splitlines()[0]
+    provider = _provider_failure(ev)
+    if provider:
+        return Category.PAYMENT_PROVIDER, provider
+    if PAYMENT_ERROR_TEXT.search(alerts):
+        return Category.PAYMENT_ERROR, f"the page told the shopper: {alerts!r}"
+    if DECLINE_TEXT.search(alerts):
+        return Category.PAYMENT_DECLINED, f"the card was declined: {alerts!r}"
+    if shop_5xx:
+        return Category.SERVER_ERROR, f"the shop answered {shop_5xx[0].describe()}"
+    if ev.page_errors:
+        return Category.CLIENT_ERROR, f"uncaught page error: {ev.page_errors[0]}"
+    if ev.over_budget or ev.pending_requests:
+        detail = ev.pending_requests[0] if ev.pending_requests else "no request pending"
+        return Category.SLOW, f"step took {ev.step_duration_s:.1f} s ({detail})"
+    if ev.error_type in ("TimeoutError", "Error", "AssertionError"):
+        return Category.UI_BROKEN, "an element the step needs was missing or not actionable"
+    return Category.HARNESS_ERROR, f"unexplained {ev.error_type}"
+
+
+def classify(ev: Evidence) -> Diagnosis:
+    """Apply the rules of the module docstring to ``ev``."""
+    category, reason = _explain(ev)
+    look_first = LOOK_FIRST[category]
+    down = ev.health.down if ev.health else []
+    if down and category not in (Category.HARNESS_ERROR, Category.TARGET_UNREACHABLE):
+        names = ", ".join(c.name for c in down)
+        look_first = f"{names} (reported down by /health)" + (
+            f"; what did the deploy of shop v{ev.shop_version} change there?"
+            if ev.shop_version
+            else ""
+        )
+    return Diagnosis(ev, category, reason, look_first)

@@ -1,0 +1,87 @@
+"""What a failed step leaves behind, and the exception that carries its diagnosis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from checkout_probe.health import HealthSnapshot
+from checkout_probe.network import FailedRequest
+
+if TYPE_CHECKING:
+    from checkout_probe.diagnosis.classify import Category
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything known about one failed step, gathered right after it failed."""
+
+    env: str
+    target_url: str
+    step: str
+    step_title: str
+    error_type: str
+    error_message: str
+    url: str | None = None
+    page_alerts: tuple[str, ...] = ()
+    failed_requests: tuple[FailedRequest, ...] = ()
+    page_errors: tuple[str, ...] = ()
+    console_errors: tuple[str, ...] = ()
+    pending_requests: tuple[str, ...] = ()
+    step_duration_s: float = 0.0
+    step_budget_s: float | None = None
+    shop_version: str | None = None
+    health: HealthSnapshot | None = None
+    #: The exception came from the harness itself (a bug or misconfiguration).
+    harness_fault: bool = False
+    #: The exception is a comparison of shop data that did not match.
+    data_mismatch: bool = False
+
+    @property
+    def over_budget(self) -> bool:
+        """True when the step took longer than its budget."""
+        return self.step_budget_s is not None and self.step_duration_s > self.step_budget_s
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Evidence plus the one category the rules chose, and why."""
+
+    evidence: Evidence
+    category: Category
+    reason: str
+    look_first: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``summary.json``."""
+        ev = self.evidence
+        return {
+            "category": str(self.category),
+            "reason": self.reason,
+            "look_first": self.look_first,
+            "step": ev.step,
+            "step_title": ev.step_title,
+            "error": f"{ev.error_type}: {ev.error_message}",
+            "url": ev.url,
+            "page_alerts": list(ev.page_alerts),
+            "failed_requests": [r.to_dict() for r in ev.failed_requests],
+            "page_errors": list(ev.page_errors),
+            "pending_requests": list(ev.pending_requests),
+            "step_duration_s": round(ev.step_duration_s, 3),
+            "step_budget_s": ev.step_budget_s,
+            "shop_version": ev.shop_version,
+            "health": ev.health.to_dict() if ev.health else None,
+        }
+
+
+class DataMismatch(AssertionError):
+    """What the shop showed or stored is not what the shopper ordered."""
+
+
+class CheckoutFailure(AssertionError):
+    """A checkout step failed; the message is the diagnosis."""
+
+    def __init__(self, diagnosis: Diagnosis, message: str) -> None:
+        super().__init__(message)
+        self.diagnosis = diagnosis

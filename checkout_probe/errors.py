@@ -1,0 +1,41 @@
+"""Exit codes and the errors that map to them.
+
+The codes are a contract with CI jobs that branch on them (documented in the
+README and in ``checkout-probe --help``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What a checkout-probe command's exit status means."""
+
+    OK = 0
+    CHECKOUT_FAILED = 1
+    USAGE = 2
+    TARGET_UNREACHABLE = 3
+    HARNESS_ERROR = 4
+
+
+class ProbeError(Exception):
+    """An error with a one-line message meant for the user and an exit code."""
+
+    exit_code: ExitCode = ExitCode.HARNESS_ERROR
+
+
+class ConfigError(ProbeError):
+    """The user's configuration or command line is wrong; the message says how to fix it."""
+
+    exit_code = ExitCode.USAGE
+
+
+class TargetUnreachable(ProbeError):
+    """The shop under test cannot be reached, or says a dependency is down."""
+
+    exit_code = ExitCode.TARGET_UNREACHABLE
+
+
+class BrowserNotFound(ConfigError):
+    """No usable Chromium was found on this machine."""

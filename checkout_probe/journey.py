@@ -1,0 +1,182 @@
+"""A journey: named, timed steps on one page, each judged on its own evidence.
+
+Modelled on synthetic-monitoring journeys: a step records its status, duration
+and URL; the first failed step raises a :class:`CheckoutFailure` whose message
+is a diagnosis, and the steps after it never run. A step that expects success
+also fails on any response >= 500 or uncaught page error it caused, and on
+running over its time budget (without hiding a real error in the same step).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import allure
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from checkout_probe.config import Settings
+from checkout_probe.diagnosis import (
+    CheckoutFailure,
+    DataMismatch,
+    Diagnosis,
+    Evidence,
+    classify,
+    format_diagnosis,
+)
+from checkout_probe.errors import ProbeError
+from checkout_probe.health import HealthSnapshot, fetch_health
+from checkout_probe.network import NetworkRecorder
+from checkout_probe.target import Target
+
+#: Exceptions that say the shop (or the page) misbehaved, not the harness.
+_SHOP_SIDE = (PlaywrightError, AssertionError)
+
+
+class StepProblem(AssertionError):
+    """A step body finished but left evidence of failure (5xx, page error)."""
+
+
+@dataclass
+class StepRecord:
+    """One step's outcome, for reports and the run summary."""
+
+    key: str
+    title: str
+    status: str = "running"
+    duration_s: float = 0.0
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the run summary."""
+        return {
+            "step": self.key,
+            "title": self.title,
+            "status": self.status,
+            "duration_s": round(self.duration_s, 3),
+            "url": self.url,
+        }
+
+
+class Journey:
+    """Runs the steps of one checkout on ``page``; see the module docstring."""
+
+    def __init__(
+        self,
+        page: Page,
+        recorder: NetworkRecorder,
+        target: Target,
+        settings: Settings,
+        health: Callable[[str], HealthSnapshot] = fetch_health,
+    ) -> None:
+        self.page = page
+        self.recorder = recorder
+        self.target = target
+        self.settings = settings
+        self.steps: list[StepRecord] = []
+        self.diagnosis: Diagnosis | None = None
+        self._health = health
+
+    @property
+    def shop_version(self) -> str | None:
+        """The shop version from the latest ``X-Shop-Version`` header seen."""
+        return self.recorder.shop_version
+
+    @contextmanager
+    def step(self, key: str, title: str | None = None) -> Iterator[StepRecord]:
+        """Run one named step; ``key`` names it in budgets and summaries, ``title`` in reports."""
+        __tracebackhide__ = True
+        record = StepRecord(key, title or key)
+        self.steps.append(record)
+        budget = self.settings.budget_for(key)
+        mark = self.recorder.mark()
+        started = time.perf_counter()
+        with allure.step(record.title):
+            try:
+                yield record
+                self._raise_on_problems(mark)
+            except CheckoutFailure:
+                record.status = "failed"
+                raise
+            except Exception as exc:
+                record.duration_s = time.perf_counter() - started
+                record.status = "failed"
+                record.url = self._url()
+                self._fail(record, exc, mark, budget)
+            record.duration_s = time.perf_counter() - started
+            record.url = self._url()
+            if record.duration_s > budget:
+                record.status = "failed"
+                self._fail(record, None, mark, budget)
+            record.status = "passed"
+
+    def _raise_on_problems(self, mark: int) -> None:
+        server_errors = self.recorder.failed_requests_since(mark, min_status=500)
+        page_errors = self.recorder.page_errors_since(mark)
+        if server_errors or page_errors:
+            what = [r.describe() for r in server_errors] + page_errors
+            raise StepProblem("; ".join(what))
+
+    def _url(self) -> str | None:
+        try:
+            return self.page.url
+        except PlaywrightError:
+            return None
+
+    def _alerts(self) -> tuple[str, ...]:
+        try:
+            texts = self.page.get_by_role("alert").all_inner_texts()
+        except PlaywrightError:
+            return ()
+        return tuple(" ".join(t.split()) for t in texts if t.strip())
+
+    def _fail(
+        self, record: StepRecord, exc: BaseException | None, mark: int, budget: float
+    ) -> None:
+        __tracebackhide__ = True
+        if exc is None:
+            error_type = "StepOverBudget"
+            message = (
+                f"step '{record.key}' took {record.duration_s:.1f} s, "
+                f"over its {budget:.1f} s budget"
+            )
+        else:
+            error_type, message = type(exc).__name__, str(exc)
+        health = self._health(self.target.health_url) if self.target.health_url else None
+        evidence = Evidence(
+            env=self.settings.env,
+            target_url=self.target.base_url,
+            step=record.key,
+            step_title=record.title,
+            error_type=error_type,
+            error_message=message,
+            url=record.url,
+            page_alerts=self._alerts(),
+            failed_requests=tuple(self.recorder.failed_requests_since(mark)),
+            page_errors=tuple(self.recorder.page_errors_since(mark)),
+            console_errors=tuple(self.recorder.console_errors_since(mark)),
+            pending_requests=tuple(self.recorder.pending_requests(older_than_s=budget)),
+            step_duration_s=record.duration_s,
+            step_budget_s=budget,
+            shop_version=self.shop_version or (health.version if health else None),
+            health=health,
+            harness_fault=exc is not None
+            and (isinstance(exc, ProbeError) or not isinstance(exc, _SHOP_SIDE)),
+            data_mismatch=isinstance(exc, DataMismatch),
+        )
+        self.diagnosis = classify(evidence)
+        text = format_diagnosis(self.diagnosis)
+        allure.attach(text, "diagnosis", allure.attachment_type.TEXT)
+        raise CheckoutFailure(self.diagnosis, text) from exc
+
+    def summary(self) -> dict[str, Any]:
+        """Steps, durations and (if any) the diagnosis, for ``summary.json``."""
+        return {
+            "steps": [s.to_dict() for s in self.steps],
+            "shop_version": self.shop_version,
+            "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
+        }

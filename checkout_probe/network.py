@@ -1,0 +1,180 @@
+"""Record what the browser saw go wrong on the network and in page scripts.
+
+A recorder listens on a browser context for failed responses (status >= 400),
+requests that never got a response, uncaught page errors and console errors.
+Journeys ask it for what happened since a mark, so each step is judged on its
+own traffic. Response bodies are read lazily, at diagnosis time, because
+reading them inside an event handler can block the event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, ConsoleMessage, Request, Response, WebError
+
+from checkout_probe.redact import redact
+
+BODY_EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class FailedRequest:
+    """One request that failed: an error status, or no response at all."""
+
+    method: str
+    url: str
+    status: int | None  # None: no response (connection refused, reset, aborted)
+    error: str | None
+    body_excerpt: str
+    duration_s: float | None
+
+    @property
+    def origin(self) -> str:
+        """scheme://host:port of the request."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def path(self) -> str:
+        """Path of the request, without its query (which may carry data)."""
+        return urlsplit(self.url).path or "/"
+
+    def describe(self) -> str:
+        """``POST /api/orders → 500 'could not connect…'`` for failure messages."""
+        outcome = str(self.status) if self.status is not None else f"no response ({self.error})"
+        excerpt = f" {self.body_excerpt!r}" if self.body_excerpt else ""
+        return f"{self.method} {self.path} → {outcome}{excerpt}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the run summary."""
+        data = asdict(self)
+        data["path"] = self.path
+        return data
+
+
+@dataclass
+class _Entry:
+    seq: int
+    request: Request
+    response: Response | None
+    error: str | None
+    finished_at: float
+
+
+class NetworkRecorder:
+    """Collects failures of one browser context; see the module docstring."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        self._seq = 0
+        self._failures: list[_Entry] = []
+        self._page_errors: list[tuple[int, str]] = []
+        self._console_errors: list[tuple[int, str]] = []
+        self._pending: dict[Request, float] = {}
+        self._secrets = secrets
+        self.shop_version: str | None = None
+        #: Every console message, for the evidence attached to a failure.
+        self.console_log: list[str] = []
+
+    def attach(self, context: BrowserContext) -> None:
+        """Start listening on ``context`` (all its pages, frames and workers)."""
+        context.on("request", self._on_request)
+        context.on("response", self._on_response)
+        context.on("requestfailed", self._on_request_failed)
+        context.on("requestfinished", self._on_request_finished)
+        context.on("weberror", self._on_web_error)
+        context.on("console", self._on_console)
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _on_request(self, request: Request) -> None:
+        self._pending[request] = time.monotonic()
+
+    def _on_request_finished(self, request: Request) -> None:
+        self._pending.pop(request, None)
+
+    def _on_response(self, response: Response) -> None:
+        version = response.headers.get("x-shop-version")
+        if version:
+            self.shop_version = version
+        if response.status >= 400:
+            self._failures.append(
+                _Entry(self._next(), response.request, response, None, time.monotonic())
+            )
+
+    def _on_request_failed(self, request: Request) -> None:
+        self._pending.pop(request, None)
+        self._failures.append(
+            _Entry(self._next(), request, None, request.failure or "failed", time.monotonic())
+        )
+
+    def _on_web_error(self, error: WebError) -> None:
+        text = redact(str(error.error), self._secrets)
+        self.console_log.append(f"[pageerror] {text}")
+        self._page_errors.append((self._next(), text))
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        text = redact(message.text, self._secrets)
+        if len(self.console_log) < 1000:
+            self.console_log.append(f"[{message.type}] {text}")
+        if message.type == "error":
+            self._console_errors.append((self._next(), text))
+
+    def mark(self) -> int:
+        """A position in the event stream; pass it to the ``*_since`` methods."""
+        return self._seq
+
+    def all_failed_requests(self) -> list[FailedRequest]:
+        """Every failed request of the context so far."""
+        return self.failed_requests_since(0)
+
+    def failed_requests_since(self, mark: int, min_status: int = 400) -> list[FailedRequest]:
+        """Requests after ``mark`` that got a status >= ``min_status`` or no response."""
+        return [
+            self._describe(e)
+            for e in self._failures
+            if e.seq > mark and (e.response is None or e.response.status >= min_status)
+        ]
+
+    def page_errors_since(self, mark: int) -> list[str]:
+        """Uncaught script errors after ``mark``."""
+        return [text for seq, text in self._page_errors if seq > mark]
+
+    def console_errors_since(self, mark: int) -> list[str]:
+        """Console errors after ``mark``."""
+        return [text for seq, text in self._console_errors if seq > mark]
+
+    def pending_requests(self, older_than_s: float) -> list[str]:
+        """Requests still waiting for a response after ``older_than_s`` seconds."""
+        now = time.monotonic()
+        return [
+            f"{r.method} {urlsplit(r.url).path} (pending {now - started:.1f} s)"
+            for r, started in self._pending.items()
+            if now - started >= older_than_s
+        ]
+
+    def _describe(self, entry: _Entry) -> FailedRequest:
+        request, response = entry.request, entry.response
+        excerpt = ""
+        if response is not None:
+            try:
+                excerpt = " ".join(response.text().split())[:BODY_EXCERPT_CHARS]
+            except Exception:  # body gone with a navigation; the status is what matters
+                excerpt = ""
+        timing = request.timing
+        duration = (
+            timing["responseEnd"] / 1000 if timing and timing.get("responseEnd", -1) > 0 else None
+        )
+        return FailedRequest(
+            method=request.method,
+            url=redact(request.url, self._secrets),
+            status=response.status if response is not None else None,
+            error=entry.error,
+            body_excerpt=redact(excerpt, self._secrets),
+            duration_s=duration,
+        )

@@ -1,0 +1,39 @@
+"""Money as the demo shop shows it ("$1,234.50") and as it stores it (integer cents)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_AMOUNT = re.compile(r"-?\$?\s*([\d,]+)(?:\.(\d{2}))?")
+
+
+def parse_cents(text: str) -> int:
+    """``"$1,234.50"`` → ``123450``."""
+    match = _AMOUNT.search(text)
+    if match is None:
+        raise ValueError(f"no amount of money in {text!r}")
+    whole, cents = match.group(1).replace(",", ""), match.group(2) or "00"
+    sign = -1 if text.strip().startswith("-") else 1
+    return sign * (int(whole) * 100 + int(cents))
+
+
+def format_cents(cents: int) -> str:
+    """``123450`` → ``"$1,234.50"``."""
+    return f"${cents / 100:,.2f}"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Order totals in cents, as a page shows them or the shop stores them."""
+
+    subtotal: int
+    shipping: int
+    tax: int
+    total: int
+
+    def __str__(self) -> str:
+        return (
+            f"items {format_cents(self.subtotal)} + shipping {format_cents(self.shipping)} "
+            f"+ tax {format_cents(self.tax)} = {format_cents(self.total)}"
+        )

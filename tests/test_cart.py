@@ -1,0 +1,49 @@
+"""Cart arithmetic: quantities, removal, and totals that match the stored order."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from checkout_probe.data import Shopper, TestCard
+from checkout_probe.journey import Journey
+from flows.journeys import CartItem, enter_details, fill_cart, pay, place_order
+from flows.pages import SiteHeader
+from flows.shop_api import OrderApi
+
+
+@pytest.mark.smoke
+def test_shopper_changing_quantities_and_removing_items_pays_the_cart_subtotal(
+    journey: Journey, shopper: Shopper, card: TestCard, order_api: OrderApi
+) -> None:
+    cart = fill_cart(
+        journey,
+        [CartItem("Trail Mug", 1), CartItem("Camp Lantern", 1), CartItem("Water Bottle", 2)],
+    )
+
+    with journey.step("review cart", "set 3 × 'Trail Mug', remove 'Camp Lantern'"):
+        cart.set_quantity("Trail Mug", 3)
+        expect(cart.line_total("Trail Mug")).to_have_text("$36.00")
+        cart.remove("Camp Lantern")
+        expect(cart.line("Camp Lantern")).to_have_count(0)
+        expect(cart.line_total("Water Bottle")).to_have_text("$42.00")
+        expect(cart.subtotal, "3 × $12.00 + 2 × $21.00").to_have_text("$78.00")
+        subtotal = cart.subtotal_cents()
+
+    enter_details(journey, cart, shopper)
+    confirmation = place_order(journey, pay(journey, card))
+
+    stored = order_api.get(confirmation.order_number)
+    assert stored is not None
+    assert stored.totals.subtotal == subtotal == 7800
+    assert {(i.name, i.quantity) for i in stored.items} == {("Trail Mug", 3), ("Water Bottle", 2)}
+    assert stored.totals.total == confirmation.totals.total
+
+
+def test_setting_quantity_to_zero_empties_the_cart(journey: Journey) -> None:
+    cart = fill_cart(journey, [CartItem("Rain Shell", 1)])
+
+    with journey.step("review cart", "set 'Rain Shell' to 0"):
+        cart.set_quantity("Rain Shell", 0)
+        expect(cart.empty_message).to_be_visible()
+        expect(SiteHeader(journey.page).cart_count).to_have_text("0")

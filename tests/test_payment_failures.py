@@ -1,0 +1,45 @@
+"""Cards the provider refuses: the shopper is told why and no order is created."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from checkout_probe.data import TEST_CARDS, Shopper, TestCard
+from checkout_probe.journey import Journey
+from flows.journeys import CartItem, enter_details, fill_cart, pay
+from flows.pages import PaymentPage
+from flows.shop_api import OrderApi
+
+pytestmark = [pytest.mark.payment, pytest.mark.negative]
+
+
+@pytest.mark.parametrize(
+    ("refused_card", "message"),
+    [
+        pytest.param(TEST_CARDS["declined"], "Your card was declined.", id="declined"),
+        pytest.param(
+            TEST_CARDS["insufficient_funds"],
+            "Your card has insufficient funds.",
+            id="insufficient-funds",
+        ),
+    ],
+)
+def test_guest_checkout_with_refused_card_shows_reason_and_creates_no_order(
+    journey: Journey,
+    shopper: Shopper,
+    refused_card: TestCard,
+    message: str,
+    order_api: OrderApi,
+) -> None:
+    cart = fill_cart(journey, [CartItem("Trail Mug", 1)])
+    enter_details(journey, cart, shopper)
+    review = pay(journey, refused_card)
+
+    with journey.step("place order", f"place order with a refused card (…{refused_card.last4})"):
+        review.place_order()
+        payment = PaymentPage(journey.page)
+        expect(payment.heading, "the shopper is sent back to the payment step").to_be_visible()
+        expect(payment.error, "the provider's reason is shown").to_have_text(message)
+
+    assert order_api.find_by_email(shopper.email) == [], "a refused payment created an order"
