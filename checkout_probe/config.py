@@ -4,7 +4,8 @@ Precedence, highest first (the only place it is written down):
 
 1. command-line options (``--env``, ``--base-url``, ``--faker-seed``, ...);
 2. environment variables (``CHECKOUT_PROBE_ENV``, ``CHECKOUT_PROBE_FAKER_SEED``,
-   ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``);
+   ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``,
+   ``CHECKOUT_PROBE_API_TOKEN`` for a running shop's order API);
 3. the environment's entry in the configuration file;
 4. the defaults below.
 
@@ -63,6 +64,8 @@ class Settings:
     action_timeout_ms: int = 20_000
     shop_args: tuple[str, ...] = ()
     email_domain: str = "synthetic.example"
+    #: Token for the target's order API (a secret: never printed or stored in reports).
+    api_token: str | None = field(default=None, repr=False)
     #: Where Playwright keeps its downloads (``PLAYWRIGHT_BROWSERS_PATH``).
     playwright_browsers_path: str | None = None
 
@@ -153,4 +156,5 @@ def build_settings(
         browser_path=_first(options.get("browser_path"), environ.get("CHECKOUT_PROBE_BROWSER")),
         shop_args=tuple(options.get("shop_args") or ()),
         playwright_browsers_path=environ.get("PLAYWRIGHT_BROWSERS_PATH") or None,
+        api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or None,
     )

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -30,7 +30,7 @@ class Target:
 
     name: str
     base_url: str
-    api_token: str | None = None
+    api_token: str | None = field(default=None, repr=False)
     health_path: str | None = "/health"
     version_path: str | None = "/version"
 

@@ -1,0 +1,160 @@
+"""Command line: ``python -m demo_shop [options]`` (also used by ``checkout-probe shop``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from demo_shop.config import DEFAULT_FAULT_DELAY, DEFAULT_HOST, DEFAULT_PORT, ShopConfig
+from demo_shop.faults import FAULT_NAMES
+from demo_shop.server import ServerStartError, ShopServer
+
+# The attribute names match ShopConfig's fields, so the namespace maps straight onto it.
+CONFIG_OPTIONS = (
+    "host",
+    "port",
+    "gateway_port",
+    "database_url",
+    "order_database_url",
+    "api_token",
+    "admin_token",
+    "shop_version",
+    "fault",
+    "fault_rate",
+    "fault_delay",
+)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, not {port}")
+    return port
+
+
+def _number(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}, not {text}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``demo_shop`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="demo_shop",
+        description="Run the demo shop (storefront, order service and payment gateway).",
+        epilog="Environment: DATABASE_URL, ORDER_DATABASE_URL, SHOP_API_TOKEN, "
+        "SHOP_ADMIN_TOKEN, SHOP_VERSION, SHOP_SECRET_KEY (options win over them).",
+    )
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help="storefront port, 0 = free port"
+    )
+    parser.add_argument(
+        "--gateway-port", type=_port, default=0, help="payment gateway port (default: free port)"
+    )
+    parser.add_argument(
+        "--database-url", help="storefront database (default sqlite:///demo-shop.db)"
+    )
+    parser.add_argument(
+        "--order-database-url", help="order-service database (default: the storefront's URL)"
+    )
+    parser.add_argument("--api-token", help="token for the order API (default: random, printed)")
+    parser.add_argument("--admin-token", help="token for /admin (default: the API token)")
+    parser.add_argument("--shop-version", help="version to report (default 1.0.0)")
+    parser.add_argument("--fault", choices=FAULT_NAMES, help="inject a fault from the start")
+    parser.add_argument(
+        "--fault-rate",
+        type=_number(0.0, 1.0),
+        help="share of sessions the fault hits (default 1.0; 0.2 for partial)",
+    )
+    parser.add_argument(
+        "--fault-delay",
+        type=_number(0.0, 3600.0),
+        default=DEFAULT_FAULT_DELAY,
+        help="seconds of latency for payment-gateway-slow (default %(default)s)",
+    )
+    return parser
+
+
+def _configure_logging() -> None:
+    # Logs go to stderr; stdout carries only the "listening on" line.
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _wait_for_signal(stop: threading.Event) -> None:
+    """Block until SIGTERM/SIGINT (or ``stop`` is set from elsewhere)."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous: dict[signal.Signals, object] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, handle)
+    try:
+        # A timeout keeps the main thread responsive to signals on every platform.
+        while not stop.wait(timeout=1.0):
+            pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None, *, stop: threading.Event | None = None) -> int:
+    """Run the shop until SIGTERM/SIGINT (or ``stop``); returns the exit code.
+
+    0 after a clean shutdown, 1 if the shop cannot start, 2 for bad options.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the error or the help
+        return exc.code if isinstance(exc.code, int) else 2
+    _configure_logging()
+    options = {name: getattr(args, name) for name in CONFIG_OPTIONS}
+    try:
+        config = ShopConfig.from_sources(cli=options, environ=os.environ)
+    except ValueError as exc:
+        print(f"demo shop: {exc}", file=sys.stderr)
+        return 2
+    server = ShopServer(config)
+    try:
+        server.start()
+    except ServerStartError as exc:
+        print(f"demo shop: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if config.api_token_generated:
+            print(f"demo shop: generated API token: {config.api_token}", file=sys.stderr)
+        print(
+            f"demo shop listening on {server.url} (payment gateway {server.gateway_url}, "
+            f"version {config.shop_version})",
+            flush=True,
+        )
+        _wait_for_signal(stop or threading.Event())
+    finally:
+        server.stop()
+    return 0

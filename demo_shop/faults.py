@@ -1,0 +1,137 @@
+"""Injected faults: which one is active, for what share of sessions, and the shop version.
+
+The state is shared by the storefront, the order service and the payment gateway,
+and is switched at run time through the admin API, so every access takes a lock.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+
+BAD_DB_CONNECTION_STRING = "bad-db-connection-string"
+PARTIAL = "partial"
+PAYMENT_GATEWAY_DOWN = "payment-gateway-down"
+PAYMENT_GATEWAY_SLOW = "payment-gateway-slow"
+DECLINE_ALL = "decline-all"
+PRICE_MISMATCH = "price-mismatch"
+CHECKOUT_BUTTON_BROKEN = "checkout-button-broken"
+JS_ERROR = "js-error"
+CONFIRMATION_WITHOUT_ORDER = "confirmation-without-order"
+CATALOG_DB_DOWN = "catalog-db-down"
+
+FAULT_NAMES: tuple[str, ...] = (
+    BAD_DB_CONNECTION_STRING,
+    PARTIAL,
+    PAYMENT_GATEWAY_DOWN,
+    PAYMENT_GATEWAY_SLOW,
+    DECLINE_ALL,
+    PRICE_MISMATCH,
+    CHECKOUT_BUTTON_BROKEN,
+    JS_ERROR,
+    CONFIRMATION_WITHOUT_ORDER,
+    CATALOG_DB_DOWN,
+)
+
+# Only a share of sessions lands on the broken replica by default; every other
+# fault hits everyone unless a rate is given.
+DEFAULT_RATES: dict[str, float] = {PARTIAL: 0.2}
+
+# Where the broken engines point: a directory that does not exist, so SQLite
+# raises a real "unable to open database file" on connect.
+BROKEN_ORDER_DATABASE_URL = "sqlite:////nonexistent/order-service/orders.db"
+BROKEN_STOREFRONT_DATABASE_URL = "sqlite:////nonexistent/storefront/shop.db"
+
+
+class UnknownFaultError(ValueError):
+    """Raised for a fault name that is not in :data:`FAULT_NAMES`."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown fault {name!r}; valid faults: {', '.join(FAULT_NAMES)}")
+
+
+def default_rate(name: str | None) -> float:
+    """The share of sessions a fault applies to when no rate is given."""
+    if name is None:
+        return 0.0
+    return DEFAULT_RATES.get(name, 1.0)
+
+
+@dataclass(frozen=True)
+class FaultSnapshot:
+    """A consistent view of the fault state at one moment."""
+
+    fault: str | None
+    rate: float
+    delay: float
+
+    def hits(self, name: str, draw: float) -> bool:
+        """Whether fault ``name`` applies to a session whose sticky draw is ``draw``."""
+        return self.fault == name and draw < self.rate
+
+    def is_active(self, name: str) -> bool:
+        """Whether fault ``name`` is switched on for at least some sessions."""
+        return self.fault == name and self.rate > 0.0
+
+    def as_json(self) -> dict[str, object]:
+        """The admin API's view of this state."""
+        return {
+            "fault": self.fault,
+            "rate": self.rate,
+            "delay": self.delay,
+            "available": list(FAULT_NAMES),
+        }
+
+
+class FaultState:
+    """Thread-safe holder of the active fault, its rate and delay, and the shop version."""
+
+    def __init__(
+        self,
+        fault: str | None = None,
+        rate: float | None = None,
+        delay: float = 8.0,
+        version: str = "1.0.0",
+    ) -> None:
+        self._lock = threading.Lock()
+        self._snapshot = FaultSnapshot(None, 0.0, delay)
+        self._version = version
+        self.set_fault(fault, rate, delay)
+
+    def snapshot(self) -> FaultSnapshot:
+        """The current fault, rate and delay."""
+        with self._lock:
+            return self._snapshot
+
+    def set_fault(
+        self, fault: str | None, rate: float | None = None, delay: float | None = None
+    ) -> FaultSnapshot:
+        """Switch to ``fault`` (``None`` = healthy); ``rate`` defaults per fault."""
+        if fault is not None and fault not in FAULT_NAMES:
+            raise UnknownFaultError(fault)
+        if rate is not None and not 0.0 <= rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if delay is not None and delay < 0:
+            raise ValueError("delay must not be negative")
+        with self._lock:
+            new_delay = self._snapshot.delay if delay is None else delay
+            new_rate = default_rate(fault) if rate is None else rate
+            self._snapshot = FaultSnapshot(fault, new_rate, new_delay)
+            return self._snapshot
+
+    @property
+    def version(self) -> str:
+        """The version the shop currently reports."""
+        with self._lock:
+            return self._version
+
+    def set_version(self, version: str) -> None:
+        """Change the reported version (simulates a deploy)."""
+        with self._lock:
+            self._version = version
+
+    def roll(self, name: str) -> bool:
+        """Per-request draw, for components without sessions (the payment gateway)."""
+        snapshot = self.snapshot()
+        return snapshot.fault == name and random.random() < snapshot.rate

@@ -1,0 +1,122 @@
+"""The storefront's server-to-server HTTP client for the payment gateway."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from demo_shop.errors import first_line
+
+# Long enough that payment-gateway-slow (8 s by default) still succeeds.
+CHARGE_TIMEOUT_SECONDS = 30.0
+HEALTH_TIMEOUT_SECONDS = 2.0
+TOKEN_PATTERN = re.compile(r"tok_[A-Za-z0-9]{1,64}")
+
+
+class GatewayUnavailableError(Exception):
+    """The provider could not be reached, timed out or answered with an error status."""
+
+
+class CardError(Exception):
+    """The provider refused the card (or the token); ``code`` is machine readable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """The displayable facts about a tokenised card."""
+
+    token: str
+    brand: str
+    last4: str
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    detail = body.get("error") if isinstance(body, dict) else None
+    if isinstance(detail, dict):
+        detail = detail.get("message")
+    suffix = f": {detail}" if isinstance(detail, str) and detail else ""
+    return f"HTTP {response.status_code}{suffix}"
+
+
+def _card_error(response: httpx.Response) -> CardError:
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return CardError(str(error.get("code", "payment_failed")), str(error.get("message", "")))
+    return CardError("payment_failed", "Your payment could not be processed.")
+
+
+class GatewayClient:
+    """Charges tokens and checks health over real HTTP; thread-safe."""
+
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        # trust_env=False: a proxy from the environment must never see loopback traffic.
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {secret}"},
+            timeout=CHARGE_TIMEOUT_SECONDS,
+            trust_env=False,
+        )
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise GatewayUnavailableError(first_line(exc) or type(exc).__name__) from exc
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            raise GatewayUnavailableError(_error_text(response))
+        return response
+
+    def charge(self, token: str, amount_cents: int, currency: str = "usd") -> str:
+        """Charge ``amount_cents``; returns the charge id or raises :class:`CardError`."""
+        response = self._request(
+            "POST",
+            "/v1/charges",
+            json={"token": token, "amount_cents": amount_cents, "currency": currency},
+        )
+        if response.status_code != 200:
+            raise _card_error(response)
+        charge_id = response.json().get("id")
+        if not isinstance(charge_id, str):
+            raise GatewayUnavailableError("malformed charge response")
+        return charge_id
+
+    def card_details(self, token: str) -> CardDetails:
+        """Brand and last four digits of a token; raises :class:`CardError` if unknown."""
+        # The token goes into a URL path: accept only the shape the gateway issues.
+        if not TOKEN_PATTERN.fullmatch(token):
+            raise CardError("invalid_token", "Your payment could not be processed.")
+        response = self._request("GET", f"/v1/tokens/{token}")
+        if response.status_code != 200:
+            raise _card_error(response)
+        body = response.json()
+        return CardDetails(token=token, brand=str(body["brand"]), last4=str(body["last4"]))
+
+    def check_health(self) -> None:
+        """GET the provider's /health; raises :class:`GatewayUnavailableError` unless 200."""
+        try:
+            response = self._http.get("/health", timeout=HEALTH_TIMEOUT_SECONDS)
+        except httpx.HTTPError as exc:
+            raise GatewayUnavailableError(first_line(exc) or type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise GatewayUnavailableError(_error_text(response))
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._http.close()

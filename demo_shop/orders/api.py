@@ -1,0 +1,99 @@
+"""The order service's HTTP API.
+
+``POST /api/orders`` is called by review.js with the shopper's session cookie.
+``GET /api/orders/<number>`` and ``GET /api/orders?email=`` need the API token and
+always read the real order database (they are the back-office view, so a test can
+check what was actually stored even while a fault breaks the checkout path).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from demo_shop import faults as fault_names
+from demo_shop.auth import bearer_token_matches, unauthorized
+from demo_shop.context import catalog_db, fault_hits, get_shop, order_db
+from demo_shop.errors import first_line
+from demo_shop.orders.service import CheckoutData, OrderFailedError, OrderOptions, place_order
+from demo_shop.orders.store import get_order, orders_for_email
+from demo_shop.storefront import state
+from demo_shop.storefront.users import remember_address
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("orders_api", __name__)
+
+MAX_SYNTHETIC_RUN_LENGTH = 200
+
+
+def _checkout_from_session() -> CheckoutData | None:
+    cart, contact = state.get_cart(), state.get_contact()
+    method, payment = state.get_shipping_method(), state.get_payment()
+    if not cart or contact is None or method is None or payment is None:
+        return None
+    synthetic_run = request.headers.get("X-Synthetic-Run") or None
+    return CheckoutData(
+        cart=cart,
+        contact=contact,
+        shipping_method=method,
+        card_token=payment.token,
+        card_brand=payment.brand,
+        card_last4=payment.last4,
+        synthetic_run=synthetic_run[:MAX_SYNTHETIC_RUN_LENGTH] if synthetic_run else None,
+    )
+
+
+@bp.post("/api/orders")
+def create_order() -> tuple[Response, int]:
+    """Place the session's order: 201, 402 (card refused), 500/502 (processing error)."""
+    checkout = _checkout_from_session()
+    if checkout is None:
+        return jsonify({"error": "Checkout is incomplete."}), 400
+    options = OrderOptions(
+        double_shipping=fault_hits(fault_names.PRICE_MISMATCH),
+        keep_order=not fault_hits(fault_names.CONFIRMATION_WITHOUT_ORDER),
+    )
+    try:
+        order = place_order(order_db(), catalog_db(), get_shop().gateway, checkout, options)
+    except OrderFailedError as exc:
+        log.warning("order failed (%s): %s", exc.status, exc.payload)
+        return jsonify(exc.payload), exc.status
+    number = str(order["number"])
+    state.clear_checkout()
+    # Without a stored order the confirmation page can only render from the session.
+    state.remember_order(number, snapshot=None if options.keep_order else order)
+    user = state.get_user()
+    if user is not None and options.keep_order:
+        try:
+            remember_address(catalog_db(), user.id, checkout.contact)
+        except SQLAlchemyError as exc:
+            log.error("could not remember address for user %s: %s", user.id, first_line(exc))
+    log.info("order %s placed, total %s cents", number, order["total_cents"])
+    return jsonify(
+        {"order_number": number, "confirmation_url": f"/orders/{number}/confirmation"}
+    ), 201
+
+
+@bp.get("/api/orders/<number>")
+def read_order(number: str) -> tuple[Response, int]:
+    """One order by number (API token required)."""
+    if not bearer_token_matches(get_shop().config.api_token):
+        return unauthorized()
+    order = get_order(get_shop().orders, number)
+    if order is None:
+        return jsonify({"error": "order not found"}), 404
+    return jsonify(order), 200
+
+
+@bp.get("/api/orders")
+def search_orders() -> tuple[Response, int]:
+    """All orders for ``?email=`` (API token required)."""
+    if not bearer_token_matches(get_shop().config.api_token):
+        return unauthorized()
+    email = request.args.get("email", "").strip()
+    if not email:
+        return jsonify({"error": "the email query parameter is required"}), 400
+    return jsonify({"orders": orders_for_email(get_shop().orders, email)}), 200

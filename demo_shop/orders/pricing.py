@@ -1,0 +1,81 @@
+"""Prices, shipping, tax and totals, all in integer cents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+TAX_PERCENT = 8
+
+
+@dataclass(frozen=True)
+class ShippingMethod:
+    """A shipping option offered at checkout."""
+
+    code: str
+    label: str
+    price_cents: int
+
+
+SHIPPING_METHODS: Mapping[str, ShippingMethod] = {
+    "standard": ShippingMethod("standard", "Standard", 499),
+    "express": ShippingMethod("express", "Express", 1499),
+}
+DEFAULT_SHIPPING_METHOD = "standard"
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """One cart line at the product's current price."""
+
+    slug: str
+    name: str
+    unit_price_cents: int
+    quantity: int
+
+    @property
+    def line_total_cents(self) -> int:
+        """unit price × quantity."""
+        return self.unit_price_cents * self.quantity
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Order totals; ``total_cents`` = subtotal + shipping + tax."""
+
+    subtotal_cents: int
+    shipping_cents: int
+    tax_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        """The amount charged."""
+        return self.subtotal_cents + self.shipping_cents + self.tax_cents
+
+
+def format_money(cents: int) -> str:
+    """``1200`` → ``"$12.00"`` (no thousands separator)."""
+    sign = "-" if cents < 0 else ""
+    dollars, rest = divmod(abs(cents), 100)
+    return f"{sign}${dollars}.{rest:02d}"
+
+
+def tax_cents(subtotal_cents: int) -> int:
+    """8 % of the subtotal, rounded half up to whole cents."""
+    # Integer arithmetic avoids float rounding; +50 before // 100 rounds half up.
+    return (subtotal_cents * TAX_PERCENT + 50) // 100
+
+
+def subtotal_cents(lines: Iterable[PricedLine]) -> int:
+    """Σ unit price × quantity."""
+    return sum(line.line_total_cents for line in lines)
+
+
+def compute_totals(lines: Iterable[PricedLine], shipping_method: str) -> Totals:
+    """Totals for ``lines`` shipped with ``shipping_method`` (tax is not on shipping)."""
+    subtotal = subtotal_cents(lines)
+    return Totals(
+        subtotal_cents=subtotal,
+        shipping_cents=SHIPPING_METHODS[shipping_method].price_cents,
+        tax_cents=tax_cents(subtotal),
+    )

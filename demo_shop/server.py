@@ -1,0 +1,157 @@
+"""Run the storefront and the payment gateway on real threaded HTTP servers."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from types import TracebackType
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from demo_shop.app import create_app
+from demo_shop.config import ShopConfig
+from demo_shop.context import shop_context
+from demo_shop.faults import FaultState
+from demo_shop.gateway.app import create_gateway_app
+from demo_shop.gateway.cards import ChargeLedger
+
+log = logging.getLogger(__name__)
+access_log = logging.getLogger("demo_shop.access")
+
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+
+
+class ServerStartError(Exception):
+    """The shop could not start (port in use, bad database URL, ...)."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (0 = a free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ServerStartError(f"cannot listen on {host}:{port}: {reason}") from exc
+
+
+def url_for_socket(sock: socket.socket) -> str:
+    """``http://host:port`` for a listening socket; wildcard hosts become loopback."""
+    host, port = sock.getsockname()[:2]
+    host = WILDCARD_HOSTS.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _request_handler(label: str) -> type[WSGIRequestHandler]:
+    """A request handler whose access log is plain text, tagged with the server's name."""
+
+    class AccessLogHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            # werkzeug's own line adds terminal colours; logs here go to files and pipes.
+            access_log.info("%s %s %s %s", label, self.address_string(), self.requestline, code)
+
+    return AccessLogHandler
+
+
+class _HttpServer:
+    """One WSGI app served by werkzeug's threaded server in a background thread."""
+
+    def __init__(self, name: str, sock: socket.socket, app: Flask) -> None:
+        self.name = name
+        host, port = sock.getsockname()[:2]
+        # Hand werkzeug our already-bound socket: its own bind error path prints
+        # several lines and calls sys.exit, which a library must not do.
+        self._server: BaseWSGIServer = make_server(
+            host,
+            port,
+            app,
+            threaded=True,
+            request_handler=_request_handler(name),
+            fd=sock.fileno(),
+        )
+        sock.close()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            # A short poll interval makes shutdown (SIGTERM, test teardown) quick.
+            kwargs={"poll_interval": 0.1},
+            name=f"demo-shop-{name}",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=10)
+        self._server.server_close()
+
+
+class ShopServer:
+    """The storefront (with the order service) and the payment gateway, on two ports.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(self, config: ShopConfig) -> None:
+        self.config = config
+        self.faults = FaultState(
+            config.fault, config.fault_rate, config.fault_delay, config.shop_version
+        )
+        # The gateway's record of charge attempts (tests check what was charged).
+        self.charges = ChargeLedger()
+        self.url = ""
+        self.gateway_url = ""
+        self.app: Flask | None = None
+        self._servers: list[_HttpServer] = []
+
+    def start(self) -> None:
+        """Bind both ports, build both apps and start serving; raises ServerStartError."""
+        shop_socket = listen(self.config.host, self.config.port)
+        try:
+            gateway_socket = listen(self.config.host, self.config.gateway_port)
+        except ServerStartError:
+            shop_socket.close()
+            raise
+        self.url, self.gateway_url = url_for_socket(shop_socket), url_for_socket(gateway_socket)
+        try:
+            gateway_app = create_gateway_app(self.config, self.faults, ledger=self.charges)
+            self.app = create_app(self.config, gateway_url=self.gateway_url, faults=self.faults)
+        except (SQLAlchemyError, ValueError, ImportError) as exc:
+            shop_socket.close()
+            gateway_socket.close()
+            raise ServerStartError(f"cannot set up the shop: {exc}") from exc
+        self._servers = [
+            _HttpServer("payment-gateway", gateway_socket, gateway_app),
+            _HttpServer("storefront", shop_socket, self.app),
+        ]
+        for server in self._servers:
+            server.start()
+        log.info("storefront on %s, payment gateway on %s", self.url, self.gateway_url)
+
+    def stop(self) -> None:
+        """Stop serving (storefront first), then dispose engines and HTTP clients."""
+        for server in reversed(self._servers):
+            server.stop()
+        self._servers = []
+        if self.app is not None:
+            shop_context(self.app).dispose()
+            self.app = None
+
+    def __enter__(self) -> ShopServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

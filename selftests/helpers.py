@@ -1,0 +1,51 @@
+"""Helpers for self-tests that run pytest on the checkout suites as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """The outcome of one run of the suites in a subprocess."""
+
+    returncode: int
+    output: str
+    reports: Path
+
+    def summary(self) -> dict[str, Any]:
+        """The run's ``summary.json``."""
+        data: dict[str, Any] = json.loads((self.reports / "summary.json").read_text())
+        return data
+
+    def allure_results(self) -> list[dict[str, Any]]:
+        """Every Allure test result the run wrote."""
+        return [
+            json.loads(p.read_text())
+            for p in (self.reports / "allure-results").glob("*-result.json")
+        ]
+
+
+def run_suites(reports: Path, *args: str, timeout_s: float = 300) -> SuiteRun:
+    """Run ``pytest`` from the project root with reports under ``reports``."""
+    env = {**os.environ, "CHECKOUT_PROBE_REPORTS_DIR": str(reports)}
+    command = [
+        sys.executable, "-m", "pytest",
+        f"--alluredir={reports / 'allure-results'}",
+        f"--junitxml={reports / 'junit.xml'}",
+        f"--output={reports / 'artifacts'}",
+        "-p", "no:cacheprovider",
+        *args,
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_s
+    )
+    return SuiteRun(result.returncode, result.stdout + result.stderr, reports)

@@ -1,0 +1,130 @@
+"""Self-tests: every category is reachable by its rule, and rules are ordered as documented."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from checkout_probe.diagnosis import Category, Evidence, classify, format_diagnosis
+from checkout_probe.health import ComponentHealth, HealthSnapshot
+from checkout_probe.network import FailedRequest
+
+SHOP = "http://127.0.0.1:8000"
+GATEWAY = "http://127.0.0.1:9000"
+
+BASE = Evidence(
+    env="local",
+    target_url=SHOP,
+    step="place order",
+    step_title="place order for 50.35",
+    error_type="AssertionError",
+    error_message="expected the order confirmation",
+    url=f"{SHOP}/checkout/review",
+    step_duration_s=1.2,
+    step_budget_s=6.0,
+    shop_version="1.4.2",
+)
+DB_DOWN = HealthSnapshot(
+    status="degraded",
+    http_status=503,
+    components=(
+        ComponentHealth("storefront database", "ok"),
+        ComponentHealth(
+            "order-service database",
+            "down",
+            "(sqlite3.OperationalError) unable to open database file",
+        ),
+    ),
+)
+ORDERS_500 = FailedRequest(
+    "POST",
+    f"{SHOP}/api/orders",
+    500,
+    None,
+    '{"detail":"could not connect to database: unable to open database file"}',
+    0.05,
+)
+
+
+def _request(
+    url: str, status: int | None, body: str = "", error: str | None = None
+) -> FailedRequest:
+    return FailedRequest("POST", url, status, error, body, 0.1)
+
+
+CASES = {
+    Category.HARNESS_ERROR: replace(BASE, harness_fault=True, error_type="KeyError"),
+    Category.TARGET_UNREACHABLE: replace(
+        BASE,
+        error_type="Error",
+        error_message=f"Page.goto: net::ERR_CONNECTION_REFUSED at {SHOP}/",
+        url="about:blank",
+    ),
+    Category.DATA_MISMATCH: replace(
+        BASE,
+        data_mismatch=True,
+        error_type="DataMismatch",
+        error_message="order CP-1 is not stored",
+    ),
+    Category.PAYMENT_PROVIDER: replace(
+        BASE, failed_requests=(_request(f"{GATEWAY}/v1/tokens", 503),), page_alerts=("Error",)
+    ),
+    Category.PAYMENT_ERROR: replace(
+        BASE,
+        page_alerts=("Payment Processing Error We could not complete your order.",),
+        failed_requests=(ORDERS_500,),
+        health=DB_DOWN,
+    ),
+    Category.PAYMENT_DECLINED: replace(BASE, page_alerts=("Your card was declined.",)),
+    Category.SERVER_ERROR: replace(BASE, failed_requests=(_request(f"{SHOP}/", 500),)),
+    Category.CLIENT_ERROR: replace(
+        BASE, error_type="TimeoutError", page_errors=("TypeError: x is not a function",)
+    ),
+    Category.SLOW: replace(BASE, error_type="StepOverBudget", step_duration_s=8.4),
+    Category.UI_BROKEN: replace(BASE, error_type="TimeoutError"),
+}
+
+
+@pytest.mark.parametrize("category", list(Category), ids=str)
+def test_each_category_has_a_rule_that_chooses_it(category: Category) -> None:
+    assert classify(CASES[category]).category == category
+
+
+def test_incident_reads_as_payment_error_pointing_at_the_order_service_database() -> None:
+    diagnosis = classify(CASES[Category.PAYMENT_ERROR])
+    message = format_diagnosis(diagnosis)
+    first_line = message.splitlines()[0]
+    assert first_line.startswith("step 'place order' failed [payment_error]: page showed")
+    assert "Payment Processing Error" in first_line
+    assert "failing request: POST /api/orders → 500" in message
+    assert (
+        "order-service database: (sqlite3.OperationalError) unable to open database file" in message
+    )
+    assert "shop version 1.4.2" in message
+    assert "look first at: order-service database (reported down by /health)" in message
+    assert "timeout" not in message.lower()
+
+
+def test_a_real_error_in_a_slow_step_is_not_hidden_behind_slow() -> None:
+    evidence = replace(CASES[Category.PAYMENT_ERROR], step_duration_s=9.0)
+    assert evidence.over_budget
+    assert classify(evidence).category == Category.PAYMENT_ERROR
+
+
+def test_shop_502_naming_its_provider_is_a_provider_failure() -> None:
+    evidence = replace(
+        BASE,
+        page_alerts=("Payment Processing Error",),
+        failed_requests=(
+            _request(f"{SHOP}/api/orders", 502, '{"detail":"payment provider unavailable"}'),
+        ),
+    )
+    assert classify(evidence).category == Category.PAYMENT_PROVIDER
+
+
+def test_timeout_with_a_request_still_pending_is_slow_not_ui_broken() -> None:
+    evidence = replace(
+        BASE, error_type="TimeoutError", pending_requests=("POST /api/orders (pending 20.0 s)",)
+    )
+    assert classify(evidence).category == Category.SLOW

@@ -1,0 +1,54 @@
+"""Self-tests: settings precedence and the one-line errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from checkout_probe.config import build_settings
+from checkout_probe.errors import ConfigError, ExitCode
+
+
+def test_command_line_wins_over_environment_variables() -> None:
+    settings = build_settings(
+        {"env": "local", "faker_seed": "7", "base_url": "http://127.0.0.1:9/"},
+        {"CHECKOUT_PROBE_FAKER_SEED": "99", "PYTEST_BASE_URL": "http://127.0.0.1:8"},
+    )
+    assert settings.faker_seed == 7
+    assert settings.base_url == "http://127.0.0.1:9"
+    assert not settings.is_local
+
+
+def test_environment_variables_fill_what_the_command_line_leaves_out() -> None:
+    settings = build_settings(
+        {}, {"CHECKOUT_PROBE_FAKER_SEED": "99", "CHECKOUT_PROBE_ENV": "local"}
+    )
+    assert settings.faker_seed == 99
+    assert settings.env == "local"
+    assert settings.is_local
+
+
+def test_xdist_workers_share_the_controllers_run_id_and_seed() -> None:
+    settings = build_settings({}, {}, run_id="run-1", seed=1234)
+    assert (settings.run_id, settings.faker_seed) == ("run-1", 1234)
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"env": "nowhere"}, "unknown environment 'nowhere'"),
+        ({"faker_seed": "abc"}, "faker seed 'abc' is not a whole number"),
+        ({"base_url": "ftp://shop"}, "is not an http(s) URL"),
+    ],
+)
+def test_bad_input_gives_one_line_usage_error(options: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_settings(options, {})
+    assert fragment in str(info.value)
+    assert "\n" not in str(info.value)
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+def test_budgets_have_defaults_for_every_checkout_step() -> None:
+    settings = build_settings({}, {})
+    assert settings.budget_for("place order") == 6.0
+    assert settings.budget_for("a step nobody configured") == 10.0
