@@ -25,7 +25,7 @@ def _shop(argv: Sequence[str]) -> int:
     # The one place the harness imports the demo shop: it starts it.
     from demo_shop.cli import main as shop_main
 
-    return int(shop_main(list(argv)))
+    return int(shop_main(list(argv), prog="checkout-probe shop"))
 
 
 def _report(argv: Sequence[str]) -> int:

@@ -115,7 +115,9 @@ class Journey:
             record.status = "passed"
 
     def _raise_on_problems(self, mark: int) -> None:
-        server_errors = self.recorder.failed_requests_since(mark, min_status=500)
+        server_errors = [
+            r for r in self.recorder.failed_requests_since(mark, min_status=500) if r.status
+        ]
         page_errors = self.recorder.page_errors_since(mark)
         if server_errors or page_errors:
             what = [r.describe() for r in server_errors] + page_errors

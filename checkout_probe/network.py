@@ -109,6 +109,8 @@ class NetworkRecorder:
 
     def _on_request_failed(self, request: Request) -> None:
         self._pending.pop(request, None)
+        if request.failure and "ERR_ABORTED" in request.failure:
+            return  # cancelled by the browser (a navigation started), not a failure
         self._failures.append(
             _Entry(self._next(), request, None, request.failure or "failed", time.monotonic())
         )

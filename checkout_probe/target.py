@@ -70,9 +70,10 @@ class LocalShop:
         database = self.workdir / "shop.sqlite3"
         command = [
             sys.executable, "-m", "checkout_probe", "shop",
-            "--port", "0",
-            "--database-url", f"sqlite:///{database}",
-            "--api-token", self.api_token,
+            # "--opt=value" because a random token may start with "-".
+            "--port=0",
+            f"--database-url=sqlite:///{database}",
+            f"--api-token={self.api_token}",
             *self.extra_args,
         ]  # fmt: skip
         with self.log_path.open("w") as log:

@@ -54,10 +54,10 @@ def _number(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``demo_shop`` argument parser."""
+def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
+    """The ``demo_shop`` argument parser (``prog`` names the command in messages)."""
     parser = argparse.ArgumentParser(
-        prog="demo_shop",
+        prog=prog,
         description="Run the demo shop (storefront, order service and payment gateway).",
         epilog="Environment: DATABASE_URL, ORDER_DATABASE_URL, SHOP_API_TOKEN, "
         "SHOP_ADMIN_TOKEN, SHOP_VERSION, SHOP_SECRET_KEY (options win over them).",
@@ -123,12 +123,17 @@ def _wait_for_signal(stop: threading.Event) -> None:
             signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
-def main(argv: list[str] | None = None, *, stop: threading.Event | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    stop: threading.Event | None = None,
+    prog: str = "demo_shop",
+) -> int:
     """Run the shop until SIGTERM/SIGINT (or ``stop``); returns the exit code.
 
     0 after a clean shutdown, 1 if the shop cannot start, 2 for bad options.
     """
-    parser = build_parser()
+    parser = build_parser(prog)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed the error or the help

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, expect
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.journey import Journey
-from flows.money import Totals
+from flows.money import Totals, format_cents
 from flows.pages import (
     CartPage,
     CatalogPage,
@@ -101,7 +101,7 @@ def place_order(journey: Journey, review: ReviewPage) -> OrderConfirmation:
     confirmation = ConfirmationPage(page)
     with journey.step("place order", "place order") as step:
         expected = review.totals()
-        step.title = f"place order for {expected.total / 100:.2f}"
+        step.title = f"place order for {format_cents(expected.total)}"
         review.place_order()
         _wait_for(confirmation.heading, journey, "the order confirmation")
     with journey.step("confirmation", "read confirmation"):

@@ -7,6 +7,7 @@ so what they check is what a user sees.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from selftests.helpers import run_suites
 
@@ -70,8 +71,8 @@ def test_failed_checkout_reaches_allure_with_steps_diagnosis_trace_and_screensho
     assert "env=local" in environment
 
 
-def _attachments(node: dict[str, object]) -> list[dict[str, str]]:
-    found = list(node.get("attachments", []))  # type: ignore[call-overload]
-    for step in node.get("steps", []):  # type: ignore[attr-defined]
+def _attachments(node: dict[str, Any]) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = list(node.get("attachments", []))
+    for step in node.get("steps", []):
         found.extend(_attachments(step))
     return found

@@ -15,7 +15,7 @@ def format_diagnosis(diagnosis: Diagnosis) -> str:
         f"page showed {said!r}" if said else diagnosis.reason
     )
     lines = [headline]
-    if said:
+    if said and said not in diagnosis.reason:
         lines.append(f"  why: {diagnosis.reason}")
     for request in ev.failed_requests[:MAX_REQUESTS]:
         lines.append(f"  failing request: {request.describe()}")

@@ -56,6 +56,7 @@
       }, TIMEOUT_MS);
       frame.contentWindow.postMessage({ type: "tokenize" }, gatewayOrigin);
     });
+    button.disabled = false;
   }
 
   window.CheckoutPayment = { mount: mount };

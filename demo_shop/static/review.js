@@ -44,4 +44,5 @@
       })
       .catch(showProcessingError);
   });
+  button.disabled = false;
 })();

@@ -132,7 +132,7 @@ def test_payment_page_embeds_the_gateway_iframe(driver: ShopDriver) -> None:
     src = f"{driver.server.gateway_url}/elements/card?parent_origin={origin}"
     assert f'<iframe title="Card details" src="{src}"' in html
     assert 'name="payment_token"' in html
-    assert '<button type="submit">Continue to review</button>' in html
+    assert '<button type="submit" disabled>Continue to review</button>' in html
     assert "CheckoutPayment.mount(" in html
 
     card = driver.gateway.get(f"/elements/card?parent_origin={origin}").text
@@ -184,4 +184,4 @@ def test_review_page_summary(driver: ShopDriver) -> None:
     assert driver.text_of(html, "summary-shipping") == "$14.99"
     assert driver.text_of(html, "summary-tax") == "$4.68"
     assert driver.text_of(html, "summary-total") == "$78.17"
-    assert '<button type="button" id="place-order">Place order</button>' in html
+    assert '<button type="button" id="place-order" disabled>Place order</button>' in html
