@@ -12,11 +12,44 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from checkout_probe.diagnosis.classify import LOOK_FIRST, Category
 from checkout_probe.errors import ConfigError, ProbeError
 
 ALLURE_PACKAGE = "allure@3.18.0"
 CACHE = Path.home() / ".cache" / "checkout-probe" / "allure"
+
+
+def allure_categories() -> list[dict[str, Any]]:
+    """Allure 2's ``categories.json``: one category per failure category, matched on the message."""
+    return [
+        {
+            "name": category.value,
+            "messageRegex": rf"(?s).*\[{category.value}\].*",
+            "matchedStatuses": ["failed", "broken"],
+            "description": f"look first at {LOOK_FIRST[category]}",
+        }
+        for category in Category
+    ]
+
+
+def _allure3_config(name: str, output: Path) -> str:
+    """An ``allurerc.mjs``: single-file report, and the failure categories as Allure 3 rules."""
+    rules = ",\n".join(
+        f'      {{ name: "{c.value}", matchers: {{ statuses: ["failed", "broken"], '
+        f"message: /\\[{c.value}\\]/ }} }}"
+        for c in Category
+    )
+    plugins = {"awesome": {"options": {"singleFile": True, "reportName": name}}}
+    return (
+        "export default {\n"
+        f"  name: {json.dumps(name)},\n"
+        f"  output: {json.dumps(str(output.resolve()))},\n"
+        f"  plugins: {json.dumps(plugins)},\n"
+        f"  categories: {{\n    rules: [\n{rules}\n    ]\n  }}\n"
+        "};\n"
+    )
 
 
 def ensure_allure(cache: Path = CACHE) -> Path:
@@ -48,12 +81,7 @@ def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
     allure = ensure_allure()
     output.mkdir(parents=True, exist_ok=True)
     config = output.parent / f".{output.name}-allurerc.mjs"
-    settings = {
-        "name": name,
-        "output": str(output.resolve()),
-        "plugins": {"awesome": {"options": {"singleFile": True, "reportName": name}}},
-    }
-    config.write_text(f"export default {json.dumps(settings, indent=2)};\n")
+    config.write_text(_allure3_config(name, output))
     result = subprocess.run(
         [str(allure), "generate", str(results.resolve()), "--config", str(config.resolve())],
         capture_output=True,

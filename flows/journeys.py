@@ -38,6 +38,14 @@ class CartItem:
 
 
 @dataclass(frozen=True)
+class Review:
+    """The review step as the shopper reached it, with the totals they are asked to pay."""
+
+    page: ReviewPage
+    totals: Totals
+
+
+@dataclass(frozen=True)
 class OrderConfirmation:
     """What the confirmation page told the shopper."""
 
@@ -84,7 +92,7 @@ def enter_details(
     return PaymentPage(page)
 
 
-def pay(journey: Journey, card: TestCard) -> ReviewPage:
+def pay(journey: Journey, card: TestCard) -> Review:
     """Type the card into the provider's frame and continue to the review step."""
     payment = PaymentPage(journey.page)
     review = ReviewPage(journey.page)
@@ -92,17 +100,17 @@ def pay(journey: Journey, card: TestCard) -> ReviewPage:
         payment.enter_card(card)
         payment.submit()
         _wait_for(review.heading, journey, "the review step")
-    return review
+        totals = review.totals()
+    return Review(review, totals)
 
 
-def place_order(journey: Journey, review: ReviewPage) -> OrderConfirmation:
+def place_order(journey: Journey, review: Review) -> OrderConfirmation:
     """Place the order and read the confirmation; compares it with the review step."""
     page = journey.page
     confirmation = ConfirmationPage(page)
-    with journey.step("place order", "place order") as step:
-        expected = review.totals()
-        step.title = f"place order for {format_cents(expected.total)}"
-        review.place_order()
+    expected = review.totals
+    with journey.step("place order", f"place order for {format_cents(expected.total)}"):
+        review.page.place_order()
         _wait_for(confirmation.heading, journey, "the order confirmation")
     with journey.step("confirmation", "read confirmation"):
         number = confirmation.order_number.inner_text().strip()
@@ -218,6 +226,7 @@ __all__ = [
     "DEFAULT_ITEMS",
     "CartItem",
     "OrderConfirmation",
+    "Review",
     "checkout_as_guest",
     "checkout_as_registered_user",
     "enter_details",

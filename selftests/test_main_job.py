@@ -1,15 +1,19 @@
-"""Self-tests: the checkout suites as the main job runs them, healthy and broken.
+"""Self-tests: the checkout suites as the main job runs them, against a broken shop.
 
 These run pytest in a subprocess against a real demo shop in a real Chromium,
-so what they check is what a user sees.
+so what they check is what a user sees: the failure message, summary.json,
+the Allure results and the rendered report.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from selftests.helpers import run_suites
+import pytest
+from playwright.sync_api import Page, expect
+
+from checkout_probe.report import render
+from selftests.helpers import SuiteRun, run_suites
 
 GUEST_SMOKE = (
     "tests/test_guest_checkout.py::"
@@ -17,58 +21,72 @@ GUEST_SMOKE = (
 )
 
 
-def test_broken_order_service_database_fails_with_a_diagnosis_naming_step_request_and_dependency(
-    tmp_path: Path,
-) -> None:
-    run = run_suites(
-        tmp_path,
+@pytest.fixture(scope="module")
+def broken_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """The guest smoke test against a shop whose order service cannot open its database."""
+    return run_suites(
+        tmp_path_factory.mktemp("broken-run"),
         GUEST_SMOKE,
         "--shop-arg=--order-database-url=sqlite:////nonexistent/order-service/orders.db",
         "--tracing=retain-on-failure",
         "--screenshot=only-on-failure",
     )
 
-    assert run.returncode == 1, run.output
-    assert "step 'place order' failed [payment_error]" in run.output
-    assert "Payment Processing Error" in run.output
-    assert "failing request: POST /api/orders → 500" in run.output
-    assert "could not connect to database" in run.output
+
+def test_broken_order_service_database_fails_with_a_diagnosis_naming_step_request_and_dependency(
+    broken_run: SuiteRun,
+) -> None:
+    output = broken_run.output
+    assert broken_run.returncode == 1, output
+    assert "step 'place order' failed [payment_error]" in output
+    assert "Payment Processing Error" in output
+    assert "failing request: POST /api/orders → 500" in output
+    assert "could not connect to database" in output
     assert "order-service database: (sqlite3.OperationalError) unable to open database file" in (
-        run.output
+        output
     )
-    test = run.summary()["tests"][0]
+    assert "1 tests: 0 passed, 1 failed" in output
+
+
+def test_summary_json_records_category_step_request_and_evidence(broken_run: SuiteRun) -> None:
+    (test,) = broken_run.summary()["tests"]
     assert test["outcome"] == "failed"
     assert test["category"] == "payment_error"
     assert test["failing_step"] == "place order"
     assert test["diagnosis"]["failed_requests"][0]["path"] == "/api/orders"
+    assert test["diagnosis"]["health"]["status"] == "degraded"
+    assert [s["status"] for s in test["steps"]][-1] == "failed"
     assert any(a.endswith("trace.zip") for a in test["artifacts"])
 
 
 def test_failed_checkout_reaches_allure_with_steps_diagnosis_trace_and_screenshot(
-    tmp_path: Path,
+    broken_run: SuiteRun,
 ) -> None:
-    run = run_suites(
-        tmp_path,
-        GUEST_SMOKE,
-        "--shop-arg=--fault=catalog-db-down",
-        "--tracing=retain-on-failure",
-        "--screenshot=only-on-failure",
-    )
-
-    assert run.returncode == 1, run.output
-    (result,) = run.allure_results()
+    (result,) = broken_run.allure_results()
     assert result["status"] == "failed"
-    assert "[server_error]" in result["statusDetails"]["message"]
-    assert result["steps"][0]["name"] == "open catalog"
-    assert result["steps"][0]["status"] == "failed"
+    assert "[payment_error]" in result["statusDetails"]["message"]
+    steps = [(s["name"], s["status"]) for s in result["steps"]]
+    assert steps[0] == ("open catalog", "passed")
+    assert steps[-1] == ("place order for $50.35", "failed")
+    assert all(s["stop"] >= s["start"] for s in result["steps"])
     names = {a["name"] for a in _attachments(result)}
-    assert "diagnosis" in names
+    assert {"diagnosis", "failed requests", "console log"} <= names
     assert any(n.startswith("trace: ") for n in names), names
     assert any(n.startswith("screenshot: ") for n in names), names
-    categories = (run.reports / "allure-results" / "categories.json").read_text()
-    assert '"payment_error"' in categories
-    environment = (run.reports / "allure-results" / "environment.properties").read_text()
-    assert "env=local" in environment
+    results_dir = broken_run.reports / "allure-results"
+    assert '"payment_error"' in (results_dir / "categories.json").read_text()
+    assert "env=local" in (results_dir / "environment.properties").read_text()
+
+
+def test_rendered_allure_report_opens_from_disk_with_category_and_steps(
+    broken_run: SuiteRun, page: Page
+) -> None:
+    index = render(broken_run.reports / "allure-results", broken_run.reports / "allure-report")
+
+    page.goto(index.as_uri())
+    page.get_by_text("test_guest_checkout_with_valid_card", exact=False).first.click()
+    expect(page.get_by_text("Category: payment_error")).to_be_visible()
+    expect(page.get_by_text("add 2 × 'Trail Mug' to cart")).to_be_visible()
 
 
 def _attachments(node: dict[str, Any]) -> list[dict[str, str]]:

@@ -37,7 +37,7 @@ def test_guest_checkout_with_refused_card_shows_reason_and_creates_no_order(
     review = pay(journey, refused_card)
 
     with journey.step("place order", f"place order with a refused card (…{refused_card.last4})"):
-        review.place_order()
+        review.page.place_order()
         payment = PaymentPage(journey.page)
         expect(payment.heading, "the shopper is sent back to the payment step").to_be_visible()
         expect(payment.error, "the provider's reason is shown").to_have_text(message)
