@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import allure
@@ -72,8 +73,12 @@ class Journey:
         target: Target,
         settings: Settings,
         health: Callable[[str], HealthSnapshot] = fetch_health,
+        artifacts_dir: Path | None = None,
     ) -> None:
         self.page = page
+        self.artifacts_dir = artifacts_dir
+        #: Files this journey wrote (the failure screenshot), for the run summary.
+        self.artifacts: list[str] = []
         self.recorder = recorder
         self.target = target
         self.settings = settings
@@ -129,6 +134,20 @@ class Journey:
         except PlaywrightError:
             return None
 
+    def _screenshot(self, step: str) -> None:
+        # Taken at the moment of failure, which shows more than a screenshot at
+        # teardown, and costs nothing on the (usual) passing run.
+        try:
+            image = self.page.screenshot(full_page=True, timeout=5_000)
+        except PlaywrightError:
+            return
+        allure.attach(image, f"screenshot at failure of '{step}'", allure.attachment_type.PNG)
+        if self.artifacts_dir is not None:
+            self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+            path = self.artifacts_dir / "failure-screenshot.png"
+            path.write_bytes(image)
+            self.artifacts.append(str(path))
+
     def _alerts(self) -> tuple[str, ...]:
         try:
             texts = self.page.get_by_role("alert").all_inner_texts()
@@ -148,6 +167,7 @@ class Journey:
             )
         else:
             error_type, message = type(exc).__name__, str(exc)
+        self._screenshot(record.key)
         health = self._health(self.target.health_url) if self.target.health_url else None
         evidence = Evidence(
             env=self.settings.env,
@@ -181,4 +201,5 @@ class Journey:
             "steps": [s.to_dict() for s in self.steps],
             "shop_version": self.shop_version,
             "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
+            "artifacts": list(self.artifacts),
         }

@@ -84,7 +84,6 @@ class NetworkRecorder:
         context.on("request", self._on_request)
         context.on("response", self._on_response)
         context.on("requestfailed", self._on_request_failed)
-        context.on("requestfinished", self._on_request_finished)
         context.on("weberror", self._on_web_error)
         context.on("console", self._on_console)
 
@@ -95,10 +94,10 @@ class NetworkRecorder:
     def _on_request(self, request: Request) -> None:
         self._pending[request] = time.monotonic()
 
-    def _on_request_finished(self, request: Request) -> None:
-        self._pending.pop(request, None)
-
     def _on_response(self, response: Response) -> None:
+        # Headers arrived: the request no longer waits on the server (one event
+        # per request fewer than listening for "requestfinished").
+        self._pending.pop(response.request, None)
         version = response.headers.get("x-shop-version")
         if version:
             self.shop_version = version

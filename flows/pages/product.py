@@ -23,7 +23,6 @@ class ProductPage:
 
     def add_to_cart(self, quantity: int = 1) -> None:
         """Add ``quantity`` of this product and wait until the shop confirms it."""
-        expect(self.heading).to_be_visible()
         self.quantity.fill(str(quantity))
         self.add_button.click()
         expect(self.status, f"the shop confirms {quantity} × {self.name} added").to_contain_text(

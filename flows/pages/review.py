@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+import re
+
+from playwright.sync_api import Locator, Page, expect
 
 from flows.money import Totals, parse_cents
 
 
 def read_totals(page: Page, prefix: str) -> Totals:
     """Totals shown with test ids ``<prefix>-subtotal``, ``-shipping``, ``-tax``, ``-total``."""
+    amounts = page.get_by_test_id(re.compile(rf"^{prefix}-(subtotal|shipping|tax|total)$"))
+    expect(amounts, f"the page shows the four {prefix} totals").to_have_count(4)
+    # One round trip for all four amounts instead of one per amount.
+    shown: dict[str, str] = dict(
+        amounts.evaluate_all("els => els.map(e => [e.dataset.testid, e.innerText])")
+    )
 
     def cents(name: str) -> int:
-        return parse_cents(page.get_by_test_id(f"{prefix}-{name}").inner_text())
+        return parse_cents(shown[f"{prefix}-{name}"])
 
     return Totals(cents("subtotal"), cents("shipping"), cents("tax"), cents("total"))
 
