@@ -5,7 +5,8 @@ Precedence, highest first (the only place it is written down):
 1. command-line options (``--env``, ``--base-url``, ``--faker-seed``, ...);
 2. environment variables (``CHECKOUT_PROBE_ENV``, ``CHECKOUT_PROBE_FAKER_SEED``,
    ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``,
-   ``CHECKOUT_PROBE_API_TOKEN`` for a running shop's order API);
+   ``CHECKOUT_PROBE_API_TOKEN`` for a running shop's order API,
+   ``CHECKOUT_PROBE_ACTION_TIMEOUT``);
 3. the environment's entry in the configuration file;
 4. the defaults below.
 
@@ -104,6 +105,34 @@ def _parse_seed(raw: Any) -> int | None:
         ) from None
 
 
+def _parse_budgets(raw: Any) -> dict[str, float]:
+    budgets: dict[str, float] = {}
+    for item in raw or ():
+        step, sep, seconds = str(item).rpartition("=")
+        try:
+            value = float(seconds)
+        except ValueError:
+            value = -1.0
+        if not sep or not step.strip() or value <= 0:
+            raise ConfigError(
+                f"step budget {item!r} is not STEP=SECONDS: use e.g. --step-budget 'place order=4'"
+            )
+        budgets[step.strip()] = value
+    return budgets
+
+
+def _parse_timeout(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if seconds <= 0:
+        raise ConfigError(f"action timeout {raw!r} is not a positive number of seconds")
+    return int(seconds * 1000)
+
+
 def _check_url(url: str | None, source: str) -> str | None:
     if url is None:
         return None
@@ -128,9 +157,9 @@ def build_settings(
 
     ``options`` holds the parsed command-line values by name (``env``,
     ``base_url``, ``faker_seed``, ``browser_path``, ``reports_dir``,
-    ``shop_args``); missing or ``None`` means "not given". ``run_id`` and
-    ``seed`` come from the controller on pytest-xdist workers, so every worker
-    of a run shares them.
+    ``shop_args``, ``step_budgets``, ``action_timeout``); missing or ``None``
+    means "not given". ``run_id`` and ``seed`` come from the controller on
+    pytest-xdist workers, so every worker of a run shares them.
     """
     env = _first(options.get("env"), environ.get("CHECKOUT_PROBE_ENV"), LOCAL_ENV)
     if env not in KNOWN_ENVS:
@@ -144,6 +173,10 @@ def build_settings(
     parsed_seed = _parse_seed(
         _first(options.get("faker_seed"), environ.get("CHECKOUT_PROBE_FAKER_SEED"))
     )
+    budgets = {**DEFAULT_STEP_BUDGETS, **_parse_budgets(options.get("step_budgets"))}
+    timeout_ms = _parse_timeout(
+        _first(options.get("action_timeout"), environ.get("CHECKOUT_PROBE_ACTION_TIMEOUT"))
+    )
     reports_dir = Path(
         _first(options.get("reports_dir"), environ.get("CHECKOUT_PROBE_REPORTS_DIR"), "reports")
     )
@@ -155,6 +188,8 @@ def build_settings(
         reports_dir=reports_dir,
         browser_path=_first(options.get("browser_path"), environ.get("CHECKOUT_PROBE_BROWSER")),
         shop_args=tuple(options.get("shop_args") or ()),
+        step_budgets=MappingProxyType(budgets),
+        action_timeout_ms=timeout_ms or Settings.action_timeout_ms,
         playwright_browsers_path=environ.get("PLAYWRIGHT_BROWSERS_PATH") or None,
         api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or None,
     )

@@ -26,6 +26,7 @@ from flows.pages import (
     SignInPage,
     SiteHeader,
 )
+from flows.pages.errors import error_indicators
 from flows.shop_api import OrderApi
 
 
@@ -62,7 +63,7 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
     catalog = CatalogPage(page)
     with journey.step("open catalog"):
         catalog.open()
-        expect(catalog.heading, "the catalog shows its products").to_be_visible()
+        wait_for_page(journey, catalog.heading, "the catalog")
     for index, item in enumerate(items):
         with journey.step("add to cart", f"add {item.quantity} × '{item.name}' to cart"):
             if index:  # the first item is picked from the catalog just opened
@@ -71,7 +72,7 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
     cart = CartPage(page)
     with journey.step("review cart", "open cart"):
         SiteHeader(page).cart_link.click()
-        expect(cart.heading).to_be_visible()
+        wait_for_page(journey, cart.heading, "the cart")
         for item in items:
             expect(cart.quantity_of(item.name)).to_have_value(str(item.quantity))
     return cart
@@ -86,10 +87,10 @@ def enter_details(
         contact = cart.proceed_to_checkout()
         contact.fill(shopper)
         contact.submit()
-        expect(ShippingPage(page).heading, "the shop accepts the address").to_be_visible()
+        wait_for_page(journey, ShippingPage(page).heading, "the shipping step")
     with journey.step("shipping method", f"choose {shipping} shipping"):
         ShippingPage(page).choose(shipping)
-        expect(PaymentPage(page).heading).to_be_visible()
+        wait_for_page(journey, PaymentPage(page).heading, "the payment step")
     return PaymentPage(page)
 
 
@@ -100,7 +101,7 @@ def pay(journey: Journey, card: TestCard) -> Review:
     with journey.step("pay", f"pay with card ending {card.last4}"):
         payment.enter_card(card)
         payment.submit()
-        _wait_for(review.heading, journey, "the review step")
+        wait_for_page(journey, review.heading, "the review step")
         totals = review.totals()
     return Review(review, totals)
 
@@ -112,7 +113,7 @@ def place_order(journey: Journey, review: Review) -> OrderConfirmation:
     expected = review.totals
     with journey.step("place order", f"place order for {format_cents(expected.total)}"):
         review.page.place_order()
-        _wait_for(confirmation.heading, journey, "the order confirmation")
+        wait_for_page(journey, confirmation.heading, "the order confirmation")
     with journey.step("confirmation", "read confirmation"):
         number = confirmation.order_number.inner_text().strip()
         shown = confirmation.totals()
@@ -143,13 +144,18 @@ def verify_stored_order(
             )
 
 
-def _wait_for(expected: Locator, journey: Journey, what: str) -> None:
-    """Wait for ``expected`` or for the shop to show an error, whichever comes first."""
+def wait_for_page(journey: Journey, expected: Locator, what: str) -> None:
+    """Wait for ``expected``, or for the shop to show an error, whichever comes first.
+
+    Failing as soon as an alert or error page appears keeps a broken step from
+    waiting out the whole action timeout.
+    """
     __tracebackhide__ = True
-    alert = journey.page.get_by_role("alert")
-    expect(expected.or_(alert).first, f"the shop shows {what}").to_be_visible()
+    problem = error_indicators(journey.page)
+    expect(expected.or_(problem).first, f"the shop shows {what}").to_be_visible()
     if not expected.is_visible():
-        raise AssertionError(f"expected {what}, the page showed {alert.first.inner_text()!r}")
+        shown = " ".join(problem.first.inner_text().split())
+        raise AssertionError(f"expected {what}, the page showed {shown!r}")
 
 
 def checkout_as_guest(
@@ -214,9 +220,10 @@ def checkout_as_registered_user(
         contact.city.fill(shopper.address.city)
         contact.postal_code.fill(shopper.address.postal_code)
         contact.submit()
-        expect(ShippingPage(journey.page).heading).to_be_visible()
+        wait_for_page(journey, ShippingPage(journey.page).heading, "the shipping step")
     with journey.step("shipping method", f"choose {shipping} shipping"):
         ShippingPage(journey.page).choose(shipping)
+        wait_for_page(journey, PaymentPage(journey.page).heading, "the payment step")
     confirmation = place_order(journey, pay(journey, card))
     if orders is not None:
         verify_stored_order(journey, orders, confirmation, shopper)
@@ -238,4 +245,5 @@ __all__ = [
     "sign_in",
     "sign_out",
     "verify_stored_order",
+    "wait_for_page",
 ]

@@ -128,3 +128,9 @@ def test_timeout_with_a_request_still_pending_is_slow_not_ui_broken() -> None:
         BASE, error_type="TimeoutError", pending_requests=("POST /api/orders (pending 20.0 s)",)
     )
     assert classify(evidence).category == Category.SLOW
+
+
+def test_timeout_waiting_for_a_missing_button_is_ui_broken_even_though_it_ran_long() -> None:
+    evidence = replace(BASE, error_type="TimeoutError", step_duration_s=12.0)
+    assert evidence.over_budget
+    assert classify(evidence).category == Category.UI_BROKEN

@@ -52,3 +52,19 @@ def test_budgets_have_defaults_for_every_checkout_step() -> None:
     settings = build_settings({}, {})
     assert settings.budget_for("place order") == 6.0
     assert settings.budget_for("a step nobody configured") == 10.0
+
+
+def test_step_budgets_and_action_timeout_can_be_overridden() -> None:
+    settings = build_settings(
+        {"step_budgets": ["place order=2.5"], "action_timeout": "8"},
+        {},
+    )
+    assert settings.budget_for("place order") == 2.5
+    assert settings.budget_for("pay") == 6.0
+    assert settings.action_timeout_ms == 8000
+
+
+@pytest.mark.parametrize("bad", ["place order", "=3", "pay=fast", "pay=-1"])
+def test_malformed_step_budget_is_a_usage_error(bad: str) -> None:
+    with pytest.raises(ConfigError, match="is not STEP=SECONDS"):
+        build_settings({"step_budgets": [bad]}, {})

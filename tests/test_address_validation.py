@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
-from flows.journeys import CartItem, fill_cart, pay, place_order
+from flows.journeys import (
+    CartItem,
+    fill_cart,
+    pay,
+    place_order,
+    verify_stored_order,
+    wait_for_page,
+)
 from flows.pages import ShippingPage
 from flows.shop_api import OrderApi
 
@@ -38,11 +45,10 @@ def test_guest_with_invalid_address_sees_field_errors_then_completes_after_corre
         contact.postal_code.fill(shopper.address.postal_code)
         contact.city.fill(shopper.address.city)
         contact.submit()
-        expect(ShippingPage(journey.page).heading).to_be_visible()
+        wait_for_page(journey, ShippingPage(journey.page).heading, "the shipping step")
 
     with journey.step("shipping method", "choose Standard shipping"):
         ShippingPage(journey.page).choose("Standard")
     confirmation = place_order(journey, pay(journey, card))
 
-    stored = order_api.get(confirmation.order_number)
-    assert stored is not None and stored.email == shopper.email
+    verify_stored_order(journey, order_api, confirmation, shopper)

@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
-from flows.journeys import CartItem, enter_details, fill_cart, pay, place_order
+from flows.journeys import (
+    CartItem,
+    enter_details,
+    fill_cart,
+    pay,
+    place_order,
+    verify_stored_order,
+)
 from flows.pages import SiteHeader
 from flows.shop_api import OrderApi
 
@@ -32,6 +39,7 @@ def test_shopper_changing_quantities_and_removing_items_pays_the_cart_subtotal(
 
     enter_details(journey, cart, shopper)
     confirmation = place_order(journey, pay(journey, card))
+    verify_stored_order(journey, order_api, confirmation, shopper)
 
     stored = order_api.get(confirmation.order_number)
     assert stored is not None

@@ -16,8 +16,8 @@ at the dependency ``/health`` names, never as "a timeout".
 6. ``payment_declined``   the page showed a card decline the test did not expect.
 7. ``server_error``       the shop answered 5xx.
 8. ``client_error``       an uncaught page script error.
-9. ``slow``               the step exceeded its budget, or timed out while a request
-                          was still pending.
+9. ``slow``               the step finished over its budget, or timed out while a
+                          request to the shop was still pending.
 10. ``ui_broken``         an element the step needs was missing or not actionable.
 11. ``harness_error``     nothing above explains it: treat it as ours until shown otherwise.
 """
@@ -122,7 +122,9 @@ def _explain(ev: Evidence) -> tuple[Category, str]:
         return Category.SERVER_ERROR, f"the shop answered {shop_5xx[0].describe()}"
     if ev.page_errors:
         return Category.CLIENT_ERROR, f"uncaught page error: {ev.page_errors[0]}"
-    if ev.over_budget or ev.pending_requests:
+    # A step that finished over its budget, or a wait that timed out while the
+    # shop was still answering; a timeout with nothing pending is a missing element.
+    if ev.error_type == "StepOverBudget" or ev.pending_requests:
         detail = ev.pending_requests[0] if ev.pending_requests else "no request pending"
         return Category.SLOW, f"step took {ev.step_duration_s:.1f} s ({detail})"
     if ev.error_type in ("TimeoutError", "Error", "AssertionError"):

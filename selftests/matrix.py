@@ -1,0 +1,96 @@
+"""The detection matrix: the smoke suite against the demo shop, healthy and once per fault.
+
+Shared by the self-test (``test_detection_matrix.py``) and the script that
+prints it as a table (``bench/detection_matrix.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from selftests.helpers import run_suites
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    """One row of the matrix: a fault (None = healthy) and the category it must produce."""
+
+    fault: str | None
+    expected: str | None
+    shop_args: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The row's label."""
+        return self.fault or "healthy"
+
+
+MATRIX: tuple[FaultCase, ...] = (
+    FaultCase(None, None),
+    FaultCase("bad-db-connection-string", "payment_error"),
+    # Every session on the broken replica; the 20 % default is the probe's job to catch.
+    FaultCase("partial", "payment_error", ("--fault-rate=1.0",)),
+    FaultCase("payment-gateway-down", "payment_provider"),
+    FaultCase("payment-gateway-slow", "slow", ("--fault-delay=8",)),
+    FaultCase("decline-all", "payment_declined"),
+    FaultCase("price-mismatch", "data_mismatch"),
+    FaultCase("checkout-button-broken", "ui_broken"),
+    FaultCase("js-error", "client_error"),
+    FaultCase("confirmation-without-order", "data_mismatch"),
+    FaultCase("catalog-db-down", "server_error"),
+)
+
+#: Long enough for the slow fault (8 s) to finish and be measured against its
+#: budget, short enough that a missing element does not hold a row for 20 s.
+ACTION_TIMEOUT_S = "12"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """What one run of the smoke suite showed."""
+
+    case: FaultCase
+    returncode: int
+    outcomes: dict[str, int]
+    categories: dict[str, int]
+    failing_step: str | None
+    message: str
+    seconds: float
+
+    @property
+    def category(self) -> str | None:
+        """The category of the first failed checkout, if any failed."""
+        return next(iter(self.categories), None)
+
+    @property
+    def detected(self) -> bool:
+        """True when the run failed, or (healthy) passed; and with the expected category."""
+        if self.case.expected is None:
+            return self.returncode == 0 and not self.categories
+        return self.returncode == 1 and self.category == self.case.expected
+
+
+def run_case(case: FaultCase, reports: Path) -> MatrixRow:
+    """Run the smoke suite against a demo shop started with the case's fault."""
+    shop_args = [f"--shop-arg=--fault={case.fault}"] if case.fault else []
+    shop_args += [f"--shop-arg={arg}" for arg in case.shop_args]
+    started = time.monotonic()
+    # -x: the first failed checkout is the detection; the rest would only wait again.
+    run = run_suites(
+        reports, "tests", "-m", "smoke", "-x", f"--action-timeout={ACTION_TIMEOUT_S}", *shop_args
+    )
+    seconds = time.monotonic() - started
+    summary = run.summary()
+    failed = [t for t in summary["tests"] if t.get("outcome") == "failed"]
+    diagnosis = (failed[0].get("diagnosis") or {}) if failed else {}
+    return MatrixRow(
+        case=case,
+        returncode=run.returncode,
+        outcomes=summary["totals"],
+        categories=summary["categories"],
+        failing_step=failed[0].get("failing_step") if failed else None,
+        message=diagnosis.get("reason", ""),
+        seconds=seconds,
+    )
