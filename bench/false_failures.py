@@ -1,0 +1,60 @@
+"""Count false failures: N checkouts against a healthy demo shop (not a CI test).
+
+    .venv/bin/python bench/false_failures.py [-n 200] [--workers 2]
+
+Runs the guest smoke checkout N times through the harness (two xdist workers,
+one demo shop each) and prints how many failed, their categories, and the rate.
+On a healthy shop every failure is a false alarm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST = (
+    "tests/test_guest_checkout.py::"
+    "test_guest_checkout_with_valid_card_shows_order_number_matching_stored_order"
+)
+
+
+def main() -> int:
+    """Run the checkouts and print the false-failure count and rate."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--runs", type=int, default=200, help="checkouts to run")
+    parser.add_argument("--workers", type=int, default=2, help="xdist workers")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        command = [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            "-p", "bench.repeat", f"--bench-repeat={args.runs}", "-n", str(args.workers),
+            "--tracing=retain-on-failure", f"--output={tmp}/artifacts", TEST,
+        ]  # fmt: skip
+        env = {**os.environ, "CHECKOUT_PROBE_REPORTS_DIR": tmp}
+        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        elapsed = time.monotonic() - started
+        summary = json.loads((Path(tmp) / "summary.json").read_text())
+    tests = summary["tests"]
+    failed = [t for t in tests if t.get("outcome") != "passed"]
+    rate = len(failed) / len(tests) if tests else float("nan")
+    print(f"{len(tests)} healthy guest checkouts in {elapsed:.0f} s ({args.workers} workers)")
+    print(f"false failures: {len(failed)} ({rate:.2%})")
+    for category, count in Counter(t.get("category") for t in failed).most_common():
+        print(f"  {category}: {count}")
+    for test in failed[:5]:
+        diagnosis = test.get("diagnosis") or {}
+        print(f"  e.g. {test['nodeid']}: {diagnosis.get('reason', test.get('outcome'))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
