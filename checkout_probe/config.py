@@ -2,12 +2,13 @@
 
 Precedence, highest first (the only place it is written down):
 
-1. command-line options (``--env``, ``--base-url``, ``--faker-seed``, ...);
-2. environment variables (``CHECKOUT_PROBE_ENV``, ``CHECKOUT_PROBE_FAKER_SEED``,
+1. command-line options (``--env``, ``--base-url``, ``--faker-seed``, ``--config``, ...);
+2. environment variables (``CHECKOUT_PROBE_ENV``, ``CHECKOUT_PROBE_CONFIG``,
+   ``CHECKOUT_PROBE_FAKER_SEED``,
    ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``,
    ``CHECKOUT_PROBE_API_TOKEN`` for a running shop's order API,
    ``CHECKOUT_PROBE_ACTION_TIMEOUT``);
-3. the environment's entry in the configuration file;
+3. the environment's table in ``environments.toml`` (see ``checkout_probe.environments``);
 4. the defaults below.
 
 Nothing else in the harness reads ``os.environ``: the pytest plugin and the CLI
@@ -24,9 +25,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from checkout_probe.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.errors import ConfigError
 
-LOCAL_ENV = "local"
+LOCAL_ENV = LOCAL
 
 #: Seconds a journey step may take before it fails as ``slow``. Generous for a
 #: shop on loopback; staging and production override them per environment.
@@ -54,6 +56,7 @@ class Settings:
     """Everything a run needs to know, resolved once (see the module docstring)."""
 
     env: str = LOCAL_ENV
+    environment: Environment = field(default_factory=lambda: Environment(LOCAL_ENV))
     base_url: str | None = None
     faker_seed: int = 0
     run_id: str = ""
@@ -67,13 +70,38 @@ class Settings:
     email_domain: str = "synthetic.example"
     #: Token for the target's order API (a secret: never printed or stored in reports).
     api_token: str | None = field(default=None, repr=False)
+    #: The run was started with --allow-production-orders.
+    allow_production_orders: bool = False
     #: Where Playwright keeps its downloads (``PLAYWRIGHT_BROWSERS_PATH``).
     playwright_browsers_path: str | None = None
 
     @property
+    def may_place_orders(self) -> bool:
+        """Orders may be placed: allowed by the environment, and opted into for production."""
+        env = self.environment
+        return env.allow_orders and (not env.production or self.allow_production_orders)
+
+    @property
+    def order_block_reason(self) -> str:
+        """Why orders may not be placed (empty when they may)."""
+        env = self.environment
+        if not env.allow_orders:
+            return f"environment '{self.env}' does not allow orders (allow_orders = false)"
+        if env.production and not self.allow_production_orders:
+            return (
+                f"environment '{self.env}' is production: orders need "
+                "allow_orders = true and --allow-production-orders"
+            )
+        return ""
+
+    def secrets(self) -> tuple[str, ...]:
+        """Secret values of this run, masked wherever text reaches a report."""
+        return tuple(s for s in (self.api_token, *self.environment.secrets()) if s)
+
+    @property
     def is_local(self) -> bool:
         """True when the run starts its own demo shop instead of using a URL."""
-        return self.env == LOCAL_ENV and self.base_url is None
+        return self.base_url is None
 
     def budget_for(self, step_key: str) -> float:
         """The time budget of a step, in seconds."""
@@ -143,9 +171,6 @@ def _check_url(url: str | None, source: str) -> str | None:
     return url.rstrip("/")
 
 
-KNOWN_ENVS = (LOCAL_ENV,)
-
-
 def build_settings(
     options: Mapping[str, Any],
     environ: Mapping[str, str],
@@ -161,19 +186,25 @@ def build_settings(
     means "not given". ``run_id`` and ``seed`` come from the controller on
     pytest-xdist workers, so every worker of a run shares them.
     """
-    env = _first(options.get("env"), environ.get("CHECKOUT_PROBE_ENV"), LOCAL_ENV)
-    if env not in KNOWN_ENVS:
-        raise ConfigError(
-            f"unknown environment {env!r}: choose one of {', '.join(KNOWN_ENVS)} "
-            "(--env or CHECKOUT_PROBE_ENV), or point at a running shop with --base-url URL"
-        )
+    env = str(_first(options.get("env"), environ.get("CHECKOUT_PROBE_ENV"), LOCAL_ENV))
+    config_path = Path(
+        _first(options.get("config"), environ.get("CHECKOUT_PROBE_CONFIG"), "environments.toml")
+    )
+    if options.get("config") and not config_path.exists():
+        raise ConfigError(f"config file {config_path} does not exist: fix --config")
+    environment = resolve(env, load_file(config_path), environ, config_path)
     base_url = _check_url(
-        _first(options.get("base_url"), environ.get("PYTEST_BASE_URL")), "base URL"
+        _first(options.get("base_url"), environ.get("PYTEST_BASE_URL"), environment.base_url),
+        "base URL",
     )
     parsed_seed = _parse_seed(
         _first(options.get("faker_seed"), environ.get("CHECKOUT_PROBE_FAKER_SEED"))
     )
-    budgets = {**DEFAULT_STEP_BUDGETS, **_parse_budgets(options.get("step_budgets"))}
+    budgets = {
+        **DEFAULT_STEP_BUDGETS,
+        **environment.step_budgets,
+        **_parse_budgets(options.get("step_budgets")),
+    }
     timeout_ms = _parse_timeout(
         _first(options.get("action_timeout"), environ.get("CHECKOUT_PROBE_ACTION_TIMEOUT"))
     )
@@ -182,6 +213,7 @@ def build_settings(
     )
     return Settings(
         env=env,
+        environment=environment,
         base_url=base_url,
         faker_seed=_first(parsed_seed, seed, new_seed()),
         run_id=run_id or new_run_id(),
@@ -191,5 +223,6 @@ def build_settings(
         step_budgets=MappingProxyType(budgets),
         action_timeout_ms=timeout_ms or Settings.action_timeout_ms,
         playwright_browsers_path=environ.get("PLAYWRIGHT_BROWSERS_PATH") or None,
-        api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or None,
+        api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or environment.api_token,
+        allow_production_orders=bool(options.get("allow_production_orders")),
     )

@@ -57,3 +57,7 @@ TEST_CARDS: dict[str, TestCard] = {
     "insufficient_funds": TestCard("4000 0000 0000 9995", "12 / 34", "123", "insufficient_funds"),
     "invalid": TestCard("1234 5678 9012 3456", "12 / 34", "123", "invalid"),
 }
+
+
+#: Card profiles an environment may name (``card_profile``): outcome → card.
+CARD_PROFILES: dict[str, dict[str, TestCard]] = {"test": TEST_CARDS}

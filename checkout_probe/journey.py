@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import allure
+import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from checkout_probe.cleanup import Created
 from checkout_probe.config import Settings
 from checkout_probe.diagnosis import (
     CheckoutFailure,
@@ -79,6 +81,8 @@ class Journey:
         self.artifacts_dir = artifacts_dir
         #: Files this journey wrote (the failure screenshot), for the run summary.
         self.artifacts: list[str] = []
+        #: What the journey created in the shop, for cleanup after the test.
+        self.created: list[Created] = []
         self.recorder = recorder
         self.target = target
         self.settings = settings
@@ -118,6 +122,23 @@ class Journey:
                 record.status = "failed"
                 self._fail(record, None, mark, budget)
             record.status = "passed"
+
+    def before_charging(self) -> None:
+        """Call before any step that charges a card: skips the test where orders are not allowed.
+
+        In production (unless allowed and opted into) a checkout stops here, at
+        the last step before charging, and the report says why.
+        """
+        __tracebackhide__ = True
+        reason = self.settings.order_block_reason
+        if reason:
+            self.steps.append(StepRecord("place order", "place order", status="skipped"))
+            allure.attach(reason, "stopped before charging", allure.attachment_type.TEXT)
+            pytest.skip(f"stopped before charging: {reason}")
+
+    def remember(self, kind: str, key: str) -> None:
+        """Record that the journey created something (``order``, ``account``) to clean up."""
+        self.created.append(Created(kind, key))
 
     def _raise_on_problems(self, mark: int) -> None:
         server_errors = [

@@ -34,6 +34,10 @@ class Target:
     health_path: str | None = "/health"
     version_path: str | None = "/version"
 
+    def secrets(self) -> tuple[str, ...]:
+        """Secret values to mask in anything reported about this target."""
+        return (self.api_token,) if self.api_token else ()
+
     @property
     def health_url(self) -> str | None:
         """Absolute URL of the health endpoint, if the target has one."""

@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from demo_shop import admin, health
+from demo_shop import admin, cleanup, health
 from demo_shop.config import ShopConfig
 from demo_shop.context import EXTENSION_KEY, ShopContext, get_shop
 from demo_shop.db import Database, seed_products
@@ -108,7 +108,17 @@ def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | Non
         )
     app.extensions[EXTENSION_KEY] = build_context(config, gateway_url, faults)
 
-    for module in (catalog, cart, checkout, confirmation, account, orders_api, health, admin):
+    for module in (
+        catalog,
+        cart,
+        checkout,
+        confirmation,
+        account,
+        orders_api,
+        cleanup,
+        health,
+        admin,
+    ):
         app.register_blueprint(module.bp)
     app.add_template_filter(format_money, "money")
     _register_error_handlers(app)

@@ -47,6 +47,8 @@ class User(StorefrontBase):
     last_postal_code: Mapped[str | None] = mapped_column(String(20), default=None)
     last_country: Mapped[str | None] = mapped_column(String(2), default=None)
     last_phone: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The harness run that registered this account (X-Synthetic-Run), for cleanup.
+    synthetic_run: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Order(OrderBase):

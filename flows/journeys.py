@@ -111,11 +111,13 @@ def place_order(journey: Journey, review: Review) -> OrderConfirmation:
     page = journey.page
     confirmation = ConfirmationPage(page)
     expected = review.totals
+    journey.before_charging()
     with journey.step("place order", f"place order for {format_cents(expected.total)}"):
         review.page.place_order()
         wait_for_page(journey, confirmation.heading, "the order confirmation")
     with journey.step("confirmation", "read confirmation"):
         number = confirmation.order_number.inner_text().strip()
+        journey.remember("order", number)
         shown = confirmation.totals()
         if shown != expected:
             raise DataMismatch(
@@ -180,6 +182,7 @@ def register(journey: Journey, shopper: Shopper) -> None:
     with journey.step("register", f"register {shopper.email}"):
         RegisterPage(journey.page).open().register(shopper)
         expect(journey.page.get_by_text(f"Signed in as {shopper.email}")).to_be_visible()
+        journey.remember("account", shopper.email)
 
 
 def sign_in(journey: Journey, shopper: Shopper) -> None:

@@ -35,6 +35,7 @@ def test_guest_checkout_with_refused_card_shows_reason_and_creates_no_order(
     cart = fill_cart(journey, [CartItem("Trail Mug", 1)])
     enter_details(journey, cart, shopper)
     review = pay(journey, refused_card)
+    journey.before_charging()
 
     with journey.step("place order", f"place order with a refused card (…{refused_card.last4})"):
         review.page.place_order()

@@ -1,9 +1,10 @@
 """The order service's HTTP API.
 
 ``POST /api/orders`` is called by review.js with the shopper's session cookie.
-``GET /api/orders/<number>`` and ``GET /api/orders?email=`` need the API token and
-always read the real order database (they are the back-office view, so a test can
-check what was actually stored even while a fault breaks the checkout path).
+``GET /api/orders/<number>``, ``GET /api/orders?email=`` and ``DELETE /api/orders/<number>``
+need the API token and always use the real databases (they are the back-office
+view, so a test can check what was actually stored, and clean up after itself,
+even while a fault breaks the checkout path).
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from demo_shop import faults as fault_names
 from demo_shop.auth import bearer_token_matches, unauthorized
 from demo_shop.context import catalog_db, fault_hits, get_shop, order_db
 from demo_shop.errors import first_line
+from demo_shop.orders.cancel import cancel_order
 from demo_shop.orders.service import CheckoutData, OrderFailedError, OrderOptions, place_order
 from demo_shop.orders.store import get_order, orders_for_email
 from demo_shop.storefront import state
 from demo_shop.storefront.users import remember_address
+from demo_shop.synthetic import synthetic_run
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("orders_api", __name__)
-
-MAX_SYNTHETIC_RUN_LENGTH = 200
 
 
 def _checkout_from_session() -> CheckoutData | None:
@@ -34,7 +35,6 @@ def _checkout_from_session() -> CheckoutData | None:
     method, payment = state.get_shipping_method(), state.get_payment()
     if not cart or contact is None or method is None or payment is None:
         return None
-    synthetic_run = request.headers.get("X-Synthetic-Run") or None
     return CheckoutData(
         cart=cart,
         contact=contact,
@@ -42,7 +42,7 @@ def _checkout_from_session() -> CheckoutData | None:
         card_token=payment.token,
         card_brand=payment.brand,
         card_last4=payment.last4,
-        synthetic_run=synthetic_run[:MAX_SYNTHETIC_RUN_LENGTH] if synthetic_run else None,
+        synthetic_run=synthetic_run(),
     )
 
 
@@ -86,6 +86,19 @@ def read_order(number: str) -> tuple[Response, int]:
     if order is None:
         return jsonify({"error": "order not found"}), 404
     return jsonify(order), 200
+
+
+@bp.delete("/api/orders/<number>")
+def delete_order(number: str) -> tuple[Response, int]:
+    """Cancel an order and restock it (API token required; repeating it is harmless)."""
+    shop = get_shop()
+    if not bearer_token_matches(shop.config.api_token):
+        return unauthorized()
+    # The real engines, not order_db()/catalog_db(): cleanup must not hit faults.
+    cancelled = cancel_order(shop.orders, shop.catalog, number)
+    if cancelled is None:
+        return jsonify({"error": "order not found"}), 404
+    return jsonify(cancelled), 200
 
 
 @bp.get("/api/orders")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from demo_shop.db import Database
 from demo_shop.models import Order
 
 ORDER_NUMBER_PREFIX = "CP-"
+CANCELLED = "cancelled"
 
 
 def new_order_number(session: Session) -> str:
@@ -81,3 +83,70 @@ def orders_for_email(db: Database, email: str) -> list[dict[str, Any]]:
             .order_by(Order.created_at.desc(), Order.id.desc())
         )
         return [order_to_json(order) for order in session.scalars(query)]
+
+
+def synthetic_orders(db: Database, run: str | None = None) -> list[dict[str, Any]]:
+    """Orders placed by harness runs (only run ``run`` when given) not cancelled yet."""
+    with db.session() as session:
+        query = (
+            select(Order)
+            .where(Order.synthetic_run.is_not(None), Order.status != CANCELLED)
+            .order_by(Order.created_at, Order.id)
+        )
+        if run is not None:
+            query = query.where(Order.synthetic_run == run)
+        return [
+            {
+                "number": order.number,
+                "status": order.status,
+                "email": order.email,
+                "synthetic_run": order.synthetic_run,
+            }
+            for order in session.scalars(query)
+        ]
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What one cancel request changed: the prior status and the stock to put back.
+
+    ``quantities`` is empty when the order was already cancelled, so repeating a
+    cancel never restocks twice.
+    """
+
+    previous_status: str
+    quantities: tuple[tuple[str, int], ...]
+
+
+def mark_cancelled(db: Database, number: str) -> Cancellation | None:
+    """Set order ``number``'s status to cancelled; ``None`` when there is no such order."""
+    with db.session() as session, session.begin():
+        query = select(Order).options(selectinload(Order.items)).where(Order.number == number)
+        order = session.scalars(query).first()
+        if order is None:
+            return None
+        if order.status == CANCELLED:
+            return Cancellation(CANCELLED, ())
+        previous = order.status
+        # Conditional, so of two concurrent cancels only one sees a row change and
+        # restocks; the other waits for the row and then matches nothing.
+        result = session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status != CANCELLED)
+            .values(status=CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+        if cast("CursorResult[Any]", result).rowcount == 0:
+            return Cancellation(CANCELLED, ())
+        return Cancellation(previous, tuple((item.slug, item.quantity) for item in order.items))
+
+
+def reopen(db: Database, number: str, status: str) -> None:
+    """Undo :func:`mark_cancelled`: put a cancelled order back to ``status``."""
+    with db.session() as session, session.begin():
+        session.execute(
+            update(Order)
+            .where(Order.number == number, Order.status == CANCELLED)
+            .values(status=status)
+            .execution_options(synchronize_session=False)
+        )

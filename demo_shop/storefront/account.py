@@ -10,6 +10,7 @@ from demo_shop.models import User
 from demo_shop.storefront import state
 from demo_shop.storefront.users import DuplicateEmailError, authenticate, create_user
 from demo_shop.storefront.validation import FORM_ERROR, clean, validate_registration
+from demo_shop.synthetic import synthetic_run
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -39,7 +40,13 @@ def register() -> BaseResponse | str:
         errors = validate_registration(values, password)
         if not errors:
             try:
-                user = create_user(catalog_db(), values["email"], values["full_name"], password)
+                user = create_user(
+                    catalog_db(),
+                    values["email"],
+                    values["full_name"],
+                    password,
+                    synthetic_run=synthetic_run(),
+                )
             except DuplicateEmailError:
                 errors["email"] = DUPLICATE_EMAIL
             else:

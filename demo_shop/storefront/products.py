@@ -64,3 +64,12 @@ def decrement_stock(db: Database, lines: Iterable[PricedLine]) -> None:
                 .where(Product.slug == line.slug)
                 .values(stock=Product.stock - line.quantity)
             )
+
+
+def restock(db: Database, quantities: Iterable[tuple[str, int]]) -> None:
+    """Put ``(slug, quantity)`` pairs back into stock (a cancelled order), in one transaction."""
+    with db.session() as session, session.begin():
+        for slug, quantity in quantities:
+            session.execute(
+                update(Product).where(Product.slug == slug).values(stock=Product.stock + quantity)
+            )

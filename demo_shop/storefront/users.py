@@ -29,14 +29,26 @@ def get_user(db: Database, user_id: int) -> User | None:
         return session.get(User, user_id)
 
 
-def create_user(db: Database, email: str, full_name: str, password: str) -> User:
-    """Create an account; raises :class:`DuplicateEmailError` if the email is taken."""
+def create_user(
+    db: Database,
+    email: str,
+    full_name: str,
+    password: str,
+    *,
+    synthetic_run: str | None = None,
+) -> User:
+    """Create an account; raises :class:`DuplicateEmailError` if the email is taken.
+
+    ``synthetic_run`` marks an account registered by a harness run, so it can be
+    found and deleted afterwards.
+    """
     if find_user(db, email) is not None:
         raise DuplicateEmailError(email)
     user = User(
         email=email.strip(),
         full_name=full_name.strip(),
         password_hash=generate_password_hash(password),
+        synthetic_run=synthetic_run,
     )
     try:
         with db.session() as session, session.begin():
@@ -45,6 +57,26 @@ def create_user(db: Database, email: str, full_name: str, password: str) -> User
         # Lost a race with another registration of the same email.
         raise DuplicateEmailError(email) from exc
     return user
+
+
+def delete_user(db: Database, email: str) -> str | None:
+    """Delete the account for ``email`` (case-insensitive); its stored email, or ``None``."""
+    with db.session() as session, session.begin():
+        query = select(User).where(func.lower(User.email) == email.strip().lower())
+        user = session.scalars(query).first()
+        if user is None:
+            return None
+        session.delete(user)
+        return user.email
+
+
+def synthetic_users(db: Database, run: str | None = None) -> list[User]:
+    """Accounts registered by harness runs (only run ``run`` when given), oldest first."""
+    with db.session() as session:
+        query = select(User).where(User.synthetic_run.is_not(None)).order_by(User.id)
+        if run is not None:
+            query = query.where(User.synthetic_run == run)
+        return list(session.scalars(query))
 
 
 def authenticate(db: Database, email: str, password: str) -> User | None:

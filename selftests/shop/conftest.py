@@ -101,9 +101,9 @@ class ShopDriver:
             headers={"Content-Type": "application/json", **(headers or {})},
         )
 
-    def api(self, path: str, token: str = API_TOKEN) -> httpx.Response:
-        """GET on the token-protected order API."""
-        return self.http.get(path, headers={"Authorization": f"Bearer {token}"})
+    def api(self, path: str, token: str = API_TOKEN, method: str = "GET") -> httpx.Response:
+        """A request (GET unless told) on the token-protected API."""
+        return self.http.request(method, path, headers={"Authorization": f"Bearer {token}"})
 
     def admin(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST to the admin API."""

@@ -1,0 +1,203 @@
+"""Prometheus metrics for probe rounds, in their own registry.
+
+Exported three ways: a scrape endpoint (:meth:`ProbeMetrics.serve`), a file for
+node_exporter's textfile collector (:meth:`ProbeMetrics.write_textfile`), or a
+Pushgateway (:meth:`ProbeMetrics.push`), the last two suiting ``--once`` runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from wsgiref.simple_server import WSGIServer
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    push_to_gateway,
+    start_http_server,
+    write_to_textfile,
+)
+
+from checkout_probe.probe.model import Round
+from checkout_probe.probe.stats import Verdict
+
+#: Step durations in seconds: browser steps take from a fraction of a second to a timeout.
+STEP_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 60.0)
+#: The ``category`` label of passed checkouts (labels cannot be absent).
+NO_CATEGORY = "none"
+UNKNOWN_VERSION = "unknown"
+
+
+@dataclass
+class MetricsServer:
+    """A running scrape endpoint; call :meth:`stop` when done."""
+
+    server: WSGIServer
+    thread: threading.Thread
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful after asking for port 0)."""
+        return int(self.server.server_port)
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Stop serving and release the socket."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout_s)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """How a Pushgateway push went."""
+
+    ok: bool
+    error: str | None = None
+
+
+class ProbeMetrics:
+    """All probe metrics, updated once per round by :meth:`record_round`."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.checkouts = Counter(
+            "checkout_probe_checkouts",
+            "Checkouts run by the probe, by outcome and failure category.",
+            ["env", "outcome", "category"],
+            registry=r,
+        )
+        self.rounds = Counter(
+            "checkout_probe_rounds", "Probe rounds completed.", ["env"], registry=r
+        )
+        self.step_duration = Histogram(
+            "checkout_probe_step_duration_seconds",
+            "Time each checkout step took.",
+            ["env", "step"],
+            buckets=STEP_BUCKETS,
+            registry=r,
+        )
+        self.failure_rate = Gauge(
+            "checkout_probe_failure_rate",
+            "Checkout failure rate over the decision window.",
+            ["env"],
+            registry=r,
+        )
+        self.failure_rate_upper = Gauge(
+            "checkout_probe_failure_rate_upper",
+            "Upper bound of the 95% Wilson interval of the window failure rate.",
+            ["env"],
+            registry=r,
+        )
+        self.failure_rate_lower = Gauge(
+            "checkout_probe_failure_rate_lower",
+            "Lower bound of the 95% Wilson interval of the window failure rate.",
+            ["env"],
+            registry=r,
+        )
+        self.last_round = Gauge(
+            "checkout_probe_last_round_timestamp_seconds",
+            "Unix time the last round finished (alert when this goes stale).",
+            ["env"],
+            registry=r,
+        )
+        self.shop_version = Gauge(
+            "checkout_probe_shop_version_info",
+            "Shop version seen in the last round (always 1).",
+            ["env", "version"],
+            registry=r,
+        )
+        self.dependency_up = Gauge(
+            "checkout_probe_dependency_up",
+            "Dependency health from the shop's /health (1 ok, 0 down).",
+            ["env", "dependency"],
+            registry=r,
+        )
+        self.verdict = Gauge(
+            "checkout_probe_verdict",
+            "Probe verdict: 1 failing, 0 healthy.",
+            ["env"],
+            registry=r,
+        )
+        self._versions: dict[str, str] = {}
+        self._dependencies: dict[str, set[str]] = {}
+
+    def record_round(self, round_: Round, verdict: Verdict) -> None:
+        """Count the round's checkouts and set every gauge for its environment."""
+        env = round_.env
+        for result in round_.results:
+            category = (result.category or "unknown") if result.failed else NO_CATEGORY
+            self.checkouts.labels(env, result.outcome, category).inc()
+            for step, seconds in result.step_durations.items():
+                self.step_duration.labels(env, step).observe(seconds)
+        self.rounds.labels(env).inc()
+        self.failure_rate.labels(env).set(verdict.rate)
+        self.failure_rate_lower.labels(env).set(verdict.low)
+        self.failure_rate_upper.labels(env).set(verdict.high)
+        self.verdict.labels(env).set(1 if verdict.failing else 0)
+        self.last_round.labels(env).set(round_.finished_at.timestamp())
+        self._set_version(env, round_.shop_version or UNKNOWN_VERSION)
+        self._set_dependencies(round_)
+
+    def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str], int]) -> None:
+        """Start the checkout counters at ``{(outcome, category): count}`` (e.g. from history).
+
+        A ``--once`` run is a fresh process: without this its counters would
+        restart at one round's worth every time and ``rate()`` would see nothing.
+        """
+        for (outcome, category), count in totals.items():
+            if count > 0:
+                self.checkouts.labels(env, outcome, category).inc(count)
+
+    def _set_version(self, env: str, version: str) -> None:
+        previous = self._versions.get(env)
+        if previous is not None and previous != version:
+            # Info-style: only the current version has a series, so a join on it stays 1:1.
+            self.shop_version.remove(env, previous)
+        self.shop_version.labels(env, version).set(1)
+        self._versions[env] = version
+
+    def _set_dependencies(self, round_: Round) -> None:
+        snapshot = round_.health_snapshot()
+        seen: dict[str, bool] = {}
+        if snapshot is not None and snapshot.error is None:
+            seen = {c.name: not c.is_down for c in snapshot.components}
+        # Unknown is not "up": drop series we no longer have data for rather than leave them stale.
+        for gone in self._dependencies.get(round_.env, set()) - seen.keys():
+            self.dependency_up.remove(round_.env, gone)
+        for name, up in seen.items():
+            self.dependency_up.labels(round_.env, name).set(1 if up else 0)
+        self._dependencies[round_.env] = set(seen)
+
+    def write_textfile(self, path: str) -> None:
+        """Write the registry for node_exporter's textfile collector (atomically)."""
+        write_to_textfile(path, self.registry)
+
+    def push(
+        self,
+        gateway_url: str,
+        job: str,
+        grouping_key: Mapping[str, str] | None = None,
+        timeout_s: float = 10.0,
+    ) -> PushResult:
+        """PUT the registry to a Pushgateway; errors are returned, not raised."""
+        try:
+            push_to_gateway(
+                gateway_url,
+                job=job,
+                registry=self.registry,
+                grouping_key=dict(grouping_key or {}),
+                timeout=timeout_s,
+            )
+        except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+            return PushResult(False, f"{type(exc).__name__}: {exc}")
+        return PushResult(True)
+
+    def serve(self, port: int, addr: str = "127.0.0.1") -> MetricsServer:
+        """Serve ``/metrics`` on ``addr:port`` (0 picks a free port) in a daemon thread."""
+        server, thread = start_http_server(port, addr=addr, registry=self.registry)
+        return MetricsServer(server, thread)

@@ -1,0 +1,104 @@
+"""What one probe round produced: the input every other ``probe`` module works from."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from checkout_probe.health import ComponentHealth, HealthSnapshot
+
+PASSED = "passed"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    """One browser checkout of a round."""
+
+    outcome: str  # "passed" | "failed"
+    category: str | None  # e.g. "payment_error", "slow"; None when passed
+    failing_step: str | None
+    message: str  # the diagnosis's first line, "" when passed
+    step_durations: dict[str, float] = field(default_factory=dict)  # step name -> seconds
+    evidence: list[str] = field(default_factory=list)  # artifact paths (trace, screenshot)
+
+    @property
+    def failed(self) -> bool:
+        """True when this checkout did not complete."""
+        return self.outcome == FAILED
+
+
+@dataclass(frozen=True)
+class Round:
+    """K checkouts run back to back against one environment, plus what the shop said."""
+
+    started_at: datetime  # UTC, tz-aware
+    finished_at: datetime
+    env: str
+    shop_version: str | None
+    results: tuple[CheckoutResult, ...]
+    # /health snapshot: {"status": ..., "components": [{"name", "status", "error"}]}
+    health: dict[str, Any] | None = None
+
+    @property
+    def checkouts(self) -> int:
+        """How many checkouts the round ran (K)."""
+        return len(self.results)
+
+    @property
+    def failures(self) -> int:
+        """How many of them failed."""
+        return sum(1 for r in self.results if r.failed)
+
+    @property
+    def failed_results(self) -> list[CheckoutResult]:
+        """The failed checkouts, in run order."""
+        return [r for r in self.results if r.failed]
+
+    def failures_by_category(self) -> dict[str, int]:
+        """``{"payment_error": 4, ...}``, most common first; uncategorised as ``"unknown"``."""
+        counts = Counter(r.category or "unknown" for r in self.failed_results)
+        return dict(counts.most_common())
+
+    def top_failure(self) -> CheckoutResult | None:
+        """A failed checkout of the most common category (the first one seen), or None."""
+        by_category = self.failures_by_category()
+        if not by_category:
+            return None
+        top = next(iter(by_category))
+        return next(r for r in self.failed_results if (r.category or "unknown") == top)
+
+    def health_snapshot(self) -> HealthSnapshot | None:
+        """The ``health`` dict as a :class:`HealthSnapshot` (None when there was none)."""
+        return snapshot_from_dict(self.health)
+
+
+def snapshot_from_dict(health: dict[str, Any] | None) -> HealthSnapshot | None:
+    """Rebuild a :class:`HealthSnapshot` from its dict form.
+
+    ``components`` may be the list ``HealthSnapshot.to_dict`` produces or the
+    ``{name: {"status", "error"}}`` mapping the shop's ``/health`` returns, so
+    the runner can pass either.
+    """
+    if health is None:
+        return None
+    raw = health.get("components") or []
+    items: list[tuple[str, Any]]
+    if isinstance(raw, dict):
+        items = [(str(name), info) for name, info in raw.items()]
+    else:
+        items = [(str(c.get("name", "?")), c) for c in raw if isinstance(c, dict)]
+    components = tuple(
+        ComponentHealth(name, str(info.get("status", "unknown")), info.get("error"))
+        for name, info in items
+        if isinstance(info, dict)
+    )
+    return HealthSnapshot(
+        status=str(health.get("status", "unknown")),
+        http_status=health.get("http_status"),
+        version=health.get("version"),
+        components=components,
+        error=health.get("error"),
+    )

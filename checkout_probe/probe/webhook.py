@@ -1,0 +1,154 @@
+"""Deliver alerts to a webhook: payload shapes (generic, Slack, Alertmanager) and retries."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from checkout_probe.redact import redact
+
+if TYPE_CHECKING:
+    from checkout_probe.probe.alerts import Alert
+
+log = logging.getLogger(__name__)
+
+FORMATS = frozenset({"generic", "slack", "alertmanager"})
+ALERTNAME = "CheckoutProbeFailing"
+# Slack rejects header text over 150 characters and section text over 3000.
+_SLACK_HEADER_MAX = 150
+_SLACK_SECTION_MAX = 3000
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_payload(alert: Alert) -> dict[str, Any]:
+    """Slack incoming-webhook body: ``text`` (the notification line) plus Block Kit blocks."""
+    details = _cut("\n".join(alert.details()), _SLACK_SECTION_MAX)
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": _cut(alert.summary(), _SLACK_HEADER_MAX)},
+        },
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": details},
+        },
+    ]
+    if alert.evidence:
+        listing = "\n".join(f"`{path}`" for path in alert.evidence)
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "mrkdwn", "text": _cut(f"evidence:\n{listing}", _SLACK_SECTION_MAX)}
+                ],
+            }
+        )
+    return {"text": alert.summary(), "blocks": blocks}
+
+
+def alertmanager_payload(alert: Alert) -> list[dict[str, Any]]:
+    """Body for Alertmanager's ``POST /api/v2/alerts``: a list with one postable alert.
+
+    Labels are the alert's identity, so they stay fixed over a streak (the
+    category is the one it fired with); resolving sets ``endsAt``.
+    """
+    item: dict[str, Any] = {
+        "labels": {
+            "alertname": ALERTNAME,
+            "env": alert.env,
+            "category": alert.top_category or "unknown",
+        },
+        "annotations": {
+            "summary": alert.summary(),
+            "description": "\n".join(alert.details()),
+            "shop_version": alert.shop_version or "unknown",
+            "evidence": "\n".join(alert.evidence),
+        },
+        "startsAt": alert.started_at.isoformat(),
+    }
+    if alert.ended_at is not None:
+        item["endsAt"] = alert.ended_at.isoformat()
+    return [item]
+
+
+def render_payload(alert: Alert, format: str) -> Any:
+    """The JSON body for ``format`` ("generic", "slack" or "alertmanager")."""
+    if format == "slack":
+        return slack_payload(alert)
+    if format == "alertmanager":
+        return alertmanager_payload(alert)
+    if format == "generic":
+        return alert.to_dict()
+    raise ValueError(f"unknown webhook format {format!r}")
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """How sending one alert went."""
+
+    ok: bool
+    attempts: int
+    status_code: int | None = None
+    error: str | None = None
+
+
+class WebhookSink:
+    """POST alerts to a webhook as ``generic`` JSON, ``slack`` or ``alertmanager``.
+
+    Retries transport errors, 429 and 5xx with exponential backoff
+    (``base_delay_s``, then 2×, 4×, ...) up to ``attempts`` tries; other 4xx are
+    not retried. For ``alertmanager``: Alertmanager resolves an alert it has not
+    heard about within its ``resolve_timeout`` (5 min by default), so pair it
+    with ``AlertMachine(reminder_every=...)`` at or under that.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        format: str = "generic",
+        *,
+        timeout_s: float = 5.0,
+        attempts: int = 3,
+        base_delay_s: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if format not in FORMATS:
+            raise ValueError(f"unknown webhook format {format!r}; one of {sorted(FORMATS)}")
+        self.url = url
+        self.format = format
+        self.timeout_s = timeout_s
+        self.attempts = max(1, attempts)
+        self.base_delay_s = base_delay_s
+        self._sleep = sleep
+
+    def send(self, alert: Alert) -> DeliveryResult:
+        """Deliver ``alert``; failures are logged and returned, never raised."""
+        payload = render_payload(alert, self.format)
+        error = ""
+        status: int | None = None
+        attempt = 0
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = httpx.post(self.url, json=payload, timeout=self.timeout_s)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                status, error = None, f"{type(exc).__name__}: {exc}"
+            else:
+                status = response.status_code
+                if response.is_success:
+                    return DeliveryResult(True, attempt, status)
+                error = f"HTTP {status}: {redact(response.text[:200])}"
+                if status < 500 and status != 429:
+                    break  # the receiver rejected the payload; resending will not help
+            log.warning("alert to %s failed (attempt %d): %s", self.url, attempt, error)
+            if attempt < self.attempts:
+                self._sleep(self.base_delay_s * 2 ** (attempt - 1))
+        log.error("giving up on alert to %s: %s", self.url, error)
+        return DeliveryResult(False, attempt, status, error)
