@@ -34,9 +34,11 @@ class SuiteRun:
         ]
 
 
-def run_suites(reports: Path, *args: str, timeout_s: float = 300) -> SuiteRun:
+def run_suites(
+    reports: Path, *args: str, timeout_s: float = 300, env: dict[str, str] | None = None
+) -> SuiteRun:
     """Run ``pytest`` from the project root with reports under ``reports``."""
-    env = {**os.environ, "CHECKOUT_PROBE_REPORTS_DIR": str(reports)}
+    env = {**os.environ, "CHECKOUT_PROBE_REPORTS_DIR": str(reports), **(env or {})}
     command = [
         sys.executable, "-m", "pytest",
         f"--alluredir={reports / 'allure-results'}",

@@ -33,7 +33,7 @@ class Correlation:
 
     ``state`` is ``no_data``, ``never_failed`` (no failing verdict ever),
     ``healthy`` (failed before, fine now), ``failing`` or ``never_passed``
-    (failing, and no healthy verdict on record).
+    (failing, and no healthy round before the failures began).
 
     While failing: ``failing_since`` is the first round of the current run of
     failing verdicts; ``first_failure_at`` may be earlier, because the rounds

@@ -1,0 +1,210 @@
+"""Round history in any SQLAlchemy database (a SQLite file by default).
+
+Two tables (see :mod:`checkout_probe.probe.history_schema`): ``probe_rounds``,
+one row per round with its verdict, and ``probe_failures``, one row per failed
+checkout with its evidence paths. Retention is explicit: :meth:`HistoryStore.prune`
+bounds rows, :meth:`HistoryStore.prune_evidence` bounds artifact files on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from checkout_probe.probe.correlation import Correlation, correlate
+from checkout_probe.probe.history_schema import (
+    Base,
+    FailureRow,
+    RoundRecord,
+    RoundRow,
+    step_percentiles,
+    to_record,
+)
+from checkout_probe.probe.model import Round
+from checkout_probe.probe.render import render_html, render_table
+from checkout_probe.probe.stats import FAILING, Verdict
+
+__all__ = [
+    "Correlation",
+    "HistoryStore",
+    "PruneResult",
+    "RoundRecord",
+    "render_html",
+    "render_table",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What :meth:`HistoryStore.prune` removed; ``evidence`` are the deleted rows' files."""
+
+    rounds: int
+    evidence: list[str] = field(default_factory=list)
+
+
+class HistoryStore:
+    """Probe rounds in a database; ``url`` is any SQLAlchemy URL."""
+
+    def __init__(self, url: str = "sqlite:///checkout-probe-history.sqlite", **engine_kw: Any):
+        self.engine = create_engine(url, **engine_kw)
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    def add(self, round_: Round, verdict: Verdict) -> int:
+        """Store a round and its failed checkouts; returns the round id."""
+        row = RoundRow(
+            started_at=round_.started_at,
+            finished_at=round_.finished_at,
+            env=round_.env,
+            shop_version=round_.shop_version,
+            k=round_.checkouts,
+            failures=round_.failures,
+            failures_by_category=round_.failures_by_category(),
+            rate=verdict.rate,
+            low=verdict.low,
+            high=verdict.high,
+            step_p50=step_percentiles(round_, 50),
+            step_p95=step_percentiles(round_, 95),
+            verdict=verdict.state,
+            failed=[
+                FailureRow(
+                    category=r.category,
+                    failing_step=r.failing_step,
+                    message=r.message,
+                    evidence=list(r.evidence),
+                )
+                for r in round_.failed_results
+            ],
+        )
+        with self._session.begin() as session:
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def recent(self, env: str, limit: int = 100) -> list[RoundRecord]:
+        """The last ``limit`` rounds of ``env``, oldest first."""
+        query = (
+            select(RoundRow)
+            .where(RoundRow.env == env)
+            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [to_record(row) for row in reversed(session.scalars(query).all())]
+
+    def failures(self, round_id: int) -> list[dict[str, Any]]:
+        """The failed checkouts of one round: category, failing_step, message, evidence."""
+        query = select(FailureRow).where(FailureRow.round_id == round_id)
+        with self._session() as session:
+            return [
+                {
+                    "category": f.category,
+                    "failing_step": f.failing_step,
+                    "message": f.message,
+                    "evidence": list(f.evidence),
+                }
+                for f in session.scalars(query.order_by(FailureRow.id))
+            ]
+
+    def checkout_totals(self, env: str) -> dict[tuple[str, str], int]:
+        """``{(outcome, category): count}`` over stored rounds (for ``preload_checkouts``)."""
+        totals: dict[tuple[str, str], int] = {}
+        query = select(RoundRow.k, RoundRow.failures, RoundRow.failures_by_category)
+        with self._session() as session:
+            for k, failures, by_category in session.execute(query.where(RoundRow.env == env)):
+                key = ("passed", "none")
+                totals[key] = totals.get(key, 0) + k - failures
+                for category, count in by_category.items():
+                    totals[("failed", category)] = totals.get(("failed", category), 0) + count
+        return totals
+
+    def deploy_correlation(self, env: str) -> Correlation:
+        """When the current failing streak started, on which version, and the last healthy one."""
+        with self._session() as session:
+            return correlate(self._newest_first(session, env), failing=FAILING)
+
+    @staticmethod
+    def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:
+        query = (
+            select(RoundRow)
+            .where(RoundRow.env == env)
+            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+        )
+        # Streamed in batches: correlation usually stops after a few rows.
+        yield from session.scalars(query.execution_options(yield_per=200))
+
+    def _envs(self, session: Session, env: str | None) -> list[str]:
+        if env is not None:
+            return [env]
+        return list(session.scalars(select(RoundRow.env).distinct()))
+
+    def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
+        """Keep the newest ``keep_rounds`` rounds per environment; delete older ones.
+
+        Their failure rows go too; the evidence paths they listed are returned
+        so the caller can delete the files (nothing on disk is touched here).
+        """
+        deleted = 0
+        evidence: list[str] = []
+        with self._session.begin() as session:
+            for name in self._envs(session, env):
+                old = select(RoundRow).where(RoundRow.env == name)
+                old = old.order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+                for row in session.scalars(old.offset(max(0, keep_rounds))).all():
+                    evidence.extend(p for f in row.failed for p in f.evidence)
+                    session.delete(row)  # the relationship cascade deletes its failures
+                    deleted += 1
+        return PruneResult(deleted, evidence)
+
+    def _old_failing(self, session: Session, keep: int, env: str | None) -> list[FailureRow]:
+        rows: list[FailureRow] = []
+        for name in self._envs(session, env):
+            query = (
+                select(RoundRow)
+                .where(RoundRow.env == name, RoundRow.failures > 0)
+                .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+                .offset(max(0, keep))
+            )
+            rows.extend(f for r in session.scalars(query).all() for f in r.failed if f.evidence)
+        return rows
+
+    def evidence_to_delete(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
+        """Evidence paths of rounds with failures older than the newest ``keep_failing_rounds``."""
+        with self._session() as session:
+            return [
+                p for f in self._old_failing(session, keep_failing_rounds, env) for p in f.evidence
+            ]
+
+    def prune_evidence(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
+        """Delete the files :meth:`evidence_to_delete` lists and forget them in the database.
+
+        Missing files count as deleted. A path that cannot be removed (a
+        directory, no permission) is logged and kept in the database so a later
+        run can retry. Returns the paths now gone.
+        """
+        gone: list[str] = []
+        with self._session.begin() as session:
+            for failure in self._old_failing(session, keep_failing_rounds, env):
+                kept: list[str] = []
+                for path in failure.evidence:
+                    try:
+                        Path(path).unlink(missing_ok=True)
+                    except OSError as exc:
+                        log.warning("cannot delete evidence %s: %s", path, exc)
+                        kept.append(path)
+                    else:
+                        gone.append(path)
+                failure.evidence = kept
+        return gone

@@ -1,0 +1,136 @@
+"""Tables of the round history and the plain records read back from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from checkout_probe.probe.model import Round
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC without a zone (SQLite has none) and hands back tz-aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("history needs tz-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the history tables (its own metadata)."""
+
+
+class RoundRow(Base):
+    """One probe round."""
+
+    __tablename__ = "probe_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    env: Mapped[str] = mapped_column(String(100), index=True)
+    shop_version: Mapped[str | None] = mapped_column(String(100))
+    k: Mapped[int]
+    failures: Mapped[int]
+    failures_by_category: Mapped[dict[str, int]] = mapped_column(JSON)
+    rate: Mapped[float]
+    low: Mapped[float]
+    high: Mapped[float]
+    step_p50: Mapped[dict[str, float]] = mapped_column(JSON)
+    step_p95: Mapped[dict[str, float]] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(16))
+    failed: Mapped[list[FailureRow]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+
+
+class FailureRow(Base):
+    """One failed checkout of a round."""
+
+    __tablename__ = "probe_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("probe_rounds.id", ondelete="CASCADE"))
+    category: Mapped[str | None] = mapped_column(String(64))
+    failing_step: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(JSON)
+    round: Mapped[RoundRow] = relationship(back_populates="failed")
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """A stored round (the window verdict's rate and interval, not just this round's)."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime
+    env: str
+    shop_version: str | None
+    k: int
+    failures: int
+    failures_by_category: dict[str, int]
+    rate: float
+    low: float
+    high: float
+    step_p50: dict[str, float]
+    step_p95: dict[str, float]
+    verdict: str
+
+    @property
+    def top_category(self) -> str | None:
+        """The most common failure category of the round, if any failed."""
+        cats = self.failures_by_category
+        return max(cats, key=lambda c: cats[c]) if cats else None
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolation percentile (``q`` in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def step_percentiles(round_: Round, q: float) -> dict[str, float]:
+    """``{step: q-th percentile of its durations}`` over the round's checkouts."""
+    per_step: dict[str, list[float]] = {}
+    for result in round_.results:
+        for step, seconds in result.step_durations.items():
+            per_step.setdefault(step, []).append(seconds)
+    return {step: percentile(values, q) for step, values in per_step.items()}
+
+
+def to_record(row: RoundRow) -> RoundRecord:
+    """A detached, immutable copy of a round row."""
+    return RoundRecord(
+        row.id,
+        row.started_at,
+        row.finished_at,
+        row.env,
+        row.shop_version,
+        row.k,
+        row.failures,
+        dict(row.failures_by_category),
+        row.rate,
+        row.low,
+        row.high,
+        dict(row.step_p50),
+        dict(row.step_p95),
+        row.verdict,
+    )

@@ -1,0 +1,196 @@
+"""Show round history: a plain-text table, or one self-contained HTML page with an SVG chart."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from checkout_probe.probe.history_schema import RoundRecord
+
+COLUMNS = ("time (UTC)", "version", "K", "failures", "rate", "interval", "top category", "verdict")
+# Chart geometry (SVG user units).
+WIDTH, LEFT, RIGHT = 960, 64, 24
+RATE_TOP, RATE_BOTTOM = 40, 250
+STEP_TOP, STEP_BOTTOM = 310, 500
+HEIGHT = 560
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+STYLE = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
+table { border-collapse: collapse; margin-top: 16px; }
+th, td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }
+tr.failing td { color: #b00020; }
+svg text { font: 12px system-ui, sans-serif; fill: #333; }
+"""
+
+
+def _row(r: RoundRecord) -> tuple[str, ...]:
+    return (
+        f"{r.started_at:%Y-%m-%d %H:%M}",
+        r.shop_version or "?",
+        str(r.k),
+        str(r.failures),
+        f"{r.rate:.1%}",
+        f"{r.low:.1%}–{r.high:.1%}",
+        r.top_category or "-",
+        r.verdict,
+    )
+
+
+def render_table(rounds: Sequence[RoundRecord]) -> str:
+    """Rounds as an aligned plain-text table (rate and interval are the window's)."""
+    rows = [COLUMNS, *(_row(r) for r in rounds)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _x_scale(rounds: Sequence[RoundRecord]) -> Callable[[datetime], float]:
+    t0, t1 = rounds[0].started_at, rounds[-1].started_at
+    span = (t1 - t0).total_seconds()
+    width = WIDTH - LEFT - RIGHT
+
+    def x(t: datetime) -> float:
+        if span <= 0:
+            return LEFT + width / 2
+        return LEFT + width * (t - t0).total_seconds() / span
+
+    return x
+
+
+def _y_scale(top: int, bottom: int, vmax: float) -> Callable[[float], float]:
+    return lambda v: bottom - (bottom - top) * min(v, vmax) / vmax
+
+
+def _points(pairs: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in pairs)
+
+
+def _axis(top: int, bottom: int, vmax: float, fmt: Callable[[float], str], label: str) -> str:
+    y = _y_scale(top, bottom, vmax)
+    parts = [f'<text x="{LEFT}" y="{top - 12}">{escape(label)}</text>']
+    for frac in (0.0, 0.5, 1.0):
+        yy = y(vmax * frac)
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#e5e5e5"/>'
+            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{fmt(vmax * frac)}</text>'
+        )
+    return "".join(parts)
+
+
+def _rate_panel(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -> str:
+    vmax = max(0.05, math.ceil(max(r.high for r in rounds) * 20) / 20)
+    y = _y_scale(RATE_TOP, RATE_BOTTOM, vmax)
+    band = [(x(r.started_at), y(r.high)) for r in rounds]
+    band += [(x(r.started_at), y(r.low)) for r in reversed(rounds)]
+    line = [(x(r.started_at), y(r.rate)) for r in rounds]
+    parts = [
+        _axis(RATE_TOP, RATE_BOTTOM, vmax, lambda v: f"{v:.0%}", "failure rate (95% interval)"),
+        f'<polygon points="{_points(band)}" fill="#1f77b4" fill-opacity="0.15"/>',
+        f'<polyline points="{_points(line)}" fill="none" stroke="#1f77b4" stroke-width="2"/>',
+    ]
+    for r, (px, py) in zip(rounds, line, strict=True):
+        colour = "#b00020" if r.verdict == "failing" else "#1f77b4"
+        tip = f"{r.started_at:%Y-%m-%d %H:%M} {r.shop_version or '?'}: {r.rate:.1%} ({r.verdict})"
+        parts.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}">'
+            f"<title>{escape(tip)}</title></circle>"
+        )
+    return "".join(parts)
+
+
+def _step_panel(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -> str:
+    steps = list(dict.fromkeys(step for r in rounds for step in r.step_p95))
+    values = [v for r in rounds for v in r.step_p95.values()]
+    vmax = max(1.0, max(values, default=1.0) * 1.1)
+    y = _y_scale(STEP_TOP, STEP_BOTTOM, vmax)
+    parts = [_axis(STEP_TOP, STEP_BOTTOM, vmax, lambda v: f"{v:.1f}s", "p95 step time")]
+    for i, step in enumerate(steps):
+        colour = PALETTE[i % len(PALETTE)]
+        pts = [(x(r.started_at), y(r.step_p95[step])) for r in rounds if step in r.step_p95]
+        parts.append(
+            f'<polyline class="step" data-step="{escape(step)}" points="{_points(pts)}" '
+            f'fill="none" stroke="{colour}" stroke-width="1.5"><title>{escape(step)}</title>'
+            "</polyline>"
+            f'<text x="{WIDTH - RIGHT}" y="{STEP_TOP + 14 * i}" text-anchor="end" '
+            f'fill="{colour}">{escape(step)}</text>'
+        )
+    return "".join(parts)
+
+
+def deploys(rounds: Sequence[RoundRecord]) -> list[tuple[int, str]]:
+    """``(index, version)`` of each round whose shop version differs from the round before."""
+    return [
+        (i, rounds[i].shop_version or "?")
+        for i in range(1, len(rounds))
+        if rounds[i].shop_version != rounds[i - 1].shop_version
+    ]
+
+
+def _deploy_markers(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -> str:
+    parts = []
+    for i, version in deploys(rounds):
+        # The deploy happened somewhere between the two rounds: mark the midpoint.
+        mx = (x(rounds[i - 1].started_at) + x(rounds[i].started_at)) / 2
+        before = rounds[i - 1].shop_version or "?"
+        tip = f"shop {version} first seen {rounds[i].started_at:%Y-%m-%d %H:%M} UTC (was {before})"
+        parts.append(
+            f'<g class="deploy" data-version="{escape(version)}"><title>{escape(tip)}</title>'
+            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{RATE_TOP - 8}" y2="{STEP_BOTTOM}" '
+            'stroke="#555" stroke-dasharray="4 3"/>'
+            f'<text x="{mx + 4:.1f}" y="{RATE_TOP - 8}">{escape(version)}</text></g>'
+        )
+    return "".join(parts)
+
+
+def chart_svg(rounds: Sequence[RoundRecord], label: str) -> str:
+    """The inline SVG: failure rate over time, p95 step times below, deploy markers across."""
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">'
+        f"<title>{escape(label)}</title>"
+    )
+    if not rounds:
+        return head + f'<text x="{LEFT}" y="{RATE_TOP}">no rounds recorded</text></svg>'
+    x = _x_scale(rounds)
+    times = (
+        f'<text x="{LEFT}" y="{HEIGHT - 20}">{rounds[0].started_at:%Y-%m-%d %H:%M} UTC</text>'
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 20}" text-anchor="end">'
+        f"{rounds[-1].started_at:%Y-%m-%d %H:%M} UTC</text>"
+    )
+    body = _rate_panel(rounds, x) + _step_panel(rounds, x) + _deploy_markers(rounds, x)
+    return head + body + times + "</svg>"
+
+
+def render_html(rounds: Sequence[RoundRecord], path: str | Path, title: str | None = None) -> Path:
+    """Write a self-contained page (inline CSS and SVG, no scripts) for ``rounds``, oldest first."""
+    envs = sorted({r.env for r in rounds})
+    title = title or f"checkout-probe history: {', '.join(envs) or 'no data'}"
+    label = f"Checkout failure rate and p95 step time, {len(rounds)} rounds"
+    if rounds:
+        first, last = rounds[0].started_at, rounds[-1].started_at
+        label += f" from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
+    changes = deploys(rounds)
+    if changes:
+        label += "; deploys: " + ", ".join(
+            f"{v} at {rounds[i].started_at:%H:%M}" for i, v in changes
+        )
+    header = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
+    body_rows = "".join(
+        f'<tr class="{escape(r.verdict)}">'
+        + "".join(f"<td>{escape(c)}</td>" for c in _row(r))
+        + "</tr>"
+        for r in reversed(rounds)
+    )
+    page = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{escape(title)}</h1>{chart_svg(rounds, label)}"
+        f"<table><thead><tr>{header}</tr></thead><tbody>{body_rows}</tbody></table>"
+        "</body></html>\n"
+    )
+    out = Path(path)
+    out.write_text(page, encoding="utf-8")
+    return out

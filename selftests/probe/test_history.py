@@ -1,0 +1,189 @@
+"""Round history in a temp SQLite file: correlation, retention, evidence, rendering."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import pytest
+
+from checkout_probe.probe.correlation import (
+    FAILING_NOW,
+    HEALTHY_NOW,
+    NEVER_FAILED,
+    NEVER_PASSED,
+    NO_DATA,
+)
+from checkout_probe.probe.history import HistoryStore, render_html, render_table
+from checkout_probe.probe.model import Round
+from checkout_probe.probe.stats import DecisionRule, wilson_interval
+from selftests.probe.support import T0, make_round
+
+RULE = DecisionRule()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    history = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
+    yield history
+    history.close()
+
+
+def record(store: HistoryStore, rounds: list[Round]) -> list[int]:
+    """Judge rounds with the real rule (window from the store) and store them."""
+    ids = []
+    for round_ in rounds:
+        window = [(r.failures, r.k) for r in store.recent(round_.env, RULE.window_rounds - 1)]
+        previous = store.recent(round_.env, 1)
+        state = previous[0].verdict if previous else "healthy"
+        verdict = RULE.decide([*window, (round_.failures, round_.checkouts)], state)
+        ids.append(store.add(round_, verdict))
+    return ids
+
+
+def deploy_story() -> list[Round]:
+    """Three healthy rounds on 1.4.2; on 1.4.3 two failures (too few), then an outage."""
+    return [
+        make_round(0),
+        make_round(1),
+        make_round(2),
+        make_round(3, 2, version="1.4.3"),
+        make_round(4, 6, version="1.4.3"),
+        make_round(5, 5, version="1.4.3"),
+    ]
+
+
+def test_correlation_points_at_the_deploy(store: HistoryStore) -> None:
+    record(store, deploy_story())
+    corr = store.deploy_correlation("prod")
+    assert corr.state == FAILING_NOW
+    assert corr.failing_since == T0 + timedelta(minutes=20)  # the 2nd round on 1.4.3
+    assert corr.failing_since_version == "1.4.3"
+    assert corr.first_failure_at == T0 + timedelta(minutes=15)  # 1.4.3's first round
+    assert corr.first_failure_version == "1.4.3"
+    assert corr.last_healthy_at == T0 + timedelta(minutes=10)
+    assert corr.last_healthy_version == "1.4.2"
+    assert corr.failing_rounds == 2
+    assert corr.suspect_deploy
+    assert "last healthy 2026-03-02 12:10 UTC on 1.4.2" in corr.describe()
+
+
+def test_correlation_edge_cases(store: HistoryStore) -> None:
+    assert store.deploy_correlation("prod").state == NO_DATA
+    record(store, [make_round(0), make_round(1, 1)])
+    never = store.deploy_correlation("prod")
+    assert never.state == NEVER_FAILED and never.last_healthy_version == "1.4.2"
+    record(store, [make_round(i, 8, env="staging", version="2.0.0") for i in range(3)])
+    broken = store.deploy_correlation("staging")
+    assert broken.state == NEVER_PASSED
+    assert broken.failing_since == T0 and broken.last_healthy_at is None
+    assert not broken.suspect_deploy
+    record(store, [make_round(i, env="staging", version="2.0.1") for i in range(3, 6)])
+    fixed = store.deploy_correlation("staging")
+    assert fixed.state == HEALTHY_NOW and fixed.last_healthy_version == "2.0.1"
+    assert fixed.failing_since is None
+
+
+def test_recent_round_trips_a_round(store: HistoryStore) -> None:
+    ids = record(store, deploy_story())
+    rounds = store.recent("prod", 2)
+    assert [r.id for r in rounds] == ids[-2:]  # oldest first
+    last = rounds[-1]
+    assert last.started_at == T0 + timedelta(minutes=25)
+    assert last.started_at.tzinfo is not None and last.started_at.utcoffset() == timedelta(0)
+    assert (last.k, last.failures, last.verdict) == (20, 5, "failing")
+    assert last.failures_by_category == {"payment_error": 5}
+    assert last.top_category == "payment_error"
+    assert last.rate == pytest.approx(11 / 40)
+    assert last.step_p50 == {"cart": 0.5, "pay": 1.0}
+    assert last.step_p95["pay"] == pytest.approx(4.0)
+    (failure, *_) = store.failures(last.id)
+    assert failure["failing_step"] == "pay" and failure["category"] == "payment_error"
+    assert store.checkout_totals("prod")[("failed", "payment_error")] == 13
+
+
+def test_prune_keeps_the_newest_rounds_per_env(store: HistoryStore) -> None:
+    ids = record(store, [make_round(i, 1, evidence=[f"/ev/{i}.png"]) for i in range(6)])
+    record(store, [make_round(0, env="staging")])
+    result = store.prune(keep_rounds=2)
+    assert result.rounds == 4
+    assert sorted(result.evidence) == [f"/ev/{i}.png" for i in range(4)]
+    assert [r.id for r in store.recent("prod", 10)] == ids[-2:]
+    assert store.failures(ids[0]) == []
+    assert len(store.recent("staging", 10)) == 1
+
+
+def test_evidence_of_old_failing_rounds_is_deleted(store: HistoryStore, tmp_path: Path) -> None:
+    files = []
+    rounds = []
+    for i in range(4):
+        path = tmp_path / f"trace-{i}.zip"
+        path.write_bytes(b"PK")
+        files.append(path)
+        rounds.append(make_round(2 * i, 1, evidence=[str(path)]))
+        rounds.append(make_round(2 * i + 1))  # healthy rounds do not count as failing ones
+    record(store, rounds)
+    files[0].unlink()  # already gone: must be ignored
+    assert store.evidence_to_delete(keep_failing_rounds=2) == [str(files[1]), str(files[0])]
+    gone = store.prune_evidence(keep_failing_rounds=2)
+    assert sorted(gone) == sorted([str(files[0]), str(files[1])])
+    assert [p.exists() for p in files] == [False, False, True, True]
+    assert store.evidence_to_delete(keep_failing_rounds=2) == []
+    assert store.evidence_to_delete(keep_failing_rounds=0) == [str(files[3]), str(files[2])]
+
+
+def test_naive_datetimes_are_refused(store: HistoryStore) -> None:
+    naive = make_round(0)
+    naive = Round(naive.started_at.replace(tzinfo=None), naive.finished_at, "prod", None, ())
+    with pytest.raises(Exception, match="tz-aware"):
+        store.add(naive, RULE.decide([(0, 0)]))
+    assert T0.tzinfo is UTC
+
+
+def test_render_table(store: HistoryStore) -> None:
+    record(store, deploy_story())
+    lines = render_table(store.recent("prod", 10)).splitlines()
+    assert lines[0].split() == [
+        "time",
+        "(UTC)",
+        "version",
+        "K",
+        "failures",
+        "rate",
+        "interval",
+        "top",
+        "category",
+        "verdict",
+    ]
+    assert len(lines) == 7
+    low, high = wilson_interval(11, 40)  # the window: 6 + 5 of 40
+    expected = ["1.4.3", "20", "5", "27.5%", f"{low:.1%}–{high:.1%}", "payment_error", "failing"]
+    assert lines[-1].split()[2:] == expected
+
+
+def test_render_html_is_self_contained_with_deploy_markers(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    record(store, [*deploy_story(), make_round(6, version="1.4.4")])
+    out = render_html(store.recent("prod", 10), tmp_path / "history.html")
+    page = out.read_text()
+    assert "<script" not in page and "<link" not in page
+    assert not re.search(r"""(src|href)=["']https?:""", page)
+    svg_text = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    svg = ET.fromstring(svg_text)  # well-formed XML, so browsers parse it as intended
+    assert svg.get("role") == "img"
+    assert "7 rounds" in (svg.get("aria-label") or "")
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    markers = svg.findall("s:g[@class='deploy']", ns)
+    assert [g.get("data-version") for g in markers] == ["1.4.3", "1.4.4"]
+    titles = [g.find("s:title", ns) for g in markers]
+    assert all(t is not None and "first seen" in (t.text or "") for t in titles)
+    assert len(svg.findall("s:polyline[@class='step']", ns)) == 2  # cart and pay p95
+
+
+def test_render_html_without_rounds(tmp_path: Path) -> None:
+    page = render_html([], tmp_path / "empty.html").read_text()
+    assert 'role="img"' in page and "no rounds recorded" in page

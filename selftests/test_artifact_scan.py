@@ -1,0 +1,87 @@
+"""Self-test: card data and secrets never reach any artifact in clear.
+
+Runs the suites (some failing) with tracing, screenshots and video on, then
+scans every file the run produced — unzipping traces — for the card numbers,
+the CVC as a field value, the shoppers' password and the API token.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from checkout_probe.data import TEST_CARDS
+from checkout_probe.target import LocalShop
+from selftests.helpers import run_suites
+
+TOKEN = "scan-token-Hq3mZ7"
+PASSWORD = "Scan-Pa55-word-x9!"
+CVC = next(iter(TEST_CARDS.values())).cvc
+
+
+def _needles() -> list[bytes]:
+    numbers = {c.number for c in TEST_CARDS.values()}
+    found = [n.encode() for n in numbers] + [n.replace(" ", "").encode() for n in numbers]
+    return [*found, PASSWORD.encode(), TOKEN.encode()]
+
+
+# The CVC is three digits: look for it as a value, not anywhere.
+_CVC_AS_VALUE = re.compile(
+    rb'(?:"(?:value|cvc|__playwright_value_)"\s*:\s*"|value="|cvc=)' + CVC.encode() + rb"(?!\d)"
+)
+
+
+def _contents(root: Path) -> Iterator[tuple[str, bytes]]:
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        yield str(path), data
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    yield f"{path}!{name}", archive.read(name)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalShop]:
+    """A demo shop whose order service mis-prices orders, so some checkouts fail."""
+    with LocalShop(tmp_path_factory.mktemp("scan-shop"), api_token=TOKEN) as started:
+        httpx.post(
+            f"{started.url}/admin/faults",
+            json={"fault": "price-mismatch"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ).raise_for_status()
+        yield started
+
+
+def test_no_card_number_cvc_password_or_token_in_any_artifact(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    config = tmp_path / "environments.toml"
+    config.write_text(
+        f'[scan]\nbase_url = "{shop.url}"\napi_token_env = "SCAN_TOKEN"\n'
+        'shopper_password_env = "SCAN_PASSWORD"\npreflight = "reachable"\n'
+    )
+    reports = tmp_path / "reports"
+    run = run_suites(
+        reports, "tests", "--env", "scan", "--config", str(config),
+        "--tracing=on", "--screenshot=on", "--video=on",
+        env={"SCAN_TOKEN": TOKEN, "SCAN_PASSWORD": PASSWORD},
+    )  # fmt: skip
+
+    totals = run.summary()["totals"]
+    assert totals.get("failed", 0) >= 1 and totals.get("passed", 0) >= 1, run.output[-3000:]
+    files = list(_contents(reports))
+    kinds = {Path(name.split("!")[0]).suffix for name, _ in files}
+    assert {".zip", ".png", ".webm", ".json", ".xml"} <= kinds, kinds
+    assert any("!" in name for name, _ in files), "no trace was unzipped"
+    leaks = [
+        (name, needle.decode()) for name, data in files for needle in _needles() if needle in data
+    ] + [(name, f"CVC {CVC}") for name, data in files if _CVC_AS_VALUE.search(data)]
+    assert leaks == []

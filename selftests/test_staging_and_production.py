@@ -1,0 +1,130 @@
+"""Self-tests: the suites against a separately started shop as "staging" and as "production".
+
+The shop here is a second demo shop on its own port and database, reached only
+through configuration (a temporary environments.toml) and a secret from an
+environment variable, as a team's staging or production would be.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from checkout_probe.target import LocalShop
+from selftests.helpers import SuiteRun, run_suites
+
+TOKEN = "staging-token-Zq8v"
+PASSWORD = "Staging-Pa55-word!"
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalShop]:
+    """A demo shop started apart from any test run, as a team's staging would be."""
+    with LocalShop(tmp_path_factory.mktemp("staging-shop"), api_token=TOKEN) as started:
+        yield started
+
+
+def _config(tmp_path: Path, shop: LocalShop, extra: str = "") -> Path:
+    path = tmp_path / "environments.toml"
+    path.write_text(
+        f'[staging]\nbase_url = "{shop.url}"\napi_token_env = "STAGING_SHOP_API_TOKEN"\n'
+        'shopper_password_env = "STAGING_SHOPPER_PASSWORD"\n'
+        f'[production]\nbase_url = "{shop.url}"\nproduction = true\n'
+        'api_token_env = "STAGING_SHOP_API_TOKEN"\n' + extra
+    )
+    return path
+
+
+def _run(tmp_path: Path, shop: LocalShop, *args: str) -> SuiteRun:
+    return run_suites(
+        tmp_path,
+        "tests",
+        "--config",
+        str(_config(tmp_path, shop)),
+        *args,
+        env={"STAGING_SHOP_API_TOKEN": TOKEN, "STAGING_SHOPPER_PASSWORD": PASSWORD},
+    )
+
+
+def _leftovers(shop: LocalShop, run_id: str | None = None) -> dict[str, list[object]]:
+    params = {"run": run_id} if run_id else {}
+    response = httpx.get(
+        f"{shop.url}/api/synthetic",
+        params=params,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=5,
+    )
+    response.raise_for_status()
+    data: dict[str, list[object]] = response.json()
+    return data
+
+
+def test_suites_pass_against_staging_chosen_by_env_and_leave_nothing_behind(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    run = _run(tmp_path, shop, "--env", "staging")
+
+    assert run.returncode == 0, run.output[-3000:]
+    summary = run.summary()
+    assert summary["env"] == "staging"
+    assert summary["target"] == shop.url
+    assert summary["preflight"]["status"] == "ok"
+    assert summary["totals"] == {"passed": 8}
+    assert summary["cleanup"]["done"] >= 6 and summary["cleanup"]["failed"] == []
+    assert _leftovers(shop, summary["run_id"]) == {"orders": [], "accounts": []}
+
+
+def test_production_without_opt_in_creates_no_order_and_says_why(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    run = _run(tmp_path, shop, "--env", "production", "-m", "smoke")
+
+    assert run.returncode == 0, run.output[-3000:]
+    summary = run.summary()
+    assert summary["production"] is True and summary["orders_allowed"] is False
+    skipped = [t for t in summary["tests"] if t["outcome"] == "skipped"]
+    assert len(skipped) == 3, summary["totals"]
+    assert all(t["steps"][-1] == {**t["steps"][-1], "status": "skipped"} for t in skipped)
+    assert {t["skip_reason"] for t in skipped} == {
+        "stopped before charging: environment 'production' does not allow orders "
+        "(allow_orders = false)"
+    }
+    assert "orders not placed: environment 'production' does not allow orders" in run.output
+    # Nothing of this run reached the shop's order database: none left, none cleaned up.
+    assert _leftovers(shop, summary["run_id"])["orders"] == []
+    assert summary["cleanup"] == {"done": 0, "failed": []}
+
+
+def test_unreachable_target_stops_in_seconds_with_exit_3_before_any_browser(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    started = time.monotonic()
+    run = _run(tmp_path, shop, "--env", "staging", "--base-url", "http://127.0.0.1:9")
+
+    assert run.returncode == 3, run.output[-2000:]
+    assert time.monotonic() - started < 20
+    assert "checkout-probe: cannot connect to http://127.0.0.1:9/health" in run.output
+    assert "is the shop up?" in run.output
+
+
+def test_health_naming_a_failing_dependency_stops_the_run_with_exit_3(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    httpx.post(
+        f"{shop.url}/admin/faults", json={"fault": "bad-db-connection-string"}, headers=admin
+    ).raise_for_status()
+    try:
+        run = _run(tmp_path, shop, "--env", "staging")
+    finally:
+        httpx.post(f"{shop.url}/admin/faults", json={"fault": None}, headers=admin)
+
+    assert run.returncode == 3, run.output[-2000:]
+    assert "not starting browsers" in run.output
+    assert "order-service database: (sqlite3.OperationalError) unable to open database file" in (
+        run.output
+    )
