@@ -1,6 +1,7 @@
 """The ``checkout-probe`` command.
 
 Subcommands:
+  verify   post-deploy gate: wait for the version, preflight, smoke checkouts, diagnosis
   shop     start the embedded demo shop (the default ``local`` target)
   report   render the Allure HTML report from reports/allure-results, offline
 
@@ -34,7 +35,14 @@ def _report(argv: Sequence[str]) -> int:
     return report_main(list(argv))
 
 
+def _verify(argv: Sequence[str]) -> int:
+    from checkout_probe.verify.command import main as verify_main
+
+    return verify_main(list(argv))
+
+
 COMMANDS = {
+    "verify": (_verify, "post-deploy gate: run the smoke checkouts, exit 0/1/2/3/4"),
     "shop": (_shop, "start the embedded demo shop (see `checkout-probe shop --help`)"),
     "report": (_report, "render the Allure HTML report offline (single file)"),
 }

@@ -114,7 +114,8 @@ def http_receiver(statuses: list[int] | None = None) -> Iterator[Receiver]:
             pass  # keep test output quiet
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval makes shutdown() quick, which keeps the suite fast.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield Receiver(f"http://127.0.0.1:{server.server_port}", received, plan)

@@ -1,0 +1,46 @@
+"""pytest plugin for ``verify``: one live line per checkout instead of pytest's own output."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+_RECORD = "checkout_probe_record"
+
+
+def _name(nodeid: str) -> str:
+    test = nodeid.split("::")[-1]
+    return test.removeprefix("test_").replace("[chromium]", "").replace("_", " ")
+
+
+class Progress:
+    """Prints a line per finished checkout (on the controller only)."""
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        _print_line(report)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(Progress(), "checkout-probe-verify-progress")
+
+
+def _print_line(report: pytest.TestReport) -> None:
+    if not (report.when == "call" or (report.when == "setup" and report.failed)):
+        return
+    record: dict[str, str] = next(
+        (json.loads(str(v)) for k, v in report.user_properties if k == _RECORD), {}
+    )
+    # pytest-rerunfailures reports a retried attempt with the outcome "rerun".
+    outcome = str(report.outcome)
+    mark = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "rerun": "FAIL"}[outcome]
+    line = f"  {mark} {_name(report.nodeid)} ({report.duration:.1f} s)"
+    if outcome in ("failed", "rerun"):
+        line += f" [{record.get('category') or 'harness_error'}]"
+        if record.get("failing_step"):
+            line += f" at step '{record['failing_step']}'"
+    if outcome == "rerun":
+        line += " — retrying once"
+    print(line, flush=True, file=sys.stdout)
