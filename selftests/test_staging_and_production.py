@@ -94,9 +94,12 @@ def test_production_without_opt_in_creates_no_order_and_says_why(
         "(allow_orders = false)"
     }
     assert "orders not placed: environment 'production' does not allow orders" in run.output
-    # Nothing of this run reached the shop's order database: none left, none cleaned up.
-    assert _leftovers(shop, summary["run_id"])["orders"] == []
-    assert summary["cleanup"] == {"done": 0, "failed": []}
+    # Nothing of this run reached the shop's order database: none left, none cleaned up
+    # (the registered-user journey did create an account, and removed it).
+    assert _leftovers(shop, summary["run_id"]) == {"orders": [], "accounts": []}
+    cleaned = [c for t in summary["tests"] for c in t.get("cleanup", [])]
+    assert [c["kind"] for c in cleaned] == ["account"]
+    assert summary["cleanup"]["failed"] == []
 
 
 def test_unreachable_target_stops_in_seconds_with_exit_3_before_any_browser(
