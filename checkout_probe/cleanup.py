@@ -46,8 +46,9 @@ def _call_for(env: Environment, kind: str) -> str | None:
 def clean_up(target: Target, env: Environment, created: list[Created]) -> list[CleanupResult]:
     """Undo every created thing, newest first; one result each."""
     results = []
-    headers = {"Authorization": f"Bearer {target.api_token}"} if target.api_token else {}
-    with httpx.Client(base_url=target.base_url, headers=headers, timeout=5.0) as client:
+    with httpx.Client(
+        base_url=target.base_url, headers=target.auth_headers(), timeout=5.0
+    ) as client:
         for item in reversed(created):
             call = _call_for(env, item.kind)
             if not call:
@@ -74,9 +75,11 @@ def leftovers(target: Target, env: Environment, run_id: str) -> dict[str, Any]:
     """The synthetic data of ``run_id`` the shop still holds (its ``leftovers_path``)."""
     if not env.leftovers_path:
         return {}
-    headers = {"Authorization": f"Bearer {target.api_token}"} if target.api_token else {}
     response = httpx.get(
-        target.base_url + env.leftovers_path, params={"run": run_id}, headers=headers, timeout=5.0
+        target.base_url + env.leftovers_path,
+        params={"run": run_id},
+        headers=target.auth_headers(),
+        timeout=5.0,
     )
     response.raise_for_status()
     data: dict[str, Any] = response.json()

@@ -7,7 +7,8 @@ a body excerpt, so a shop with another format still gets a useful snapshot.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -57,6 +58,32 @@ class HealthSnapshot:
         """JSON-ready form for the run summary."""
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], default_status: str = "unknown") -> HealthSnapshot:
+        """Read a health document, or this class's own :meth:`to_dict` form.
+
+        ``components`` may be the ``{name: {"status", "error"}}`` mapping a shop's
+        ``/health`` returns, or the list of ``{"name", "status", "error"}`` that
+        :meth:`to_dict` writes into summaries and history.
+        """
+        raw = data.get("components") or []
+        items: list[tuple[str, Any]]
+        if isinstance(raw, Mapping):
+            items = [(str(name), info) for name, info in raw.items()]
+        else:
+            items = [(str(c.get("name", "?")), c) for c in raw if isinstance(c, Mapping)]
+        return cls(
+            status=str(data.get("status", default_status)),
+            http_status=data.get("http_status"),
+            version=data.get("version"),
+            components=tuple(
+                ComponentHealth(name, str(info.get("status", "unknown")), info.get("error"))
+                for name, info in items
+                if isinstance(info, Mapping)
+            ),
+            error=data.get("error"),
+        )
+
 
 def fetch_health(url: str, timeout_s: float = 3.0) -> HealthSnapshot:
     """GET the health endpoint at ``url``; never raises."""
@@ -73,16 +100,13 @@ def fetch_health(url: str, timeout_s: float = 3.0) -> HealthSnapshot:
             http_status=response.status_code,
             error=None if response.is_success else excerpt,
         )
-    components = tuple(
-        ComponentHealth(name, str(info.get("status", "unknown")), info.get("error"))
-        for name, info in (data.get("components") or {}).items()
-        if isinstance(info, dict)
-    )
-    return HealthSnapshot(
-        status=str(data.get("status", "ok" if response.is_success else "failing")),
+    if not isinstance(data, Mapping):
+        data = {}
+    snapshot = HealthSnapshot.from_dict(data, "ok" if response.is_success else "failing")
+    return replace(
+        snapshot,
         http_status=response.status_code,
-        version=data.get("version") or response.headers.get("x-shop-version"),
-        components=components,
+        version=snapshot.version or response.headers.get("x-shop-version"),
     )
 
 

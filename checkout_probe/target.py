@@ -34,6 +34,10 @@ class Target:
     health_path: str | None = "/health"
     version_path: str | None = "/version"
 
+    def auth_headers(self) -> dict[str, str]:
+        """The bearer header for the target's token-protected API (empty without a token)."""
+        return {"Authorization": f"Bearer {self.api_token}"} if self.api_token else {}
+
     def secrets(self) -> tuple[str, ...]:
         """Secret values to mask in anything reported about this target."""
         return (self.api_token,) if self.api_token else ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The installed ``checkout-probe`` command (beside this interpreter when not on PATH).
+CLI = shutil.which("checkout-probe") or str(Path(sys.executable).parent / "checkout-probe")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -11,9 +10,7 @@ from pathlib import Path
 import httpx
 
 from checkout_probe.target import LocalShop
-from selftests.helpers import ROOT
-
-CLI = shutil.which("checkout-probe") or str(Path(sys.executable).parent / "checkout-probe")
+from selftests.helpers import CLI, ROOT
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from checkout_probe.target import LocalShop
+from checkout_probe.cleanup import leftovers
+from checkout_probe.environments import Environment
+from checkout_probe.target import LocalShop, Target
 from selftests.helpers import SuiteRun, run_suites
 
 TOKEN = "staging-token-Zq8v"
@@ -50,17 +52,10 @@ def _run(tmp_path: Path, shop: LocalShop, *args: str) -> SuiteRun:
     )
 
 
-def _leftovers(shop: LocalShop, run_id: str | None = None) -> dict[str, list[object]]:
-    params = {"run": run_id} if run_id else {}
-    response = httpx.get(
-        f"{shop.url}/api/synthetic",
-        params=params,
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        timeout=5,
-    )
-    response.raise_for_status()
-    data: dict[str, list[object]] = response.json()
-    return data
+def _leftovers(shop: LocalShop, run_id: str) -> dict[str, object]:
+    """What the shop still holds of a run, read the way the harness reads it."""
+    assert shop.url is not None
+    return leftovers(Target("staging", shop.url, api_token=TOKEN), Environment("staging"), run_id)
 
 
 def test_suites_pass_against_staging_chosen_by_env_and_leave_nothing_behind(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,9 +17,8 @@ import yaml
 
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
-from selftests.helpers import ROOT
+from selftests.helpers import CLI, ROOT
 
-CLI = shutil.which("checkout-probe") or str(Path(sys.executable).parent / "checkout-probe")
 TOKEN = "verify-token-Lk2p"
 
 

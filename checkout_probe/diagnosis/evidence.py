@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checkout_probe.health import HealthSnapshot
@@ -51,7 +51,6 @@ class Diagnosis:
     category: Category
     reason: str
     look_first: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for ``summary.json``."""

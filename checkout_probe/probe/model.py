@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from checkout_probe.health import ComponentHealth, HealthSnapshot
+from checkout_probe.health import HealthSnapshot
 
 PASSED = "passed"
 FAILED = "failed"
@@ -76,29 +76,5 @@ class Round:
 
 
 def snapshot_from_dict(health: dict[str, Any] | None) -> HealthSnapshot | None:
-    """Rebuild a :class:`HealthSnapshot` from its dict form.
-
-    ``components`` may be the list ``HealthSnapshot.to_dict`` produces or the
-    ``{name: {"status", "error"}}`` mapping the shop's ``/health`` returns, so
-    the runner can pass either.
-    """
-    if health is None:
-        return None
-    raw = health.get("components") or []
-    items: list[tuple[str, Any]]
-    if isinstance(raw, dict):
-        items = [(str(name), info) for name, info in raw.items()]
-    else:
-        items = [(str(c.get("name", "?")), c) for c in raw if isinstance(c, dict)]
-    components = tuple(
-        ComponentHealth(name, str(info.get("status", "unknown")), info.get("error"))
-        for name, info in items
-        if isinstance(info, dict)
-    )
-    return HealthSnapshot(
-        status=str(health.get("status", "unknown")),
-        http_status=health.get("http_status"),
-        version=health.get("version"),
-        components=components,
-        error=health.get("error"),
-    )
+    """Rebuild a :class:`HealthSnapshot` from its dict form (list or ``/health`` mapping)."""
+    return None if health is None else HealthSnapshot.from_dict(health)

@@ -26,6 +26,7 @@ from typing import Any
 
 from checkout_probe.config import build_settings
 from checkout_probe.errors import ExitCode
+from checkout_probe.health import HealthSnapshot
 from checkout_probe.verify.rollout import wait_for_version
 
 #: pytest's exit codes, as verify's.
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pytest_command(args: argparse.Namespace, settings_env: str, run_id: str) -> list[str]:
+def _pytest_command(args: argparse.Namespace, settings_env: str) -> list[str]:
     reports: Path = args.reports.resolve()
     command = [
         sys.executable, "-m", "pytest", "tests", "-m", args.marker,
@@ -109,20 +110,11 @@ def _print_summary(summary: dict[str, Any], rollout_s: float | None, wall_s: flo
                 print(f"  request: {request['method']} {request['path']} → {status} "
                       f"{request.get('body_excerpt', '')[:160]!r}")  # fmt: skip
             if diagnosis.get("health"):
-                print(f"  /health: {_health_line(diagnosis['health'])}")
+                print(f"  /health: {HealthSnapshot.from_dict(diagnosis['health']).describe()}")
             print(f"  look first at: {diagnosis['look_first']}")
         traces = [a for a in test.get("artifacts", []) if a.endswith(".zip")]
         if traces:
             print(f"  trace: {traces[-1]}")
-
-
-def _health_line(health: dict[str, Any]) -> str:
-    down = [c for c in health.get("components", []) if c.get("status") not in ("ok", "up")]
-    if not down:
-        return str(health.get("status"))
-    return f"{health.get('status')} — " + "; ".join(
-        f"{c['name']}: {c.get('error') or c.get('status')}" for c in down
-    )
 
 
 def _exit_code(pytest_code: int, summary: dict[str, Any] | None) -> ExitCode:
@@ -165,7 +157,7 @@ def main(argv: Sequence[str]) -> int:
     remaining = args.timeout - (time.monotonic() - started)
     try:
         result = subprocess.run(
-            _pytest_command(args, settings.env, settings.run_id), cwd=args.project, env=env,
+            _pytest_command(args, settings.env), cwd=args.project, env=env,
             timeout=max(remaining, 1.0),
         )  # fmt: skip
     except subprocess.TimeoutExpired:
