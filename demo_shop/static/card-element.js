@@ -72,8 +72,13 @@
     }
     if (event.data && event.data.type === "tokenize") {
       tokenize();
+    } else if (event.data && event.data.type === "ping") {
+      reply({ type: "ready" });
     }
   });
+  // Only now can a "tokenize" be heard: until the parent hears this (or the
+  // answer to its ping), it keeps its button disabled, or the card is lost.
+  reply({ type: "ready" });
 
   // Enter in a field must not submit the card anywhere.
   form.addEventListener("submit", function (event) {

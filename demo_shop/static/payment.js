@@ -29,10 +29,20 @@
     }
 
     window.addEventListener("message", function (event) {
-      if (event.origin !== gatewayOrigin || event.source !== frame.contentWindow || !timer) {
+      if (event.origin !== gatewayOrigin || event.source !== frame.contentWindow) {
         return;
       }
       var data = event.data || {};
+      if (data.type === "ready") {
+        // The card form listens now: a click can be tokenised.
+        if (!timer) {
+          button.disabled = false;
+        }
+        return;
+      }
+      if (!timer) {
+        return;
+      }
       if (data.type === "token" && typeof data.token === "string") {
         settle(false);
         tokenInput.value = data.token;
@@ -56,7 +66,9 @@
       }, TIMEOUT_MS);
       frame.contentWindow.postMessage({ type: "tokenize" }, gatewayOrigin);
     });
-    button.disabled = false;
+    // The frame may have said "ready" before this listener existed: ask again.
+    // Its own "ready" covers the other order (it loads after this ping).
+    frame.contentWindow.postMessage({ type: "ping" }, gatewayOrigin);
   }
 
   window.CheckoutPayment = { mount: mount };
