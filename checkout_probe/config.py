@@ -7,7 +7,7 @@ Precedence, highest first (the only place it is written down):
    ``CHECKOUT_PROBE_FAKER_SEED``,
    ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``,
    ``CHECKOUT_PROBE_API_TOKEN`` for a running shop's order API,
-   ``CHECKOUT_PROBE_ACTION_TIMEOUT``);
+   ``CHECKOUT_PROBE_ACTION_TIMEOUT``, ``CHECKOUT_PROBE_BROWSER_ENDPOINT``);
 3. the environment's table in ``environments.toml`` (see ``checkout_probe.environments``);
 4. the defaults below.
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from checkout_probe.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.errors import ConfigError
@@ -74,6 +75,9 @@ class Settings:
     allow_production_orders: bool = False
     #: Where Playwright keeps its downloads (``PLAYWRIGHT_BROWSERS_PATH``).
     playwright_browsers_path: str | None = None
+    #: ``ws://`` or ``wss://`` of a Playwright server (``playwright run-server``): journeys
+    #: run in a browser it launches, and no local Chromium is needed (``checkout_probe.remote``).
+    browser_endpoint: str | None = None
 
     @property
     def may_place_orders(self) -> bool:
@@ -171,6 +175,23 @@ def _check_url(url: str | None, source: str) -> str | None:
     return url.rstrip("/")
 
 
+def _check_ws_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    # Only scheme and host are checked: the path and query (run-server serves "/", hosted
+    # fleets add tokens) are the server's business, and reachability is checked before use.
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        parts = urlsplit("")
+    if parts.scheme.lower() not in ("ws", "wss") or not parts.hostname:
+        raise ConfigError(
+            f"browser endpoint {url!r} is not a ws:// or wss:// URL: use e.g. "
+            "--browser-endpoint ws://127.0.0.1:3000/ (what `playwright run-server` prints)"
+        )
+    return url
+
+
 def build_settings(
     options: Mapping[str, Any],
     environ: Mapping[str, str],
@@ -181,10 +202,10 @@ def build_settings(
     """Resolve the settings from command-line ``options`` and ``environ``.
 
     ``options`` holds the parsed command-line values by name (``env``,
-    ``base_url``, ``faker_seed``, ``browser_path``, ``reports_dir``,
-    ``shop_args``, ``step_budgets``, ``action_timeout``); missing or ``None``
-    means "not given". ``run_id`` and ``seed`` come from the controller on
-    pytest-xdist workers, so every worker of a run shares them.
+    ``base_url``, ``faker_seed``, ``browser_path``, ``browser_endpoint``,
+    ``reports_dir``, ``shop_args``, ``step_budgets``, ``action_timeout``);
+    missing or ``None`` means "not given". ``run_id`` and ``seed`` come from
+    the controller on pytest-xdist workers, so every worker of a run shares them.
     """
     env = str(_first(options.get("env"), environ.get("CHECKOUT_PROBE_ENV"), LOCAL_ENV))
     config_path = Path(
@@ -223,6 +244,9 @@ def build_settings(
         step_budgets=MappingProxyType(budgets),
         action_timeout_ms=timeout_ms or Settings.action_timeout_ms,
         playwright_browsers_path=environ.get("PLAYWRIGHT_BROWSERS_PATH") or None,
+        browser_endpoint=_check_ws_url(
+            _first(options.get("browser_endpoint"), environ.get("CHECKOUT_PROBE_BROWSER_ENDPOINT"))
+        ),
         api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or environment.api_token,
         allow_production_orders=bool(options.get("allow_production_orders")),
     )

@@ -27,6 +27,7 @@ from typing import Any
 from checkout_probe.config import build_settings
 from checkout_probe.errors import ExitCode
 from checkout_probe.health import HealthSnapshot
+from checkout_probe.remote import check_reachable
 from checkout_probe.verify.rollout import wait_for_version
 
 #: pytest's exit codes, as verify's.
@@ -62,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--shop-arg", action="append", default=[], help="option for the local demo shop"
     )
+    parser.add_argument(
+        "--browser-endpoint", default=os.environ.get("CHECKOUT_PROBE_BROWSER_ENDPOINT"),
+        metavar="WS", help="run the checkouts in this Playwright server's browsers "
+        "(ws://… of `playwright run-server`; default $CHECKOUT_PROBE_BROWSER_ENDPOINT)",
+    )  # fmt: skip
     return parser
 
 
@@ -74,7 +80,11 @@ def _pytest_command(args: argparse.Namespace, settings_env: str) -> list[str]:
         f"--junitxml={reports / 'junit.xml'}", f"--output={reports / 'artifacts'}",
         "--tracing=retain-on-failure",
     ]  # fmt: skip
-    for option, value in (("--config", args.config), ("--base-url", args.base_url)):
+    options = (
+        ("--config", args.config), ("--base-url", args.base_url),
+        ("--browser-endpoint", args.browser_endpoint),
+    )  # fmt: skip
+    for option, value in options:
         if value:
             command.append(f"{option}={value}")
     if args.workers > 1:
@@ -134,10 +144,16 @@ def main(argv: Sequence[str]) -> int:
     """Run verify; every outcome maps to one of the documented exit codes."""
     args = build_parser().parse_args(argv)
     started = time.monotonic()
-    options = {"env": args.env, "config": args.config, "base_url": args.base_url}
+    options = {
+        "env": args.env, "config": args.config, "base_url": args.base_url,
+        "browser_endpoint": args.browser_endpoint,
+    }  # fmt: skip
     environ = dict(os.environ)
     environ.setdefault("CHECKOUT_PROBE_CONFIG", str(args.project / "environments.toml"))
     settings = build_settings(options, environ)  # ConfigError → exit 2 in checkout_probe.cli
+    if settings.browser_endpoint:
+        # Before any wait for a rollout: a browser server that is down is known now.
+        check_reachable(settings.browser_endpoint)  # ConfigError → exit 2, one line
     rollout_s = None
     if args.expect_version:
         version_url = (settings.base_url or "") + (settings.environment.version_path or "")
