@@ -9,9 +9,10 @@ running over its time budget (without hiding a real error in the same step).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from checkout_probe.errors import ProbeError
 from checkout_probe.health import HealthSnapshot, fetch_health
 from checkout_probe.network import NetworkRecorder
 from checkout_probe.target import Target
+
+log = logging.getLogger(__name__)
 
 #: Exceptions that say the shop (or the page) misbehaved, not the harness.
 _SHOP_SIDE = (PlaywrightError, AssertionError)
@@ -164,13 +167,24 @@ class Journey:
             return
         allure.attach(image, f"screenshot at failure of '{step}'", allure.attachment_type.PNG)
         if self.artifacts_dir is not None:
-            self.artifacts_dir.mkdir(parents=True, exist_ok=True)
             path = self.artifacts_dir / "failure-screenshot.png"
-            path.write_bytes(image)
+            try:
+                self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(image)
+            except OSError as exc:
+                # A full evidence disk must not hide the diagnosis of the failure itself.
+                log.warning("could not keep the failure screenshot %s: %s", path, exc)
+                with suppress(OSError):
+                    path.unlink(missing_ok=True)  # no half-written image left behind
+                return
             self.artifacts.append(str(path))
 
     def _alerts(self) -> tuple[str, ...]:
         try:
+            # Reading the page waits, without a timeout, for a document to run script in;
+            # a navigation that hangs (the server accepted and never answered) never gives
+            # one. This bounded probe finds that out first.
+            self.page.wait_for_function("true", timeout=1_000)
             texts = self.page.get_by_role("alert").all_inner_texts()
         except PlaywrightError:
             return ()

@@ -10,7 +10,6 @@ Screenshots and video are pixels: they are protected at capture time instead
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
@@ -33,21 +32,58 @@ _JSON_FIELD = re.compile(
     r'("(?:cvc|cvv|csc|cvc2|password|pass|exp|expiry|card_number|number)"\s*:\s*)"[^"]*"',
     re.IGNORECASE,
 )
+#: JSON keys whose values are card data or passwords (request bodies to the provider).
+_SENSITIVE_KEY = re.compile(
+    r"cvc|cvv|csc|cvc2|password|pass|exp|expiry|card_number|number", re.IGNORECASE
+)
 _FORM_FIELD = re.compile(r"((?:^|[&?])(?:cvc|cvv|csc|password|number|exp)=)[^&\s\"]*")
 _TEXT_SUFFIXES = {".trace", ".network", ".json", ".har", ".txt", ".log", ".html", ".xml", ".stacks"}
 
 
-def _scrub_node(node: Any) -> Any:
+#: Numbers under these keys are clocks and ids, never card data (wallTime is 13 digits).
+_NOT_CARD_KEYS = re.compile(r"time|stamp|id$|size|bytes|offset", re.IGNORECASE)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _scrub_string(text: str, secrets: tuple[str, ...]) -> str:
+    scrubbed = redact(text, secrets)
+    scrubbed = _JSON_FIELD.sub(lambda m: f'{m.group(1)}"{MASK}"', scrubbed)
+    return _FORM_FIELD.sub(lambda m: m.group(1) + MASK, scrubbed)
+
+
+def _scrub_number(key: str, value: int) -> Any:
+    digits = str(abs(value))
+    if 13 <= len(digits) <= 19 and not _NOT_CARD_KEYS.search(key) and _luhn(digits):
+        return f"[card …{digits[-4:]}]"
+    return value
+
+
+def _scrub_node(node: Any, secrets: tuple[str, ...], key: str = "") -> Any:
     # DOM snapshot nodes look like [tag, {attrs}, *children]; actions carry params.
+    # Strings are scrubbed by pattern; numbers only when they could be a card number,
+    # so timestamps stay numbers and the trace stays readable by the trace viewer.
+    if isinstance(node, str):
+        return _scrub_string(node, secrets)
+    if isinstance(node, bool):
+        return node
+    if isinstance(node, int):
+        return _scrub_number(key, node)
     if isinstance(node, list):
         if len(node) >= 2 and isinstance(node[0], str) and isinstance(node[1], dict):
             attrs = node[1]
             hints = " ".join(str(attrs.get(k, "")) for k in ("autocomplete", "type", "name", "id"))
             if _SENSITIVE.search(hints):
-                for key in ("value", "__playwright_value_"):
-                    if key in attrs:
-                        attrs[key] = MASK
-        return [_scrub_node(child) for child in node]
+                for name in ("value", "__playwright_value_"):
+                    if name in attrs:
+                        attrs[name] = MASK
+        return [_scrub_node(child, secrets, key) for child in node]
     if isinstance(node, dict):
         params = node.get("params")
         if (
@@ -56,22 +92,38 @@ def _scrub_node(node: Any) -> Any:
             and _SENSITIVE.search(str(params.get("selector", "")))
         ):
             params["value"] = MASK
-        return {key: _scrub_node(value) for key, value in node.items()}
+        return {
+            name: MASK
+            if isinstance(value, (str, int)) and _SENSITIVE_KEY.fullmatch(name)
+            else _scrub_node(value, secrets, name)
+            for name, value in node.items()
+        }
     return node
 
 
 def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Scrub one text: JSON lines structurally where they parse, then by pattern."""
+    """Scrub one text: JSON lines structurally (they stay valid JSON), other lines by pattern."""
+    secrets = tuple(secrets)
+    if text.lstrip().startswith(("{", "[")):
+        try:  # a whole JSON document (HAR, summary): keep it one
+            whole = json.loads(text)
+        except ValueError:
+            pass  # JSON lines (a trace): one document per line, below
+        else:
+            return json.dumps(_scrub_node(whole, secrets), indent=2) + "\n"
     lines = []
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if stripped.startswith(("{", "[")):
-            with contextlib.suppress(ValueError):
-                line = json.dumps(_scrub_node(json.loads(stripped))) + "\n"
-        lines.append(line)
-    scrubbed = redact("".join(lines), secrets)
-    scrubbed = _JSON_FIELD.sub(lambda m: f'{m.group(1)}"{MASK}"', scrubbed)
-    return _FORM_FIELD.sub(lambda m: m.group(1) + MASK, scrubbed)
+            try:
+                parsed = json.loads(stripped)
+            except ValueError:
+                pass
+            else:
+                lines.append(json.dumps(_scrub_node(parsed, secrets)) + "\n")
+                continue
+        lines.append(_scrub_string(line, secrets))
+    return "".join(lines)
 
 
 def _scrub_bytes(name: str, data: bytes, secrets: Iterable[str]) -> bytes:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from checkout_probe.redact import redact
+from checkout_probe.scrub import scrub_text
 
 
 def test_card_numbers_are_masked_with_or_without_spaces() -> None:
@@ -21,3 +24,39 @@ def test_short_numbers_such_as_prices_and_order_numbers_stay() -> None:
 
 def test_given_secrets_are_masked() -> None:
     assert redact("Bearer s3cr3t-token", ["s3cr3t-token"]) == "Bearer [redacted]"
+
+
+def test_trace_lines_stay_valid_json_with_timestamps_while_card_data_goes() -> None:
+    line = json.dumps(
+        {
+            "type": "before",
+            "wallTime": 1764093600123,  # 13 digits: a clock, not a card
+            "params": {"selector": 'internal:label="Card number"i', "value": "4242424242424242"},
+            "body": "card 4000 0000 0000 9995 declined",
+            "amount": 4242424242424242,  # a Luhn-valid 16-digit number under no clock key
+        }
+    )
+    scrubbed = scrub_text(line + "\n")
+    event = json.loads(scrubbed)  # the trace viewer must still read every line
+    assert event["wallTime"] == 1764093600123
+    assert event["params"]["value"] == "[redacted]"
+    assert "9995" in event["body"] and "4000 0000 0000 9995" not in event["body"]
+    assert event["amount"] == "[card …4242]"
+
+
+def test_a_whole_json_document_stays_json() -> None:
+    document = json.dumps(
+        {"log": {"entries": [{"time": 1764093600123, "text": "4242424242424242"}]}}, indent=2
+    )
+    data = json.loads(scrub_text(document))
+    assert data["log"]["entries"][0] == {"time": 1764093600123, "text": "[card …4242]"}
+
+
+def test_card_fields_of_a_json_request_body_are_masked_by_key() -> None:
+    body = json.dumps({"number": "4242424242424242", "cvc": "123", "exp": "12/30", "name": "Ann"})
+    assert json.loads(scrub_text(body)) == {
+        "number": "[redacted]",
+        "cvc": "[redacted]",
+        "exp": "[redacted]",
+        "name": "Ann",
+    }
