@@ -2,6 +2,8 @@
 
 Subcommands:
   verify   post-deploy gate: wait for the version, preflight, smoke checkouts, diagnosis
+  probe    scheduled synthetic probe: rounds of K checkouts, alerts, metrics, history
+  history  the probe's recent rounds, and the version it started failing on
   shop     start the embedded demo shop (the default ``local`` target)
   report   render the Allure HTML report from reports/allure-results, offline
 
@@ -35,6 +37,18 @@ def _report(argv: Sequence[str]) -> int:
     return report_main(list(argv))
 
 
+def _probe(argv: Sequence[str]) -> int:
+    from checkout_probe.probe.command import main as probe_main
+
+    return probe_main(list(argv))
+
+
+def _history(argv: Sequence[str]) -> int:
+    from checkout_probe.probe.history_command import main as history_main
+
+    return history_main(list(argv))
+
+
 def _verify(argv: Sequence[str]) -> int:
     from checkout_probe.verify.command import main as verify_main
 
@@ -43,6 +57,8 @@ def _verify(argv: Sequence[str]) -> int:
 
 COMMANDS = {
     "verify": (_verify, "post-deploy gate: run the smoke checkouts, exit 0/1/2/3/4"),
+    "probe": (_probe, "scheduled probe: rounds of K checkouts, alerts on state changes, metrics"),
+    "history": (_history, "the probe's recent rounds; when it started failing, on which version"),
     "shop": (_shop, "start the embedded demo shop (see `checkout-probe shop --help`)"),
     "report": (_report, "render the Allure HTML report offline (single file)"),
 }

@@ -57,6 +57,8 @@ class Alert:
     categories: dict[str, int] = field(default_factory=dict)  # this round's failures
     ended_at: datetime | None = None  # resolved only
     duration_s: float | None = None  # resolved and reminder: time since started_at
+    #: What the history says about deploys ("… started on version 1.4.2; last healthy … 1.4.1").
+    deploy: str | None = None
 
     def summary(self) -> str:
         """One line for chat titles and Alertmanager's ``summary``."""
@@ -83,6 +85,11 @@ class Alert:
         lines.append(f"shop version: {self.shop_version or 'unknown'}")
         if self.health:
             lines.append(f"health: {self.health}")
+        if self.deploy:
+            lines.append(f"deploy: {self.deploy}")
+        if self.evidence:
+            more = f" (+{len(self.evidence) - 1} more)" if len(self.evidence) > 1 else ""
+            lines.append(f"evidence: {self.evidence[0]}{more}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -40,6 +40,8 @@ class Correlation:
     just before it that already had failures (too few to alert: the window
     rule can lag a round) belong to the same onset. ``last_healthy_*`` is the
     latest healthy-verdict round before that onset; when healthy, the latest round.
+    ``last_failing_*`` (healthy only) is the newest failing-verdict round that had failed
+    checkouts: the rounds the rule kept failing while the window cleared do not count.
     """
 
     state: str
@@ -50,6 +52,8 @@ class Correlation:
     last_healthy_at: datetime | None = None
     last_healthy_version: str | None = None
     failing_rounds: int = 0  # rounds in the current failing run
+    last_failing_at: datetime | None = None
+    last_failing_version: str | None = None
 
     @property
     def suspect_deploy(self) -> bool:
@@ -62,25 +66,54 @@ class Correlation:
         )
 
     def describe(self) -> str:
-        """One line for an alert or a terminal."""
+        """One line for an alert or a terminal: failing since when, on which version, and why.
+
+        For example ``failing since 2026-11-25 14:05 UTC (4 rounds) — started on version
+        1.4.2; last healthy 2026-11-25 14:00 UTC on 1.4.1: began with the deploy of 1.4.2``.
+        """
         if self.state == NO_DATA:
             return "no rounds recorded"
         if self.state in (NEVER_FAILED, HEALTHY_NOW):
-            never = " (never failed)" if self.state == NEVER_FAILED else ""
-            return f"healthy on {self.last_healthy_version or '?'}{never}"
+            text = (
+                f"healthy on {_v(self.last_healthy_version)}"
+                f" (latest round {_t(self.last_healthy_at)})"
+            )
+            if self.state == NEVER_FAILED:
+                return text + "; no failing round in the stored history"
+            return (
+                text + f"; last failing round {_t(self.last_failing_at, self.last_healthy_at)}"
+                f" on {_v(self.last_failing_version)}"
+            )
+        rounds = f"{self.failing_rounds} round{'s' if self.failing_rounds != 1 else ''}"
         text = (
-            f"failing since {_t(self.failing_since)} on {self.failing_since_version or '?'}"
-            f" (first failures {_t(self.first_failure_at)} on "
-            f"{self.first_failure_version or '?'})"
+            f"failing since {_t(self.failing_since)} ({rounds})"
+            f" — started on version {_v(self.first_failure_version)}"
         )
+        if self.first_failure_at != self.failing_since:
+            # Rounds with too few failures to alert came first: that is when it really began.
+            text += f" (first failures {_t(self.first_failure_at, self.failing_since)})"
         if self.state == NEVER_PASSED:
-            return text + "; never passed"
-        text += f"; last healthy {_t(self.last_healthy_at)} on {self.last_healthy_version or '?'}"
-        return text + ("; started with a deploy" if self.suspect_deploy else "")
+            return text + "; never passed: no healthy round stored before it"
+        text += f"; last healthy {_t(self.last_healthy_at)} on {_v(self.last_healthy_version)}"
+        if self.suspect_deploy:
+            return text + f": began with the deploy of {self.first_failure_version}"
+        if self.first_failure_version is not None and self.last_healthy_version is not None:
+            # Only a fact: a config or dependency change can break checkout without a new version.
+            return text + ": no version change in between"
+        return text
 
 
-def _t(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "?"
+def _t(moment: datetime | None, day_of: datetime | None = None) -> str:
+    """``2026-03-02 12:05 UTC``; only the time when ``day_of`` falls on the same day."""
+    if moment is None:
+        return "?"
+    if day_of is not None and day_of.date() == moment.date():
+        return f"{moment:%H:%M} UTC"
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _v(version: str | None) -> str:
+    return version or "an unknown version"
 
 
 def correlate(newest_first: Iterable[RoundLike], failing: str = "failing") -> Correlation:
@@ -90,11 +123,20 @@ def correlate(newest_first: Iterable[RoundLike], failing: str = "failing") -> Co
     if latest is None:
         return Correlation(NO_DATA)
     if latest.verdict != failing:
-        any_failing = any(r.verdict == failing for r in rows)
+        last_failing = tail = None
+        for row in rows:
+            if row.verdict == failing:
+                tail = tail or row
+                if row.failures > 0:
+                    last_failing = row
+                    break
+        last_failing = last_failing or tail
         return Correlation(
-            HEALTHY_NOW if any_failing else NEVER_FAILED,
+            HEALTHY_NOW if last_failing else NEVER_FAILED,
             last_healthy_at=latest.started_at,
             last_healthy_version=latest.shop_version,
+            last_failing_at=last_failing.started_at if last_failing else None,
+            last_failing_version=last_failing.shop_version if last_failing else None,
         )
     since = first = latest
     count = 1

@@ -1,9 +1,11 @@
 """Round history in any SQLAlchemy database (a SQLite file by default).
 
-Two tables (see :mod:`checkout_probe.probe.history_schema`): ``probe_rounds``,
-one row per round with its verdict, and ``probe_failures``, one row per failed
-checkout with its evidence paths. Retention is explicit: :meth:`HistoryStore.prune`
-bounds rows, :meth:`HistoryStore.prune_evidence` bounds artifact files on disk.
+Three tables (see :mod:`checkout_probe.probe.history_schema`): ``probe_rounds``,
+one row per round with its verdict, ``probe_failures``, one row per failed
+checkout with its evidence paths, and ``probe_alert_state``, the alert machine's
+state per environment (so ``--once`` runs sharing one database carry it over).
+Retention is explicit: :meth:`HistoryStore.prune` bounds rows,
+:meth:`HistoryStore.prune_evidence` bounds artifact files on disk.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.probe.correlation import Correlation, correlate
 from checkout_probe.probe.history_schema import (
+    AlertStateRow,
     Base,
     FailureRow,
     RoundRecord,
@@ -51,12 +56,28 @@ class PruneResult:
 
 
 class HistoryStore:
-    """Probe rounds in a database; ``url`` is any SQLAlchemy URL."""
+    """Probe rounds in a database; ``url`` is any SQLAlchemy URL.
 
-    def __init__(self, url: str = "sqlite:///checkout-probe-history.sqlite", **engine_kw: Any):
+    ``create_tables=False`` opens it read-only in spirit: nothing is created, so a
+    reader (``checkout-probe history``) never writes to a shared database; check
+    :meth:`has_history` before reading.
+    """
+
+    def __init__(
+        self,
+        url: str = "sqlite:///checkout-probe-history.sqlite",
+        *,
+        create_tables: bool = True,
+        **engine_kw: Any,
+    ):
         self.engine = create_engine(url, **engine_kw)
-        Base.metadata.create_all(self.engine)
+        if create_tables:
+            Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def has_history(self) -> bool:
+        """True when the rounds table exists (connects: raises if the database is unreachable)."""
+        return inspect(self.engine).has_table(RoundRow.__tablename__)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -104,6 +125,29 @@ class HistoryStore:
         with self._session() as session:
             return [to_record(row) for row in reversed(session.scalars(query).all())]
 
+    def envs(self) -> list[str]:
+        """The environments that have rounds, sorted."""
+        with self._session() as session:
+            return sorted(session.scalars(select(RoundRow.env).distinct()))
+
+    def count(self, env: str) -> int:
+        """How many rounds of ``env`` are stored."""
+        query = select(func.count()).select_from(RoundRow).where(RoundRow.env == env)
+        with self._session() as session:
+            return int(session.scalar(query) or 0)
+
+    def latest_with_failures(self, env: str) -> RoundRecord | None:
+        """The newest round of ``env`` in which at least one checkout failed."""
+        query = (
+            select(RoundRow)
+            .where(RoundRow.env == env, RoundRow.failures > 0)
+            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+            .limit(1)
+        )
+        with self._session() as session:
+            row = session.scalars(query).first()
+            return to_record(row) if row is not None else None
+
     def failures(self, round_id: int) -> list[dict[str, Any]]:
         """The failed checkouts of one round: category, failing_step, message, evidence."""
         query = select(FailureRow).where(FailureRow.round_id == round_id)
@@ -134,6 +178,29 @@ class HistoryStore:
         """When the current failing streak started, on which version, and the last healthy one."""
         with self._session() as session:
             return correlate(self._newest_first(session, env), failing=FAILING)
+
+    def load_alert_state(self, env: str) -> dict[str, Any] | None:
+        """The alert state last saved for ``env`` (``AlertState.to_dict()`` form), or None."""
+        with self._session() as session:
+            row = session.get(AlertStateRow, env)
+            return dict(row.data) if row is not None else None
+
+    def save_alert_state(self, env: str, state: dict[str, Any]) -> None:
+        """Store ``state`` for ``env``, replacing what was there (an upsert)."""
+        values = {"data": dict(state), "updated_at": datetime.now(UTC)}
+        change = update(AlertStateRow).where(AlertStateRow.env == env).values(**values)
+        # UPDATE, else INSERT: portable across databases, unlike dialect-specific upserts.
+        with self._session.begin() as session:
+            # Core execution on the session's connection: its result has the rowcount.
+            if session.connection().execute(change).rowcount:
+                return
+        try:
+            with self._session.begin() as session:
+                session.add(AlertStateRow(env=env, **values))
+        except IntegrityError:
+            # Another probe (region) sharing the database inserted the row in between.
+            with self._session.begin() as session:
+                session.execute(change)
 
     @staticmethod
     def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.engine import Dialect
@@ -70,6 +71,16 @@ class FailureRow(Base):
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[str]] = mapped_column(JSON)
     round: Mapped[RoundRow] = relationship(back_populates="failed")
+
+
+class AlertStateRow(Base):
+    """The alert machine's state of one environment, so ``--once`` runs carry it over."""
+
+    __tablename__ = "probe_alert_state"
+
+    env: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # ``AlertState.to_dict()``
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 @dataclass(frozen=True)

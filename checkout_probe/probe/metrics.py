@@ -129,11 +129,7 @@ class ProbeMetrics:
     def record_round(self, round_: Round, verdict: Verdict) -> None:
         """Count the round's checkouts and set every gauge for its environment."""
         env = round_.env
-        for result in round_.results:
-            category = (result.category or "unknown") if result.failed else NO_CATEGORY
-            self.checkouts.labels(env, result.outcome, category).inc()
-            for step, seconds in result.step_durations.items():
-                self.step_duration.labels(env, step).observe(seconds)
+        self.count_checkouts(round_)
         self.rounds.labels(env).inc()
         self.failure_rate.labels(env).set(verdict.rate)
         self.failure_rate_lower.labels(env).set(verdict.low)
@@ -142,6 +138,17 @@ class ProbeMetrics:
         self.last_round.labels(env).set(round_.finished_at.timestamp())
         self._set_version(env, round_.shop_version or UNKNOWN_VERSION)
         self._set_dependencies(round_)
+
+    def count_checkouts(self, round_: Round) -> None:
+        """Count the round's checkouts by outcome and category, and their step durations.
+
+        Also for a round that judged nothing (only harness errors): those still happened.
+        """
+        for result in round_.results:
+            category = (result.category or "unknown") if not result.passed else NO_CATEGORY
+            self.checkouts.labels(round_.env, result.outcome, category).inc()
+            for step, seconds in result.step_durations.items():
+                self.step_duration.labels(round_.env, step).observe(seconds)
 
     def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str], int]) -> None:
         """Start the checkout counters at ``{(outcome, category): count}`` (e.g. from history).

@@ -11,13 +11,15 @@ from checkout_probe.health import HealthSnapshot
 
 PASSED = "passed"
 FAILED = "failed"
+#: The harness could not judge the shop (browser crashed, could not start): not a shop failure.
+ERROR = "error"
 
 
 @dataclass(frozen=True)
 class CheckoutResult:
     """One browser checkout of a round."""
 
-    outcome: str  # "passed" | "failed"
+    outcome: str  # "passed" | "failed" | "error"
     category: str | None  # e.g. "payment_error", "slow"; None when passed
     failing_step: str | None
     message: str  # the diagnosis's first line, "" when passed
@@ -28,6 +30,16 @@ class CheckoutResult:
     def failed(self) -> bool:
         """True when this checkout did not complete."""
         return self.outcome == FAILED
+
+    @property
+    def passed(self) -> bool:
+        """True when this checkout completed."""
+        return self.outcome == PASSED
+
+    @property
+    def judged(self) -> bool:
+        """True when the checkout says something about the shop (passed or failed)."""
+        return self.outcome in (PASSED, FAILED)
 
 
 @dataclass(frozen=True)
@@ -44,8 +56,13 @@ class Round:
 
     @property
     def checkouts(self) -> int:
-        """How many checkouts the round ran (K)."""
-        return len(self.results)
+        """How many checkouts judged the shop (K, minus harness errors)."""
+        return sum(1 for r in self.results if r.judged)
+
+    @property
+    def errors(self) -> int:
+        """Checkouts the harness could not run (they count neither way in the verdict)."""
+        return sum(1 for r in self.results if not r.judged)
 
     @property
     def failures(self) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from checkout_probe.probe.history_schema import RoundRecord
 
 COLUMNS = ("time (UTC)", "version", "K", "failures", "rate", "interval", "top category", "verdict")
+STEP_COLUMN = "slowest step p50/p95"
 # Chart geometry (SVG user units).
 WIDTH, LEFT, RIGHT = 960, 64, 24
 RATE_TOP, RATE_BOTTOM = 40, 250
@@ -22,6 +23,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
 table { border-collapse: collapse; margin-top: 16px; }
 th, td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }
 tr.failing td { color: #b00020; }
+p.summary { font-size: 16px; }
 svg text { font: 12px system-ui, sans-serif; fill: #333; }
 """
 
@@ -39,10 +41,27 @@ def _row(r: RoundRecord) -> tuple[str, ...]:
     )
 
 
-def render_table(rounds: Sequence[RoundRecord]) -> str:
-    """Rounds as an aligned plain-text table (rate and interval are the window's)."""
-    rows = [COLUMNS, *(_row(r) for r in rounds)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+def slowest_step(r: RoundRecord) -> str:
+    """The step with the highest p95 and its p50/p95 seconds, e.g. ``pay 1.0/4.0 s``."""
+    if not r.step_p95:
+        return "-"
+    step = max(r.step_p95, key=lambda s: r.step_p95[s])
+    return f"{step} {r.step_p50.get(step, 0.0):.1f}/{r.step_p95[step]:.1f} s"
+
+
+def _with_steps(cells: tuple[str, ...], step: str) -> tuple[str, ...]:
+    return (*cells[:-1], step, cells[-1])  # just before the verdict
+
+
+def render_table(rounds: Sequence[RoundRecord], *, steps: bool = False) -> str:
+    """Rounds as an aligned plain-text table (rate and interval are the window's).
+
+    ``steps`` adds the slowest step's p50/p95 before the verdict.
+    """
+    columns = _with_steps(COLUMNS, STEP_COLUMN) if steps else COLUMNS
+    cells = [_with_steps(_row(r), slowest_step(r)) if steps else _row(r) for r in rounds]
+    rows = [columns, *cells]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -89,13 +108,15 @@ def _rate_panel(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -
     parts = [
         _axis(RATE_TOP, RATE_BOTTOM, vmax, lambda v: f"{v:.0%}", "failure rate (95% interval)"),
         f'<polygon points="{_points(band)}" fill="#1f77b4" fill-opacity="0.15"/>',
-        f'<polyline points="{_points(line)}" fill="none" stroke="#1f77b4" stroke-width="2"/>',
+        f'<polyline class="rate" points="{_points(line)}" fill="none" stroke="#1f77b4" '
+        'stroke-width="2"/>',
     ]
     for r, (px, py) in zip(rounds, line, strict=True):
         colour = "#b00020" if r.verdict == "failing" else "#1f77b4"
         tip = f"{r.started_at:%Y-%m-%d %H:%M} {r.shop_version or '?'}: {r.rate:.1%} ({r.verdict})"
         parts.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}">'
+            f'<circle class="round {escape(r.verdict)}" cx="{px:.1f}" cy="{py:.1f}" r="3" '
+            f'fill="{colour}">'
             f"<title>{escape(tip)}</title></circle>"
         )
     return "".join(parts)
@@ -137,7 +158,8 @@ def _deploy_markers(rounds: Sequence[RoundRecord], x: Callable[[datetime], float
         before = rounds[i - 1].shop_version or "?"
         tip = f"shop {version} first seen {rounds[i].started_at:%Y-%m-%d %H:%M} UTC (was {before})"
         parts.append(
-            f'<g class="deploy" data-version="{escape(version)}"><title>{escape(tip)}</title>'
+            f'<g class="deploy" data-version="{escape(version)}" data-from="{escape(before)}">'
+            f"<title>{escape(tip)}</title>"
             f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{RATE_TOP - 8}" y2="{STEP_BOTTOM}" '
             'stroke="#555" stroke-dasharray="4 3"/>'
             f'<text x="{mx + 4:.1f}" y="{RATE_TOP - 8}">{escape(version)}</text></g>'
@@ -164,8 +186,16 @@ def chart_svg(rounds: Sequence[RoundRecord], label: str) -> str:
     return head + body + times + "</svg>"
 
 
-def render_html(rounds: Sequence[RoundRecord], path: str | Path, title: str | None = None) -> Path:
-    """Write a self-contained page (inline CSS and SVG, no scripts) for ``rounds``, oldest first."""
+def render_html(
+    rounds: Sequence[RoundRecord],
+    path: str | Path,
+    title: str | None = None,
+    summary: str | None = None,
+) -> Path:
+    """Write a self-contained page (inline CSS and SVG, no scripts) for ``rounds``, oldest first.
+
+    ``summary`` is shown under the title (``checkout-probe history`` passes its verdict line).
+    """
     envs = sorted({r.env for r in rounds})
     title = title or f"checkout-probe history: {', '.join(envs) or 'no data'}"
     label = f"Checkout failure rate and p95 step time, {len(rounds)} rounds"
@@ -177,17 +207,18 @@ def render_html(rounds: Sequence[RoundRecord], path: str | Path, title: str | No
         label += "; deploys: " + ", ".join(
             f"{v} at {rounds[i].started_at:%H:%M}" for i, v in changes
         )
-    header = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
+    header = "".join(f"<th>{escape(c)}</th>" for c in _with_steps(COLUMNS, STEP_COLUMN))
     body_rows = "".join(
         f'<tr class="{escape(r.verdict)}">'
-        + "".join(f"<td>{escape(c)}</td>" for c in _row(r))
+        + "".join(f"<td>{escape(c)}</td>" for c in _with_steps(_row(r), slowest_step(r)))
         + "</tr>"
         for r in reversed(rounds)
     )
+    intro = f'<p class="summary">{escape(summary)}</p>' if summary else ""
     page = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>{escape(title)}</h1>{chart_svg(rounds, label)}"
+        f"<h1>{escape(title)}</h1>{intro}{chart_svg(rounds, label)}"
         f"<table><thead><tr>{header}</tr></thead><tbody>{body_rows}</tbody></table>"
         "</body></html>\n"
     )

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -22,6 +23,11 @@ ALERTNAME = "CheckoutProbeFailing"
 # Slack rejects header text over 150 characters and section text over 3000.
 _SLACK_HEADER_MAX = 150
 _SLACK_SECTION_MAX = 3000
+
+
+def _host_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}{f':{parts.port}' if parts.port else ''}/…"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -123,6 +129,8 @@ class WebhookSink:
         if format not in FORMATS:
             raise ValueError(f"unknown webhook format {format!r}; one of {sorted(FORMATS)}")
         self.url = url
+        # Webhook URLs are credentials (Slack's carry the token in the path): logs name the host.
+        self.where = _host_of(url)
         self.format = format
         self.timeout_s = timeout_s
         self.attempts = max(1, attempts)
@@ -139,7 +147,7 @@ class WebhookSink:
             try:
                 response = httpx.post(self.url, json=payload, timeout=self.timeout_s)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                status, error = None, f"{type(exc).__name__}: {exc}"
+                status, error = None, f"{type(exc).__name__}: {redact(str(exc), (self.url,))}"
             else:
                 status = response.status_code
                 if response.is_success:
@@ -147,8 +155,8 @@ class WebhookSink:
                 error = f"HTTP {status}: {redact(response.text[:200])}"
                 if status < 500 and status != 429:
                     break  # the receiver rejected the payload; resending will not help
-            log.warning("alert to %s failed (attempt %d): %s", self.url, attempt, error)
+            log.warning("alert to %s failed (attempt %d): %s", self.where, attempt, error)
             if attempt < self.attempts:
                 self._sleep(self.base_delay_s * 2 ** (attempt - 1))
-        log.error("giving up on alert to %s: %s", self.url, error)
+        log.error("giving up on alert to %s: %s", self.where, error)
         return DeliveryResult(False, attempt, status, error)

@@ -1,0 +1,361 @@
+"""``checkout-probe probe``: rounds of K checkouts, a verdict per round, alerts on changes.
+
+One round: run K guest checkouts in the pool's browsers, read the shop's
+version and ``/health``, judge the window of recent rounds with the decision
+rule, store the round, update metrics, and send an alert if the verdict
+changed. Options and exit codes: :mod:`checkout_probe.probe.options`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+
+from playwright.sync_api import sync_playwright
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from checkout_probe.browser import discover_chromium
+from checkout_probe.config import Settings, build_settings
+from checkout_probe.errors import ConfigError, ExitCode, TargetUnreachable
+from checkout_probe.health import HealthSnapshot, fetch_health, fetch_version
+from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
+from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
+from checkout_probe.probe.model import Round
+from checkout_probe.probe.options import build_parser, decision_rule
+from checkout_probe.probe.rule import DecisionRule, Verdict
+from checkout_probe.probe.runner import CheckoutJob, CheckoutPool, job_seed
+from checkout_probe.probe.webhook import WebhookSink
+from checkout_probe.redact import redact
+from checkout_probe.target import LocalShop, Target
+
+log = logging.getLogger("checkout_probe.probe")
+
+
+class _Cut(Exception):
+    """A second SIGTERM/SIGINT: abandon the round in progress (nothing of it is stored)."""
+
+
+@dataclass
+class _Stop:
+    """Set by the first SIGTERM/SIGINT; the second one cuts the round short."""
+
+    event: threading.Event
+    signals: int = 0
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self.signals += 1
+        self.event.set()
+        if self.signals == 1:
+            log.warning(
+                "%s: finishing the current round, then stopping (again to cut it short)",
+                signal.Signals(signum).name,
+            )
+            return
+        raise _Cut()
+
+
+@contextmanager
+def _signals(stop: _Stop) -> Iterator[None]:
+    previous = {s: signal.signal(s, stop.handle) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    environ = dict(os.environ)
+    environ.setdefault("CHECKOUT_PROBE_CONFIG", str(args.project / "environments.toml"))
+    options = {
+        "env": args.env,
+        "config": args.config,
+        "base_url": args.base_url,
+        "faker_seed": args.faker_seed,
+        "browser_path": args.browser_path,
+        "browser_endpoint": args.browser_endpoint,
+        "shop_args": args.shop_arg,
+        "step_budgets": args.step_budgets,
+        "action_timeout": args.action_timeout,
+        "allow_production_orders": args.allow_production_orders,
+    }
+    return build_settings(options, environ)
+
+
+def _open_history(url: str) -> HistoryStore:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return HistoryStore(url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"--history {redact(url)!r} is not a SQLAlchemy URL ({exc}): "
+            "use e.g. sqlite:///reports/probe/history.sqlite"
+        ) from None
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"--history needs the database driver {exc.name!r}: pip install it"
+        ) from None
+    except OperationalError as exc:
+        raise TargetUnreachable(
+            f"cannot open the history database {redact(url)}: {str(exc.orig).splitlines()[0]}"
+        ) from None
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> str:
+    """One line per round for the probe's log: counts, window rate and interval, verdict."""
+    top = round_.top_failure()
+    failing = f" · top {top.category} at '{top.failing_step}'" if top else ""
+    errors = f" · {round_.errors} harness errors" if round_.errors else ""
+    return (
+        f"round {number} · {round_.env} · version {round_.shop_version or 'unknown'} · "
+        f"{round_.failures}/{round_.checkouts} failed{failing}{errors} · "
+        f"window {verdict.failures}/{verdict.checkouts} = {_percent(verdict.rate)} "
+        f"[{_percent(verdict.low)}, {_percent(verdict.high)}] · {verdict.state.upper()} · "
+        f"{wall_s:.1f} s"
+    )
+
+
+class Probe:
+    """The probe's long-lived parts (target, browsers, history, metrics, alerts) and its loop."""
+
+    def __init__(self, args: argparse.Namespace, settings: Settings, rule: DecisionRule) -> None:
+        self.args = args
+        self.settings = settings
+        self.rule = rule
+        self.stop = _Stop(threading.Event())
+        self.metrics = ProbeMetrics()
+        self.sinks = [WebhookSink(url, args.webhook_format) for url in _webhooks(args)]
+        self.rounds_run = 0
+        self.last_verdict: Verdict | None = None
+
+    def run(self) -> int:
+        """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
+        args, settings = self.args, self.settings
+        with ExitStack() as stack:
+            store = _open_history(args.history)
+            stack.callback(store.close)
+            target = self._target(stack)
+            reminder = timedelta(seconds=args.remind_every) if args.remind_every else None
+            saved = store.load_alert_state(settings.env)
+            machine = AlertMachine(AlertState.from_dict(saved) if saved else None, reminder)
+            if args.once:
+                # A fresh process per round: start the counters where the history left them.
+                self.metrics.preload_checkouts(settings.env, store.checkout_totals(settings.env))
+            elif args.metrics_port is not None:
+                server = self.metrics.serve(args.metrics_port, args.metrics_addr)
+                stack.callback(server.stop)
+                self._announce_metrics(server)
+            pool = CheckoutPool(settings, target, min(args.workers, args.checkouts))
+            stack.callback(pool.close)
+            print(
+                f"probing env {settings.env} at {target.base_url}: {args.checkouts} checkouts "
+                f"per round on {args.workers} browsers"
+                + ("" if args.once else f", every {args.interval:.0f} s"),
+                flush=True,
+            )
+            if settings.order_block_reason:
+                print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
+                      "before charging", flush=True)  # fmt: skip
+            with _signals(self.stop):
+                try:
+                    self._loop(store, target, pool, machine)
+                except _Cut:
+                    print("probe: round cut short by a second signal; it was not recorded",
+                          flush=True)  # fmt: skip
+            if not args.once:
+                print(f"probe stopped after {self.rounds_run} rounds", flush=True)
+        return self._exit_code()
+
+    def _announce_metrics(self, server: MetricsServer) -> None:
+        print(f"metrics on http://{self.args.metrics_addr}:{server.port}/metrics", flush=True)
+
+    def _target(self, stack: ExitStack) -> Target:
+        settings = self.settings
+        if not settings.is_local:
+            assert settings.base_url is not None
+            env = settings.environment
+            return Target(
+                settings.env, settings.base_url, api_token=settings.api_token,
+                health_path=env.health_path, version_path=env.version_path,
+            )  # fmt: skip
+        workdir = Path(tempfile.mkdtemp(prefix="checkout-probe-shop-"))
+        shop = LocalShop(workdir, settings.shop_args)
+        shop.start()  # TargetUnreachable (exit 3) if the demo shop cannot start
+        stack.callback(shop.stop)
+        return Target(settings.env, shop.url or "", api_token=shop.api_token)
+
+    def _loop(
+        self, store: HistoryStore, target: Target, pool: CheckoutPool, machine: AlertMachine
+    ) -> None:
+        args = self.args
+        while not self.stop.event.is_set():
+            started = time.monotonic()
+            self.rounds_run += 1
+            round_ = self._round(self.rounds_run, target, pool)
+            self._judge(store, round_, machine, time.monotonic() - started)
+            if args.once or (args.rounds is not None and self.rounds_run >= args.rounds):
+                break
+            # The interval runs from round start to round start; a signal ends the wait.
+            self.stop.event.wait(max(args.interval - (time.monotonic() - started), 0.0))
+
+    def _round(self, number: int, target: Target, pool: CheckoutPool) -> Round:
+        args, settings = self.args, self.settings
+        started_at = datetime.now(UTC)
+        folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
+        jobs = [
+            CheckoutJob(job_seed(settings.faker_seed, number, i), folder / f"checkout-{i + 1}")
+            for i in range(args.checkouts)
+        ]
+        results = pool.run(jobs, args.round_timeout)
+        health = fetch_health(target.health_url) if target.health_url else None
+        version = _version(target, health)
+        return Round(
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            env=settings.env,
+            shop_version=version,
+            results=tuple(results),
+            health=health.to_dict() if health else None,
+        )
+
+    def _judge(
+        self, store: HistoryStore, round_: Round, machine: AlertMachine, wall_s: float
+    ) -> None:
+        env = self.settings.env
+        if round_.checkouts == 0:
+            # Nothing judged the shop (no browser, every checkout crashed): no verdict,
+            # and nothing stored that would read as a healthy or failing round.
+            first = round_.results[0].message if round_.results else "no checkouts ran"
+            print(f"round {self.rounds_run} · {env} · no verdict: {round_.errors} harness "
+                  f"errors, e.g. {first}", flush=True)  # fmt: skip
+            self.last_verdict = None
+            self.metrics.count_checkouts(round_)
+            self._export()
+            return
+        earlier = (
+            store.recent(env, self.rule.window_rounds - 1) if self.rule.window_rounds > 1 else []
+        )
+        window = [(r.failures, r.k) for r in earlier] + [(round_.failures, round_.checkouts)]
+        verdict = self.rule.decide(window, machine.state.state)
+        self.last_verdict = verdict
+        store.add(round_, verdict)
+        self.metrics.record_round(round_, verdict)
+        print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
+        before = machine.state
+        alert = machine.observe(round_, verdict)
+        if alert is not None and not self._send(alert, store):
+            # Nobody heard it: keep the old state so the next round sends the change again.
+            machine.state = before
+            print("  the alert will be sent again after the next round", flush=True)
+        store.save_alert_state(env, machine.state.to_dict())
+        self._retain(store)
+        self._export()
+
+    def _send(self, alert: Alert, store: HistoryStore) -> bool:
+        """Print and deliver ``alert``; False when it had webhooks and none took it."""
+        if alert.kind != "resolved":
+            # The question behind this project: did a deploy start it?
+            alert = replace(alert, deploy=store.deploy_correlation(alert.env).describe())
+        print(f"ALERT {alert.kind}: {alert.summary()}", flush=True)
+        for detail in alert.details():
+            print(f"  {detail}", flush=True)
+        delivered = 0
+        for sink in self.sinks:
+            result = sink.send(alert)  # never raises; failures are logged by the sink
+            if result.ok:
+                delivered += 1
+            else:
+                print(f"  alert not delivered to {sink.where} after {result.attempts} attempts: "
+                      f"{result.error}", flush=True)  # fmt: skip
+        return delivered > 0 or not self.sinks
+
+    def _retain(self, store: HistoryStore) -> None:
+        env = self.settings.env
+        pruned = store.prune(self.args.keep_rounds, env)
+        gone = pruned.evidence + store.prune_evidence(self.args.keep_evidence, env)
+        for path in gone:
+            _remove_empty_parents(Path(path), self.args.evidence_dir)
+
+    def _export(self) -> None:
+        args = self.args
+        if args.metrics_textfile is not None:
+            try:
+                args.metrics_textfile.parent.mkdir(parents=True, exist_ok=True)
+                self.metrics.write_textfile(str(args.metrics_textfile))
+            except OSError as exc:
+                log.warning("could not write %s: %s", args.metrics_textfile, exc)
+        if args.pushgateway:
+            pushed = self.metrics.push(args.pushgateway, args.push_job, {"env": self.settings.env})
+            if not pushed.ok:
+                log.warning("could not push metrics to the Pushgateway: %s", pushed.error)
+
+    def _exit_code(self) -> int:
+        if not self.args.once:
+            return int(ExitCode.OK)
+        if self.last_verdict is None:
+            return int(ExitCode.HARNESS_ERROR)
+        return int(ExitCode.CHECKOUT_FAILED if self.last_verdict.failing else ExitCode.OK)
+
+
+def _webhooks(args: argparse.Namespace) -> list[str]:
+    urls: list[str] = args.webhook or []
+    if not urls and os.environ.get("CHECKOUT_PROBE_WEBHOOK_URL"):
+        urls = [os.environ["CHECKOUT_PROBE_WEBHOOK_URL"]]
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"webhook {redact(url)!r} is not an http(s) URL: fix --webhook")
+    return urls
+
+
+def _version(target: Target, health: HealthSnapshot | None) -> str | None:
+    version = fetch_version(target.version_url) if target.version_url else None
+    return version or (health.version if health else None)
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    # Evidence folders are per round and per checkout; drop them once emptied.
+    folder = path.parent
+    root = root.resolve()
+    while folder.resolve() != root and root in folder.resolve().parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (other evidence) or already gone
+        folder = folder.parent
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the probe; every outcome maps to one of the documented exit codes."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )  # fmt: skip
+    try:
+        rule = decision_rule(args)
+    except ValueError as exc:
+        raise ConfigError(f"decision rule: {exc}") from None
+    settings = _settings(args)  # ConfigError → exit 2 in checkout_probe.cli
+    if not settings.browser_endpoint:
+        # No browser → one line and exit 2 now, not a harness error in every checkout.
+        with sync_playwright() as playwright:
+            discover_chromium(settings.browser_path, playwright.chromium.executable_path)
+    return Probe(args, settings, rule).run()

@@ -1,0 +1,336 @@
+"""``checkout-probe history``: is checkout failing, since when, and did a deploy start it?
+
+Reads the round history that ``checkout-probe probe`` writes (any SQLAlchemy URL)
+without writing to it, prints the recent rounds of one environment and then one
+line that answers the question, followed by the latest failed checkouts and
+their evidence while it is failing. ``--html`` also writes a self-contained page
+with the chart; ``--json`` prints the same data for scripts.
+
+Exit codes:
+  0  history shown, whatever its verdict (no rounds yet included)
+  2  usage or configuration error: malformed URL, no history there, which --env?
+  3  the history database cannot be reached
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+
+from checkout_probe.errors import ConfigError, ProbeError, TargetUnreachable
+from checkout_probe.probe.alerts import MAX_EVIDENCE
+from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
+from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history_schema import RoundRecord
+from checkout_probe.probe.options import DEFAULT_HISTORY
+from checkout_probe.probe.render import render_html, render_table
+from checkout_probe.redact import redact
+
+RUN_PROBE_FIRST = "run `checkout-probe probe` first or pass --history"
+RATE_NOTE = "rate, interval: the decision window's failure rate (this round and the ones before)"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 1")
+    return value
+
+
+def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
+    """history's options (``checkout-probe history --help``); ``environ``: os.environ if None."""
+    env = os.environ if environ is None else environ
+    intro, details, codes = __doc__.replace("``", "").split("\n\n", 2)
+    parser = argparse.ArgumentParser(
+        prog="checkout-probe history",
+        description=f"{intro}\n\n{details}",
+        epilog=codes,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--history", default=env.get("CHECKOUT_PROBE_HISTORY_URL", DEFAULT_HISTORY), metavar="URL",
+        help="SQLAlchemy URL of the round history "
+        f"(default $CHECKOUT_PROBE_HISTORY_URL, else {DEFAULT_HISTORY})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--env", default=None, metavar="NAME",
+        help="environment to show (default: the only one in the history)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--limit", type=_positive_int, default=20, metavar="N",
+        help="rounds to show (default 20); the verdict line always uses the whole history",
+    )  # fmt: skip
+    parser.add_argument(
+        "--html", type=Path, default=None, metavar="FILE",
+        help="also write a self-contained HTML page with the chart to FILE",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _shown(text: str) -> str:
+    """A URL fit for a message: any password masked, even in a string that does not parse."""
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", text)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file a SQLite URL names; None for other databases."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    name = url.database or ""
+    if name.startswith("file:"):  # URI form: sqlite:///file:path?mode=ro&uri=true
+        name = name.removeprefix("file:").split("?", 1)[0]
+    if name in ("", ":memory:"):
+        raise ConfigError(
+            "an in-memory SQLite database holds no history: pass the probe's --history"
+        )
+    return Path(name)
+
+
+@contextmanager
+def _reading(shown: str) -> Iterator[None]:
+    """Turn database errors into one-line user errors (exit 3 unreachable, 2 not a history)."""
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).splitlines()[0]
+        raise TargetUnreachable(f"cannot read the history database {shown}: {reason}") from None
+    except DatabaseError as exc:
+        reason = str(exc.orig or exc).splitlines()[0]
+        raise ConfigError(f"{shown} is not a usable history database: {reason}") from None
+
+
+def open_history(text: str) -> HistoryStore:
+    """Open an existing history without creating anything; ConfigError when there is none."""
+    shown = _shown(text)
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise ConfigError(
+            f"malformed --history URL {shown!r}: expected e.g. {DEFAULT_HISTORY} "
+            "or postgresql+psycopg://user@host/db"
+        ) from None
+    path = _sqlite_file(url)
+    # SQLite creates a missing file on connect: check first, or a typo in the path
+    # would leave an empty database behind and report "no rounds".
+    if path is not None and not path.is_file():
+        what = "not a file" if path.exists() else "no such file"
+        raise ConfigError(f"no history at {path.resolve()} ({what}): {RUN_PROBE_FIRST}")
+    try:
+        store = HistoryStore(text, create_tables=False)
+    except NoSuchModuleError:
+        raise ConfigError(
+            f"unknown database {url.drivername!r} in --history URL {shown!r}: "
+            "use a SQLAlchemy URL such as sqlite:///path/to/history.sqlite"
+        ) from None
+    except ArgumentError as exc:
+        raise ConfigError(f"malformed --history URL {shown!r}: {exc}") from None
+    except ImportError as exc:
+        raise ConfigError(
+            f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): "
+            "install it next to checkout-probe"
+        ) from None
+    try:
+        with _reading(shown):
+            if not store.has_history():
+                raise ConfigError(f"no history at {shown} (no probe tables): {RUN_PROBE_FIRST}")
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def pick_env(store: HistoryStore, requested: str | None) -> str | None:
+    """``--env``, else the history's only environment; None when the history has no rounds."""
+    if requested is not None:
+        return requested
+    envs = store.envs()
+    if len(envs) > 1:
+        raise ConfigError(f"the history has several environments, pass --env: {', '.join(envs)}")
+    return envs[0] if envs else None
+
+
+def _first_line(message: str) -> str:
+    return redact(message.strip().splitlines()[0]) if message.strip() else ""
+
+
+def failure_groups(failures: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failed checkouts grouped by (category, step, first message line), largest group first."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for f in failures:
+        key = (f["category"] or "unknown", f["failing_step"] or "?", _first_line(f["message"]))
+        group = groups.setdefault(
+            key,
+            {"category": key[0], "failing_step": key[1], "message": key[2], "count": 0,
+             "evidence": []},
+        )  # fmt: skip
+        group["count"] += 1
+        group["evidence"].extend(f["evidence"])
+    return sorted(groups.values(), key=lambda g: -int(g["count"]))
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _as_json(record: RoundRecord | Correlation) -> dict[str, Any]:
+    return {key: _iso(value) for key, value in asdict(record).items()}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the command shows of one environment, read in one go."""
+
+    env: str
+    total: int  # rounds stored
+    rounds: list[RoundRecord]  # the newest --limit, oldest first
+    correlation: Correlation  # over the whole history
+    latest_failed: RoundRecord | None  # while failing: the newest round with failures
+    groups: list[dict[str, Any]]  # its failed checkouts, grouped
+
+    @property
+    def summary(self) -> str:
+        """``env: <the correlation's one line>``."""
+        return f"{self.env}: {self.correlation.describe()}"
+
+    @property
+    def onset_hidden(self) -> bool:
+        """True when the round before the failures began is older than the rounds shown."""
+        c = self.correlation
+        boundary = c.last_healthy_at if c.state == FAILING_NOW else c.first_failure_at
+        failing = c.state in (FAILING_NOW, NEVER_PASSED)
+        return failing and boundary is not None and boundary < self.rounds[0].started_at
+
+    def to_json(self, shown: str, html: Path | None) -> dict[str, Any]:
+        """The machine-readable form (``--json``)."""
+        latest = self.latest_failed
+        return {
+            "env": self.env,
+            "history": shown,
+            "rounds_stored": self.total,
+            "rounds": [_as_json(r) for r in self.rounds],
+            "correlation": {
+                **_as_json(self.correlation),
+                "summary": self.correlation.describe(),
+                "suspect_deploy": self.correlation.suspect_deploy,
+            },
+            "latest_failures": (
+                {"round": _as_json(latest), "groups": self.groups} if latest else None
+            ),
+            "html": str(html) if html else None,
+        }
+
+    def text(self, shown: str) -> str:
+        """The terminal form: table, note, verdict line, latest failures."""
+        lines = [
+            f"env {self.env} · history {shown} · last {len(self.rounds)} of {self.total} rounds",
+            render_table(self.rounds, steps=True).rstrip("\n"),
+            RATE_NOTE,
+            "",
+            self.summary,
+        ]
+        if self.onset_hidden:
+            # The deploy boundary is older than the table: say so rather than hide it.
+            lines.append(
+                f"(it began before the oldest round shown: raise --limit above {len(self.rounds)})"
+            )
+        if self.latest_failed is not None:
+            lines += ["", *_failures_text(self.latest_failed, self.groups)]
+        return "\n".join(lines)
+
+
+def read_view(store: HistoryStore, env: str, limit: int) -> View:
+    """The newest ``limit`` rounds, the correlation over all of them, and the latest failures."""
+    correlation = store.deploy_correlation(env)
+    latest = None
+    if correlation.state in (FAILING_NOW, NEVER_PASSED):
+        latest = store.latest_with_failures(env)
+    groups = failure_groups(store.failures(latest.id)) if latest else []
+    return View(env, store.count(env), store.recent(env, limit), correlation, latest, groups)
+
+
+def _failures_text(latest: RoundRecord, groups: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        f"latest round with failures: {latest.started_at:%Y-%m-%d %H:%M} UTC on "
+        f"{latest.shop_version or 'an unknown version'}, "
+        f"{latest.failures} of {latest.k} checkouts failed"
+    ]
+    for g in groups:
+        lines.append(
+            f"  {g['count']} × {g['category']} at step '{g['failing_step']}': {g['message']}"
+        )
+        evidence: list[str] = g["evidence"]
+        lines += [f"      {path}" for path in evidence[:MAX_EVIDENCE]]
+        if len(evidence) > MAX_EVIDENCE:
+            lines.append(f"      … and {len(evidence) - MAX_EVIDENCE} more")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    """Show one environment's history and whether (and since when) checkout is failing."""
+    args = build_parser().parse_args(argv)
+    shown = _shown(args.history)
+    store = open_history(args.history)
+    try:
+        with _reading(shown):
+            env = pick_env(store, args.env)
+            if env is None or store.count(env) == 0:
+                print(_no_rounds(store, env, shown, args.json))
+                return 0
+            view = read_view(store, env, args.limit)
+    finally:
+        store.close()
+    html = _write_html(args.html, view) if args.html else None
+    if args.json:
+        print(json.dumps(view.to_json(shown, html), indent=2))
+        return 0
+    print(view.text(shown))
+    if html is not None:
+        print(f"\nhtml: {html}")
+    return 0
+
+
+def _no_rounds(store: HistoryStore, env: str | None, shown: str, as_json: bool) -> str:
+    others = [e for e in store.envs() if e != env]
+    text = f"no rounds yet for env {env}" if env else f"no rounds yet in {shown}"
+    if others:
+        text += f" (the history has: {', '.join(others)})"
+    if not as_json:
+        return text
+    correlation = {"state": NO_DATA, "summary": text}
+    return json.dumps({"env": env, "history": shown, "rounds_stored": 0, "rounds": [],
+                       "correlation": correlation}, indent=2)  # fmt: skip
+
+
+def _write_html(path: Path, view: View) -> Path:
+    title = f"checkout-probe history: {view.env}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out = render_html(view.rounds, path, title=title, summary=view.summary)
+    except OSError as exc:
+        raise ConfigError(f"cannot write --html {path}: {exc.strerror or exc}") from None
+    return out.resolve()
+
+
+if __name__ == "__main__":
+    # Runnable as `python -m checkout_probe.probe.history_command` before cli.py registers it.
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except ProbeError as exc:
+        print(f"checkout-probe history: {exc}", file=sys.stderr)
+        sys.exit(int(exc.exit_code))

@@ -1,0 +1,178 @@
+"""``checkout-probe probe``'s command line, apart so manifests and docs can check against it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from checkout_probe.probe.rule import DecisionRule
+from checkout_probe.probe.webhook import FORMATS
+
+DESCRIPTION = """\
+Scheduled synthetic probe: rounds of K browser checkouts against one environment.
+
+Each round's verdict comes from a decision rule over a sliding window of
+rounds (failure rate with a 95 % Wilson interval); an alert goes out only when
+the verdict changes (healthy → failing, failing → recovered), plus optional
+reminders. Rounds, failures and alert state are kept in a history database
+that several probes (regions) may share.
+"""
+
+EPILOG = """\
+Exit codes:
+  0  --once: the verdict is healthy; long-running: stopped by SIGTERM/SIGINT
+  1  --once: the verdict is failing
+  2  usage or configuration error
+  3  target unreachable at start-up (long-running mode keeps probing instead)
+  4  harness error (a bug in checkout-probe)
+
+Secrets may come from the environment instead of the command line:
+  CHECKOUT_PROBE_WEBHOOK_URL, CHECKOUT_PROBE_PUSHGATEWAY, CHECKOUT_PROBE_HISTORY_URL,
+  CHECKOUT_PROBE_BROWSER_ENDPOINT.
+"""
+
+DEFAULT_HISTORY = "sqlite:///reports/probe/history.sqlite"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds >= 0")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction between 0 and 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The probe's options (``checkout-probe probe --help``)."""
+    env = os.environ
+    rule = DecisionRule()
+    parser = argparse.ArgumentParser(
+        prog="checkout-probe probe",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    target = parser.add_argument_group("target")
+    target.add_argument("--env", default=None, help="environment from environments.toml")
+    target.add_argument("--config", default=None, help="environments file")
+    target.add_argument("--base-url", default=None, help="override the environment's URL")
+    target.add_argument(
+        "--project", type=Path, default=Path.cwd(), help="folder with environments.toml"
+    )
+    target.add_argument("--allow-production-orders", action="store_true")
+    target.add_argument(
+        "--shop-arg", action="append", default=[], help="option for the local demo shop"
+    )
+
+    schedule = parser.add_argument_group("schedule")
+    mode = schedule.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="run one round and exit (cron, CronJob)")
+    mode.add_argument(
+        "--interval", type=_seconds, default=300.0, metavar="S",
+        help="seconds from one round's start to the next (long-running mode; default 300)",
+    )  # fmt: skip
+    schedule.add_argument(
+        "--rounds", type=_positive_int, default=None, metavar="N",
+        help="stop after N rounds (default: run until SIGTERM/SIGINT)",
+    )  # fmt: skip
+    schedule.add_argument(
+        "--round-timeout", type=_seconds, default=240.0, metavar="S",
+        help="longest a round may take; unfinished checkouts count as failed (default 240)",
+    )  # fmt: skip
+
+    sample = parser.add_argument_group("checkouts and decision rule")
+    sample.add_argument(
+        "--checkouts", "-k", type=_positive_int, default=20, metavar="K",
+        help="checkouts per round (default 20)",
+    )  # fmt: skip
+    sample.add_argument(
+        "--workers", type=_positive_int, default=2, metavar="N",
+        help="browsers running checkouts in parallel (default 2)",
+    )  # fmt: skip
+    sample.add_argument("--window-rounds", type=_positive_int, default=rule.window_rounds)
+    sample.add_argument("--min-failures", type=_positive_int, default=rule.min_failures)
+    sample.add_argument("--threshold", type=_fraction, default=rule.threshold,
+                        help="fire when the interval's lower bound is above this")  # fmt: skip
+    sample.add_argument("--recover-below", type=_fraction, default=rule.recover_below,
+                        help="recover when the interval's upper bound is below this")  # fmt: skip
+    sample.add_argument("--faker-seed", default=None)
+    sample.add_argument("--step-budget", action="append", default=[], dest="step_budgets",
+                        metavar="STEP=SECONDS")  # fmt: skip
+    sample.add_argument("--action-timeout", default=None, metavar="SECONDS")
+
+    browser = parser.add_argument_group("browser")
+    browser.add_argument(
+        "--browser-endpoint", default=env.get("CHECKOUT_PROBE_BROWSER_ENDPOINT"), metavar="WS",
+        help="run journeys in a remote browser (ws://… of `playwright run-server`)",
+    )  # fmt: skip
+    browser.add_argument("--browser-path", default=None, help="Chromium to launch")
+
+    alerts = parser.add_argument_group("alerts")
+    alerts.add_argument(
+        "--webhook", action="append", default=None, metavar="URL",
+        help="POST alerts here (repeatable; default $CHECKOUT_PROBE_WEBHOOK_URL)",
+    )  # fmt: skip
+    alerts.add_argument("--webhook-format", choices=sorted(FORMATS), default="generic")
+    alerts.add_argument(
+        "--remind-every", type=_seconds, default=None, metavar="S",
+        help="re-send 'still failing' this often (Alertmanager: at most its resolve_timeout)",
+    )  # fmt: skip
+
+    metrics = parser.add_argument_group("metrics")
+    metrics.add_argument(
+        "--metrics-port", type=int, default=None, metavar="PORT",
+        help="long-running mode: serve Prometheus /metrics on this port (0: any free port)",
+    )  # fmt: skip
+    metrics.add_argument("--metrics-addr", default="127.0.0.1",
+                         help="address /metrics listens on (0.0.0.0 in a container)")  # fmt: skip
+    metrics.add_argument("--metrics-textfile", type=Path, default=None, metavar="FILE",
+                         help="write metrics for node_exporter's textfile collector")  # fmt: skip
+    metrics.add_argument(
+        "--pushgateway", default=env.get("CHECKOUT_PROBE_PUSHGATEWAY"), metavar="URL",
+        help="push metrics to this Prometheus Pushgateway after each round",
+    )  # fmt: skip
+    metrics.add_argument("--push-job", default="checkout-probe", help="Pushgateway job name")
+
+    history = parser.add_argument_group("history and evidence")
+    history.add_argument(
+        "--history", default=env.get("CHECKOUT_PROBE_HISTORY_URL", DEFAULT_HISTORY), metavar="URL",
+        help=f"SQLAlchemy URL of the round history (default {DEFAULT_HISTORY})",
+    )  # fmt: skip
+    history.add_argument(
+        "--keep-rounds",
+        type=_positive_int,
+        default=8640,
+        help="rounds kept per environment (default 8640: 30 days at 5 min)",
+    )
+    history.add_argument(
+        "--keep-evidence",
+        type=_positive_int,
+        default=10,
+        help="failing rounds whose traces and screenshots are kept (default 10)",
+    )
+    history.add_argument("--evidence-dir", type=Path, default=Path("reports/probe/evidence"))
+    return parser
+
+
+def decision_rule(args: argparse.Namespace) -> DecisionRule:
+    """The decision rule the options describe."""
+    return DecisionRule(
+        window_rounds=args.window_rounds,
+        min_failures=args.min_failures,
+        threshold=args.threshold,
+        recover_below=args.recover_below,
+    )

@@ -1,0 +1,154 @@
+"""Run ``checkout-probe probe`` as a user would: a subprocess against a real demo shop."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from checkout_probe.target import LocalShop
+from selftests.helpers import CLI, ROOT
+
+TOKEN = "probe-token-Qx81"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def admin(shop: LocalShop, path: str, body: dict[str, Any]) -> None:
+    """Call the demo shop's admin API (switch a fault or the reported version)."""
+    httpx.post(f"{shop.url}{path}", json=body, headers=BEARER, timeout=5).raise_for_status()
+
+
+@contextmanager
+def demo_shop(folder: Path, *args: str) -> Iterator[LocalShop]:
+    """A real demo shop whose faults and version the test switches at run time."""
+    shop = LocalShop(folder, args, api_token=TOKEN)
+    shop.start()
+    try:
+        yield shop
+    finally:
+        shop.stop()
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    """One finished ``probe`` process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr together, for assertion messages."""
+        return self.stdout + self.stderr
+
+    def rounds(self) -> list[str]:
+        """The per-round lines."""
+        return [line for line in self.stdout.splitlines() if line.startswith("round ")]
+
+
+def probe_args(base_url: str, workdir: Path, *args: str) -> list[str]:
+    """``checkout-probe probe`` against ``base_url`` with history and evidence under ``workdir``."""
+    return [
+        CLI, "probe", "--env", "local", "--base-url", base_url,
+        "--history", f"sqlite:///{workdir / 'history.sqlite'}",
+        "--evidence-dir", str(workdir / "evidence"), "--workers", "2", *args,
+    ]  # fmt: skip
+
+
+def probe_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a probe subprocess runs with (the shop's API token as a secret)."""
+    return {**os.environ, "CHECKOUT_PROBE_API_TOKEN": TOKEN, **(extra or {})}
+
+
+def run_probe(
+    base_url: str,
+    workdir: Path,
+    *args: str,
+    timeout_s: float = 300,
+    env: dict[str, str] | None = None,
+) -> ProbeRun:
+    """Run the probe to completion (``--once`` or ``--rounds``)."""
+    started = time.monotonic()
+    result = subprocess.run(
+        probe_args(base_url, workdir, *args), cwd=ROOT, capture_output=True, text=True,
+        timeout=timeout_s, env=probe_env(env),
+    )  # fmt: skip
+    return ProbeRun(result.returncode, result.stdout, result.stderr, time.monotonic() - started)
+
+
+@dataclass
+class LiveProbe:
+    """A long-running probe whose output lines the test reads as they come."""
+
+    process: subprocess.Popen[str]
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
+    seen: list[str] = field(default_factory=list)
+
+    def wait_for(self, prefix: str, timeout_s: float) -> str:
+        """The first (new) stdout line starting with ``prefix``; fails after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                break
+            if line is None:
+                raise AssertionError(f"probe exited waiting for {prefix!r}:\n" + self.text())
+            self.seen.append(line)
+            if line.startswith(prefix):
+                return line
+        raise AssertionError(f"no {prefix!r} line within {timeout_s} s:\n" + self.text())
+
+    def text(self) -> str:
+        """Everything read so far."""
+        return "\n".join(self.seen)
+
+    def stop(self, timeout_s: float = 60) -> int:
+        """SIGTERM, as Kubernetes or systemd would send; returns the exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=timeout_s)
+        while (line := self.lines.get(timeout=5)) is not None:
+            self.seen.append(line)
+        return code
+
+
+@contextmanager
+def live_probe(base_url: str, workdir: Path, *args: str) -> Iterator[LiveProbe]:
+    """Start a long-running probe; it is killed at the end if the test did not stop it."""
+    process = subprocess.Popen(
+        probe_args(base_url, workdir, *args), cwd=ROOT, text=True, env=probe_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    live = LiveProbe(process)
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            live.lines.put(line.rstrip("\n"))
+        live.lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        yield live
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def alerts(requests: list[Any]) -> list[dict[str, Any]]:
+    """The generic JSON alerts a receiver got, in order."""
+    return [json.loads(r.body) for r in requests]

@@ -1,0 +1,309 @@
+"""``checkout-probe history`` against a real SQLite history: table, verdict line, errors, HTML."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserType, Request, Route, expect
+
+from checkout_probe.browser import discover_chromium
+from checkout_probe.errors import ConfigError, ExitCode, TargetUnreachable
+from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history_command import build_parser, main
+from checkout_probe.probe.model import CheckoutResult, Round
+from checkout_probe.probe.rule import HEALTHY, DecisionRule
+from selftests.probe.support import CADENCE, HEALTH_DB_DOWN, HEALTH_OK, T0
+
+RULE = DecisionRule()
+#: The first line of a diagnosis, as the harness writes it for the bad-db-connection-string fault.
+BAD_DB = (
+    "step 'place order' failed [payment_error]: page showed 'Payment Processing Error We could"
+    " not complete your order. Please try again.'\n"
+    '  failing request: POST /api/orders → 500 \'{"detail":"could not connect to database"}\'\n'
+    "  /health right after: degraded — order-service database: unable to open database file"
+)
+
+
+def checkout(round_no: int, n: int, *, fails: bool) -> CheckoutResult:
+    """One checkout of round ``round_no``; a failed one carries its trace and screenshot."""
+    steps = {"open catalog": 0.4, "add to cart": 0.6, "place order": 1.1 + n / 100}
+    if not fails:
+        return CheckoutResult("passed", None, None, "", steps, [])
+    evidence = [
+        f"reports/probe/evidence/r{round_no}/c{n}/{name}" for name in ("trace.zip", "fail.png")
+    ]
+    return CheckoutResult("failed", "payment_error", "place order", BAD_DB, steps, evidence)
+
+
+def make_round(index: int, failures: int, version: str, env: str = "prod") -> Round:
+    """Round ``index`` of the 5-minute schedule: ``failures`` of 20 checkouts fail."""
+    started = T0 + index * CADENCE
+    return Round(
+        started_at=started,
+        finished_at=started + timedelta(seconds=80),
+        env=env,
+        shop_version=version,
+        results=tuple(checkout(index, n, fails=n < failures) for n in range(20)),
+        health=HEALTH_DB_DOWN if failures else HEALTH_OK,
+    )
+
+
+def record(store: HistoryStore, rounds: list[Round]) -> None:
+    """Judge each round with the real decision rule, as the probe does, and store it."""
+    for round_ in rounds:
+        before = store.recent(round_.env, RULE.window_rounds - 1)
+        previous = before[-1].verdict if before else HEALTHY
+        window = [(r.failures, r.k) for r in before] + [(round_.failures, round_.checkouts)]
+        store.add(round_, RULE.decide(window, previous))
+
+
+def bad_deploy() -> list[Round]:
+    """Four healthy rounds on 1.4.1; 1.4.2 fails a few checkouts, then a third of them."""
+    healthy = [make_round(i, 0, "1.4.1") for i in range(4)]
+    return [*healthy, *(make_round(4 + i, f, "1.4.2") for i, f in enumerate((2, 5, 6, 7)))]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Iterator[tuple[HistoryStore, str]]:
+    """An empty history in a SQLite file, and its URL."""
+    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    store = HistoryStore(url)
+    yield store, url
+    store.close()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """``checkout-probe history ARGV``; returns what it printed (exit 0 asserted)."""
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_history_of_a_bad_deploy_names_the_version_that_broke_checkout(
+    history: tuple[HistoryStore, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, url = history
+    record(store, bad_deploy())
+    out = run(capsys, "--history", url)  # the only env: no --env needed
+    lines = out.splitlines()
+    assert lines[0].startswith("env prod · history sqlite:///") and "last 8 of 8 rounds" in lines[0]
+    assert "slowest step p50/p95" in lines[1]
+    table = lines[2:10]
+    assert [row.split()[2] for row in table] == ["1.4.1"] * 4 + ["1.4.2"] * 4
+    assert [row.split()[-1] for row in table] == ["healthy"] * 5 + ["failing"] * 3
+    assert "payment_error" in table[-1] and "place order 1.2/1.3 s" in table[-1]
+    verdict = next(line for line in lines if line.startswith("prod: "))
+    assert verdict == (
+        "prod: failing since 2026-03-02 12:25 UTC (3 rounds) — started on version 1.4.2"
+        " (first failures 12:20 UTC); last healthy 2026-03-02 12:15 UTC on 1.4.1:"
+        " began with the deploy of 1.4.2"
+    )
+    failures = out.split("latest round with failures: ", 1)[1].splitlines()
+    assert failures[0] == "2026-03-02 12:35 UTC on 1.4.2, 7 of 20 checkouts failed"
+    assert failures[1].startswith("  7 × payment_error at step 'place order': step 'place order'")
+    assert "Payment Processing Error" in failures[1] and "/health" not in out  # first line only
+    assert failures[2].strip() == "reports/probe/evidence/r7/c0/trace.zip"
+    assert failures[-1].strip() == "… and 4 more"  # 14 files, 10 listed
+
+
+def test_correlation_uses_the_whole_history_not_just_the_rows_shown(
+    history: tuple[HistoryStore, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, url = history
+    record(store, bad_deploy())
+    out = run(capsys, "--history", url, "--env", "prod", "--limit", "2")
+    assert "last 2 of 8 rounds" in out
+    assert "1.4.1" not in out.split("\n\n")[0]  # no 1.4.1 row in the table...
+    assert "last healthy 2026-03-02 12:15 UTC on 1.4.1" in out  # ...but the answer knows it
+    assert "raise --limit above 2" in out
+
+
+def test_json_carries_rounds_and_correlation(
+    history: tuple[HistoryStore, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, url = history
+    record(store, bad_deploy())
+    data = json.loads(run(capsys, "--history", url, "--json", "--limit", "3"))
+    assert [r["shop_version"] for r in data["rounds"]] == ["1.4.2"] * 3
+    assert data["rounds"][-1]["started_at"] == "2026-03-02T12:35:00+00:00"
+    corr = data["correlation"]
+    assert corr["state"] == "failing" and corr["suspect_deploy"] is True
+    assert (corr["first_failure_version"], corr["last_healthy_version"]) == ("1.4.2", "1.4.1")
+    assert data["latest_failures"]["groups"][0]["count"] == 7
+
+
+def test_healthy_history_says_healthy_and_when_it_last_failed(
+    history: tuple[HistoryStore, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, url = history
+    record(store, [make_round(i, 0, "1.4.1") for i in range(3)])
+    assert run(capsys, "--history", url).splitlines()[-1] == (
+        "prod: healthy on 1.4.1 (latest round 2026-03-02 12:10 UTC);"
+        " no failing round in the stored history"
+    )
+    record(store, [*bad_deploy()[3:], *(make_round(i, 0, "1.4.3") for i in range(8, 11))])
+    out = run(capsys, "--history", url)
+    assert out.splitlines()[-1] == (
+        "prod: healthy on 1.4.3 (latest round 2026-03-02 12:50 UTC);"
+        " last failing round 12:35 UTC on 1.4.2"
+    )
+    assert "latest round with failures" not in out  # evidence is listed only while failing
+
+
+def test_empty_history_and_unknown_env_say_no_rounds_yet(
+    history: tuple[HistoryStore, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, url = history
+    assert run(capsys, "--history", url).startswith("no rounds yet in sqlite:///")
+    record(store, [make_round(0, 0, "1.4.1")])
+    assert run(capsys, "--history", url, "--env", "prdo") == (
+        "no rounds yet for env prdo (the history has: prod)\n"
+    )
+
+
+def test_several_envs_need_env(history: tuple[HistoryStore, str]) -> None:
+    store, url = history
+    record(store, [make_round(0, 0, "1.4.1"), make_round(0, 0, "2.0.0", env="staging")])
+    with pytest.raises(ConfigError, match=r"several environments, pass --env: prod, staging$"):
+        main(["--history", url])
+
+
+def test_missing_sqlite_file_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "reports" / "probe" / "history.sqlite"
+    with pytest.raises(ConfigError) as caught:
+        main(["--history", f"sqlite:///{missing}"])
+    assert str(caught.value) == (
+        f"no history at {missing} (no such file): "
+        "run `checkout-probe probe` first or pass --history"
+    )
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert not (tmp_path / "reports").exists()
+
+
+def test_default_history_comes_from_the_environment_then_the_probe_default() -> None:
+    from_env = build_parser({"CHECKOUT_PROBE_HISTORY_URL": "sqlite:////srv/h.sqlite"})
+    assert from_env.parse_args([]).history == "sqlite:////srv/h.sqlite"
+    assert build_parser({}).parse_args([]).history == "sqlite:///reports/probe/history.sqlite"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", r"^malformed --history URL 'not a url': expected e\.g\. sqlite:///"),
+        ("mongo://db.example/probe", r"^unknown database 'mongo' in --history URL"),
+        ("sqlite://", r"^an in-memory SQLite database holds no history"),
+        # No PostgreSQL driver is installed here: the password must not leak into the message.
+        ("postgresql://probe:s3cret@db.example/probe", r"^no driver for postgresql .*\*\*\*@db"),
+    ],
+)
+def test_bad_history_urls_are_one_line_usage_errors(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        main(["--history", url])
+    assert "\n" not in str(caught.value) and "s3cret" not in str(caught.value)
+
+
+def test_a_sqlite_file_without_probe_tables_is_no_history(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).close()  # an empty database file
+    with pytest.raises(ConfigError, match=r"no history at sqlite:///.*\(no probe tables\)"):
+        main(["--history", f"sqlite:///{other}"])
+
+
+def test_unreachable_history_database_exits_3(history: tuple[HistoryStore, str]) -> None:
+    store, url = history
+    record(store, [make_round(0, 0, "1.4.1")])
+    path = url.removeprefix("sqlite:///")
+    # Another writer holding an exclusive lock: the database is there but cannot be read.
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(TargetUnreachable, match=r"^cannot read the history database .*locked"):
+            main(["--history", f"{url}?timeout=0"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_errors_print_one_line_without_traceback(tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite"
+    command = [sys.executable, "-m", "checkout_probe.probe.history_command"]
+    done = subprocess.run(
+        [*command, "--history", f"sqlite:///{missing}"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr == f"checkout-probe history: no history at {missing} (no such file): " + (
+        "run `checkout-probe probe` first or pass --history\n"
+    )
+    assert not missing.exists()
+
+
+def test_html_page_shows_the_chart_and_the_deploy_in_a_real_browser(
+    history: tuple[HistoryStore, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    browser_type: BrowserType,
+) -> None:
+    store, url = history
+    record(store, bad_deploy())
+    out = run(capsys, "--history", url, "--html", str(tmp_path / "out" / "history.html"))
+    page_file = Path(out.splitlines()[-1].removeprefix("html: "))
+    assert page_file == (tmp_path / "out" / "history.html").resolve()
+
+    # Playwright's own Chromium when installed, else the system one (as the suites choose).
+    chromium = discover_chromium(None, browser_type.executable_path)
+    browser = browser_type.launch(headless=True, executable_path=chromium.executable_path)
+    try:
+        context = browser.new_context()
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
+
+        def refuse(route: Route, request: Request) -> None:
+            route.abort()  # a self-contained page needs no network; any request fails the test
+
+        context.route("http*://**", refuse)
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+
+        expect(page.get_by_role("heading", name="checkout-probe history: prod")).to_be_visible()
+        expect(page.locator("p.summary"), "the verdict line is on the page").to_contain_text(
+            "started on version 1.4.2 (first failures 12:20 UTC); last healthy"
+        )
+        chart = page.get_by_role("img", name="Checkout failure rate and p95 step time")
+        expect(chart, "the chart has an accessible name naming the deploy").to_have_attribute(
+            "aria-label",
+            "Checkout failure rate and p95 step time, 8 rounds from 2026-03-02 12:00"
+            " to 2026-03-02 12:35 UTC; deploys: 1.4.2 at 12:20",
+        )
+        rate = chart.locator("polyline.rate")
+        expect(rate, "the failure-rate line is drawn").to_be_visible()
+        assert len((rate.get_attribute("points") or "").split()) == 8
+        expect(chart.locator("circle.round.failing")).to_have_count(3)
+
+        marker = chart.locator('g.deploy[data-version="1.4.2"]')
+        expect(marker, "the 1.4.1 → 1.4.2 deploy is marked").to_be_visible()
+        expect(marker).to_have_attribute("data-from", "1.4.1")
+        expect(marker.locator("text")).to_have_text("1.4.2")
+        expect(marker.locator("title")).to_contain_text(
+            "first seen 2026-03-02 12:20 UTC (was 1.4.1)"
+        )
+        # The mark sits between the last round on 1.4.1 and the first on 1.4.2.
+        rounds = chart.locator("circle.round")
+        last_old, first_new, line = (
+            rounds.nth(3).bounding_box(),
+            rounds.nth(4).bounding_box(),
+            marker.locator("line").bounding_box(),
+        )
+        assert last_old and first_new and line
+        assert last_old["x"] < line["x"] < first_new["x"]
+
+        expect(page.locator("tbody tr")).to_have_count(8)
+        expect(page.locator("tbody tr.failing")).to_have_count(3)
+        assert requests == [page_file.as_uri()]
+    finally:
+        browser.close()

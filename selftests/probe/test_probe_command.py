@@ -1,0 +1,153 @@
+"""``checkout-probe probe`` end to end: real demo shop, real Chromium, real webhook receiver.
+
+These are the runs the scheduled probe is for: quiet while healthy, one alert
+when a partial outage or a broken deploy starts, one when it ends, metrics a
+Prometheus server can scrape, and history that names the deploy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from checkout_probe.probe.rule import DecisionRule
+from checkout_probe.probe.stats import detection_probability_within
+from selftests.helpers import CLI, ROOT
+from selftests.probe.running import (
+    admin,
+    alerts,
+    demo_shop,
+    live_probe,
+    run_probe,
+)
+from selftests.probe.support import http_receiver
+
+
+def _verdicts(workdir: Path) -> list[tuple[str, int, int, str | None]]:
+    with sqlite3.connect(workdir / "history.sqlite") as db:
+        rows = db.execute(
+            "SELECT verdict, k, failures, shop_version FROM probe_rounds ORDER BY id"
+        ).fetchall()
+    return [(str(v), int(k), int(f), s) for v, k, f, s in rows]
+
+
+def test_thirty_healthy_rounds_no_alert_metrics_scraped_and_sigterm_stops_cleanly(
+    tmp_path: Path,
+) -> None:
+    with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
+        assert shop.url is not None
+        with live_probe(
+            shop.url, tmp_path, "--interval", "0", "--checkouts", "2",
+            "--webhook", receiver.url, "--metrics-port", "0",
+        ) as probe:  # fmt: skip
+            metrics_url = probe.wait_for("metrics on ", 60).split()[-1]
+            for number in range(1, 31):
+                line = probe.wait_for(f"round {number} ", 60)
+                assert "0/2 failed" in line and "HEALTHY" in line, probe.text()
+            scraped = httpx.get(metrics_url, timeout=5).text
+            code = probe.stop()
+        assert code == 0, probe.text()
+        assert receiver.requests == [], "a healthy shop raised an alert"
+    passed = _sample(
+        scraped, 'checkout_probe_checkouts_total{category="none",env="local",outcome="passed"}'
+    )
+    assert passed >= 60
+    assert _sample(scraped, 'checkout_probe_verdict{env="local"}') == 0
+    assert (
+        _sample(
+            scraped, 'checkout_probe_dependency_up{dependency="order-service database",env="local"}'
+        )
+        == 1
+    )
+    assert 'checkout_probe_shop_version_info{env="local",version="1.0.0"} 1.0' in scraped
+    assert "checkout_probe_step_duration_seconds_bucket" in scraped
+    rounds = _verdicts(tmp_path)
+    assert len(rounds) >= 30 and {v for v, *_ in rounds} == {"healthy"}
+    assert "stopping" in probe.text() or "SIGTERM" in probe.text()
+
+
+def _sample(exposition: str, series: str) -> float:
+    for line in exposition.splitlines():
+        if line.startswith(series + " "):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"{series} not in the scraped metrics:\n{exposition[:3000]}")
+
+
+def test_partial_outage_switched_at_run_time_alerts_within_predicted_rounds_then_recovers(
+    tmp_path: Path,
+) -> None:
+    k = 20
+    rule = DecisionRule()
+    # The rule's exact detection probability decides how long the test waits: the
+    # smallest number of rounds that catches a 20 % outage with P >= 0.9999.
+    allowed = next(
+        n for n in range(1, 10) if detection_probability_within(rule, k, 0.2, n) >= 0.9999
+    )
+    with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
+        assert shop.url is not None
+
+        def round_() -> tuple[int, str]:
+            run = run_probe(shop.url or "", tmp_path, "--once", "--checkouts", str(k),
+                            "--webhook", receiver.url)  # fmt: skip
+            assert run.returncode in (0, 1), run.output
+            return run.returncode, run.output
+
+        code, output = round_()  # the healthy round the rule's figures start from
+        assert code == 0, output
+        admin(shop, "/admin/faults", {"fault": "partial", "rate": 0.2})
+        fired_after = None
+        for n in range(1, allowed + 1):
+            code, output = round_()
+            if alerts(receiver.requests):
+                fired_after = n
+                break
+        assert fired_after is not None, f"no alert within {allowed} rounds of a 20 % outage"
+        assert code == 1
+        (firing,) = alerts(receiver.requests)
+        assert firing["kind"] == "firing"
+        assert firing["top_category"] == "payment_error"
+        assert firing["failing_step"] == "place order"
+        assert 0 < firing["low"] < firing["rate"] < firing["high"]
+        assert "95% CI" in firing["summary"]
+        print(f"20 % outage alerted after {fired_after} round(s) (rule: ≤ 2 with P ≥ 0.99)")
+
+        admin(shop, "/admin/faults", {"fault": None})
+        for _ in range(4):  # two clean rounds clear the window; false failures may add one
+            code, output = round_()
+            if len(alerts(receiver.requests)) > 1:
+                break
+        kinds = [a["kind"] for a in alerts(receiver.requests)]
+        assert kinds == ["firing", "resolved"], kinds
+        assert code == 0
+        assert "recovered after" in alerts(receiver.requests)[1]["summary"]
+
+
+def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path) -> None:
+    with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
+        assert shop.url is not None
+        args = ("--once", "--checkouts", "5", "--webhook", receiver.url)
+        first = run_probe(shop.url, tmp_path, *args)
+        assert first.returncode == 0, first.output
+        admin(shop, "/admin/version", {"version": "1.1.0"})
+        admin(shop, "/admin/faults", {"fault": "bad-db-connection-string"})
+        codes = [run_probe(shop.url, tmp_path, *args).returncode for _ in range(3)]
+    assert codes == [1, 1, 1]
+    sent = alerts(receiver.requests)
+    assert [a["kind"] for a in sent] == ["firing"], "one alert for the outage, not one per round"
+    firing = sent[0]
+    assert firing["shop_version"] == "1.1.0"
+    assert firing["top_category"] == "payment_error"
+    assert "order-service database" in firing["health"]
+    assert "started on version 1.1.0" in firing["deploy"] and "1.0.0" in firing["deploy"]
+    assert "POST /api/orders" in firing["sample_message"]
+    assert firing["evidence"] and all(Path(p).is_file() for p in firing["evidence"])
+    history = subprocess.run(
+        [CLI, "history", "--history", f"sqlite:///{tmp_path / 'history.sqlite'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert history.returncode == 0, history.stderr
+    assert "started on version 1.1.0" in history.stdout
+    assert "last healthy" in history.stdout and "on 1.0.0" in history.stdout

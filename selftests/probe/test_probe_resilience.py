@@ -1,0 +1,170 @@
+"""The probe keeps probing when things around it break: target, browser, network, disk, webhook."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from selftests.probe.running import alerts, demo_shop, live_probe, run_probe
+from selftests.probe.support import closed_port, http_receiver
+
+
+def test_target_down_probe_keeps_running_and_alerts(tmp_path: Path) -> None:
+    with http_receiver() as receiver:
+        run = run_probe(
+            f"http://127.0.0.1:{closed_port()}", tmp_path, "--rounds", "2", "--interval", "0",
+            "--checkouts", "3", "--webhook", receiver.url, timeout_s=120,
+        )  # fmt: skip
+        sent = alerts(receiver.requests)
+    assert run.returncode == 0, run.output
+    assert len(run.rounds()) == 2 and all("3/3 failed" in r for r in run.rounds()), run.output
+    assert [a["kind"] for a in sent] == ["firing"]
+    assert sent[0]["top_category"] == "target_unreachable"
+
+
+@contextmanager
+def _silent_server() -> Iterator[str]:
+    """Accepts connections and never answers: a hung load balancer."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        server.close()
+
+
+def test_hanging_network_ends_the_round_by_timeouts_not_never(tmp_path: Path) -> None:
+    with _silent_server() as url:
+        run = run_probe(
+            url, tmp_path, "--once", "--checkouts", "3", "--action-timeout", "3",
+            "--round-timeout", "60", timeout_s=150,
+        )  # fmt: skip
+    assert run.returncode == 1, run.output
+    assert "3/3 failed" in run.rounds()[0], run.output
+    assert run.seconds < 120
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _browsers(pid: int) -> set[int]:
+    """PIDs of the top Chromium processes (browser, not renderers) under ``pid``."""
+    result = set()
+    for child in _descendants(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        name = os.path.basename(cmdline[0].decode(errors="replace")) if cmdline else ""
+        if "chrom" in name and not any(arg.startswith(b"--type=") for arg in cmdline):
+            result.add(child)
+    return result
+
+
+def test_browser_crash_is_replaced_and_later_rounds_are_clean(tmp_path: Path) -> None:
+    with demo_shop(tmp_path / "shop") as shop:
+        assert shop.url is not None
+        with live_probe(shop.url, tmp_path, "--interval", "0", "--checkouts", "4") as probe:
+            probe.wait_for("round 1 ", 120)
+            crashed = _browsers(probe.process.pid)
+            assert crashed, "no browser process found under the probe"
+            for pid in crashed:
+                os.kill(pid, signal.SIGKILL)
+            lines = [probe.wait_for(f"round {n} ", 120) for n in (2, 3, 4)]
+            replaced = _browsers(probe.process.pid)
+            assert probe.stop() == 0, probe.text()
+    assert replaced and not replaced & crashed, "the crashed browsers were not replaced"
+    assert "0/4 failed" in lines[-1] and "harness errors" not in lines[-1], probe.text()
+    assert all("HEALTHY" in line for line in lines), "a browser crash must not read as an outage"
+
+
+@contextmanager
+def _full_disk(folder: Path) -> Iterator[str]:
+    """A 64 KiB tmpfs at ``folder`` (root can mount); else a path no directory can be made at."""
+    folder.mkdir(parents=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+    ).returncode == 0  # fmt: skip
+    if not mounted:
+        folder.rmdir()
+        folder.write_text("a file where the evidence folder should be")
+    try:
+        yield "tmpfs" if mounted else "file"
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_full_evidence_disk_loses_evidence_not_the_round(tmp_path: Path) -> None:
+    with demo_shop(tmp_path / "shop", "--fault=bad-db-connection-string") as shop:
+        assert shop.url is not None
+        with _full_disk(tmp_path / "evidence") as kind:
+            run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "4")
+    assert run.returncode == 1, run.output
+    assert "4/4 failed" in run.rounds()[0] and "payment_error" in run.rounds()[0], run.output
+    assert "could not keep" in run.stderr, f"({kind}) {run.output}"
+    assert "Traceback" not in run.output
+    with sqlite3.connect(tmp_path / "history.sqlite") as db:
+        (failures,) = db.execute("SELECT count(*) FROM probe_failures").fetchone()
+    assert failures == 4
+
+
+def test_webhook_down_is_logged_and_the_alert_is_sent_when_it_is_back(tmp_path: Path) -> None:
+    with demo_shop(tmp_path / "shop", "--fault=bad-db-connection-string") as shop:
+        assert shop.url is not None
+        down = run_probe(
+            shop.url, tmp_path, "--once", "--checkouts", "3",
+            "--webhook", f"http://127.0.0.1:{closed_port()}/hook",
+        )  # fmt: skip
+        with http_receiver() as receiver:
+            back = run_probe(shop.url, tmp_path, "--once", "--checkouts", "3",
+                             "--webhook", receiver.url)  # fmt: skip
+            sent = alerts(receiver.requests)
+    assert down.returncode == 1, down.output
+    assert "alert not delivered" in down.stdout and "sent again after the next round" in down.stdout
+    assert "Traceback" not in down.output
+    assert back.returncode == 1, back.output
+    assert [a["kind"] for a in sent] == ["firing"], "the lost alert was not sent again"
