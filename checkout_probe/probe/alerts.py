@@ -81,7 +81,12 @@ class Alert:
         if self.failing_step:
             lines.append(f"failing step: {self.failing_step}")
         if self.sample_message:
-            lines.append(f"sample failure: {self.sample_message}")
+            # The diagnosis's first two lines (what the shopper saw, the failing request);
+            # version and health follow below, the full text is in the payload.
+            lines.extend(
+                ("sample failure: " if i == 0 else "  ") + line
+                for i, line in enumerate(self.sample_message.splitlines()[:2])
+            )
         lines.append(f"shop version: {self.shop_version or 'unknown'}")
         if self.health:
             lines.append(f"health: {self.health}")

@@ -258,6 +258,7 @@ class Probe:
         self.last_verdict = verdict
         store.add(round_, verdict)
         self.metrics.record_round(round_, verdict)
+        # Numbered per process: with --once every run prints "round 1" (history has them all).
         print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
         before = machine.state
         alert = machine.observe(round_, verdict)

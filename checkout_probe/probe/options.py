@@ -24,8 +24,9 @@ Exit codes:
   0  --once: the verdict is healthy; long-running: stopped by SIGTERM/SIGINT
   1  --once: the verdict is failing
   2  usage or configuration error
-  3  target unreachable at start-up (long-running mode keeps probing instead)
-  4  harness error (a bug in checkout-probe)
+  3  the history database cannot be opened, or the embedded demo shop did not start
+     (an unreachable shop is not an exit: its checkouts fail, and that alerts)
+  4  --once: no checkout could judge the shop (no browser); a bug in checkout-probe
 
 Secrets may come from the environment instead of the command line:
   CHECKOUT_PROBE_WEBHOOK_URL, CHECKOUT_PROBE_PUSHGATEWAY, CHECKOUT_PROBE_HISTORY_URL,

@@ -24,6 +24,7 @@ from selftests.probe.running import (
     run_probe,
 )
 from selftests.probe.support import http_receiver
+from selftests.remote_browser import launched_browsers, run_server
 
 
 def _verdicts(workdir: Path) -> list[tuple[str, int, int, str | None]]:
@@ -151,3 +152,18 @@ def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path)
     assert history.returncode == 0, history.stderr
     assert "started on version 1.1.0" in history.stdout
     assert "last healthy" in history.stdout and "on 1.0.0" in history.stdout
+
+
+def test_a_round_through_browser_endpoint_runs_in_the_servers_browsers(tmp_path: Path) -> None:
+    launches = tmp_path / "launches.log"
+    with demo_shop(tmp_path / "shop") as shop, run_server(launch_log=launches) as endpoint:
+        assert shop.url is not None
+        run = run_probe(
+            shop.url, tmp_path, "--once", "--checkouts", "4", "--browser-endpoint", endpoint,
+            # A local browser that cannot start: only the server's browsers can run checkouts.
+            env={"CHECKOUT_PROBE_BROWSER": str(tmp_path / "no-local-chromium")},
+        )  # fmt: skip
+        launched = launched_browsers(launches)
+    assert run.returncode == 0, run.output
+    assert "0/4 failed" in run.rounds()[0], run.output
+    assert len(launched) == 2, "one server-side browser per probe worker"
