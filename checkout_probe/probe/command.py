@@ -59,10 +59,10 @@ class _Stop:
         self.signals += 1
         self.event.set()
         if self.signals == 1:
-            log.warning(
-                "%s: finishing the current round, then stopping (again to cut it short)",
-                signal.Signals(signum).name,
-            )
+            # os.write, not logging or print: the signal may land inside a print().
+            name = signal.Signals(signum).name
+            os.write(2, f"{name}: finishing the current round, then stopping "
+                        "(again to cut it short)\n".encode())  # fmt: skip
             return
         raise _Cut()
 

@@ -97,8 +97,8 @@ class LiveProbe:
     lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
     seen: list[str] = field(default_factory=list)
 
-    def wait_for(self, prefix: str, timeout_s: float) -> str:
-        """The first (new) stdout line starting with ``prefix``; fails after ``timeout_s``."""
+    def wait_for(self, prefix: str, timeout_s: float, *, anywhere: bool = False) -> str:
+        """The first (new) output line starting with (or, ``anywhere``, containing) ``prefix``."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
@@ -108,7 +108,7 @@ class LiveProbe:
             if line is None:
                 raise AssertionError(f"probe exited waiting for {prefix!r}:\n" + self.text())
             self.seen.append(line)
-            if line.startswith(prefix):
+            if line.startswith(prefix) or (anywhere and prefix in line):
                 return line
         raise AssertionError(f"no {prefix!r} line within {timeout_s} s:\n" + self.text())
 

@@ -7,8 +7,10 @@ Prometheus server can scrape, and history that names the deploy.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -127,15 +129,35 @@ def test_partial_outage_switched_at_run_time_alerts_within_predicted_rounds_then
 
 
 def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path) -> None:
-    with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
+    textfile = tmp_path / "textfile" / "checkout_probe.prom"
+    with (
+        demo_shop(tmp_path / "shop") as shop,
+        http_receiver() as receiver,
+        http_receiver() as pushgateway,
+    ):
         assert shop.url is not None
-        args = ("--once", "--checkouts", "5", "--webhook", receiver.url)
+        args = (
+            "--once", "--checkouts", "5", "--webhook", receiver.url,
+            "--metrics-textfile", str(textfile), "--pushgateway", pushgateway.url,
+        )  # fmt: skip
         first = run_probe(shop.url, tmp_path, *args)
         assert first.returncode == 0, first.output
         admin(shop, "/admin/version", {"version": "1.1.0"})
         admin(shop, "/admin/faults", {"fault": "bad-db-connection-string"})
         codes = [run_probe(shop.url, tmp_path, *args).returncode for _ in range(3)]
+        pushes = list(pushgateway.requests)
     assert codes == [1, 1, 1]
+    # --once metrics: each run continues the counters from the history, for rate() to work.
+    metrics = textfile.read_text()
+    failed = 'checkout_probe_checkouts_total{category="payment_error",env="local",outcome="failed"}'
+    assert _sample(metrics, failed) == 15
+    assert _sample(metrics, 'checkout_probe_verdict{env="local"}') == 1
+    down = 'checkout_probe_dependency_up{dependency="order-service database",env="local"}'
+    assert _sample(metrics, down) == 0
+    assert [(p.method, p.path) for p in pushes] == [
+        ("PUT", "/metrics/job/checkout-probe/env/local")
+    ] * 4
+    assert failed.encode() in pushes[-1].body
     sent = alerts(receiver.requests)
     assert [a["kind"] for a in sent] == ["firing"], "one alert for the outage, not one per round"
     firing = sent[0]
@@ -167,3 +189,24 @@ def test_a_round_through_browser_endpoint_runs_in_the_servers_browsers(tmp_path:
     assert run.returncode == 0, run.output
     assert "0/4 failed" in run.rounds()[0], run.output
     assert len(launched) == 2, "one server-side browser per probe worker"
+
+
+def test_second_signal_cuts_the_round_and_leaves_the_history_intact(tmp_path: Path) -> None:
+    with demo_shop(tmp_path / "shop") as shop:
+        assert shop.url is not None
+        with live_probe(shop.url, tmp_path, "--interval", "0", "--checkouts", "6") as probe:
+            probe.wait_for("round 1 ", 120)
+            time.sleep(1.0)  # round 2 (6 checkouts) takes seconds: signal inside it
+            probe.process.send_signal(signal.SIGTERM)
+            # Two signals in a row can reach Python as one: wait until the first is heard.
+            probe.wait_for("finishing the current round", 30, anywhere=True)
+            probe.process.send_signal(signal.SIGTERM)
+            probe.process.wait(timeout=60)
+            code = probe.stop()
+    assert "cut short" in probe.text(), probe.text()
+    printed = [line for line in probe.seen if line.startswith("round ")]
+    with sqlite3.connect(tmp_path / "history.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        (stored,) = db.execute("SELECT count(*) FROM probe_rounds").fetchone()
+    assert stored == len(printed) == 1, "the cut round must not be recorded"
+    assert code == 0
