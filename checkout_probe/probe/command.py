@@ -24,14 +24,14 @@ from pathlib import Path
 from types import FrameType
 
 from playwright.sync_api import sync_playwright
-from sqlalchemy.exc import ArgumentError, OperationalError
 
 from checkout_probe.browser import discover_chromium
 from checkout_probe.config import Settings, build_settings
-from checkout_probe.errors import ConfigError, ExitCode, TargetUnreachable
+from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.health import HealthSnapshot, fetch_health, fetch_version
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history_url import open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule
@@ -95,26 +95,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return build_settings(options, environ)
 
 
-def _open_history(url: str) -> HistoryStore:
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return HistoryStore(url)
-    except ArgumentError as exc:
-        raise ConfigError(
-            f"--history {redact(url)!r} is not a SQLAlchemy URL ({exc}): "
-            "use e.g. sqlite:///reports/probe/history.sqlite"
-        ) from None
-    except ModuleNotFoundError as exc:
-        raise ConfigError(
-            f"--history needs the database driver {exc.name!r}: pip install it"
-        ) from None
-    except OperationalError as exc:
-        raise TargetUnreachable(
-            f"cannot open the history database {redact(url)}: {str(exc.orig).splitlines()[0]}"
-        ) from None
-
-
 def _percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
@@ -150,7 +130,7 @@ class Probe:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
         args, settings = self.args, self.settings
         with ExitStack() as stack:
-            store = _open_history(args.history)
+            store = open_history(args.history, create=True)
             stack.callback(store.close)
             target = self._target(stack)
             reminder = timedelta(seconds=args.remind_every) if args.remind_every else None

@@ -17,36 +17,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
-
-from checkout_probe.errors import ConfigError, ProbeError, TargetUnreachable
+from checkout_probe.errors import ConfigError
 from checkout_probe.probe.alerts import MAX_EVIDENCE
 from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_schema import RoundRecord
-from checkout_probe.probe.options import DEFAULT_HISTORY
+from checkout_probe.probe.history_url import open_history, reading, shown_url
+from checkout_probe.probe.options import DEFAULT_HISTORY, positive_int
 from checkout_probe.probe.render import render_html, render_table
 from checkout_probe.redact import redact
 
-RUN_PROBE_FIRST = "run `checkout-probe probe` first or pass --history"
 RATE_NOTE = "rate, interval: the decision window's failure rate (this round and the ones before)"
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 1")
-    return value
 
 
 def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
@@ -69,7 +56,7 @@ def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentP
         help="environment to show (default: the only one in the history)",
     )  # fmt: skip
     parser.add_argument(
-        "--limit", type=_positive_int, default=20, metavar="N",
+        "--limit", type=positive_int, default=20, metavar="N",
         help="rounds to show (default 20); the verdict line always uses the whole history",
     )  # fmt: skip
     parser.add_argument(
@@ -78,81 +65,6 @@ def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentP
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
-
-
-def _shown(text: str) -> str:
-    """A URL fit for a message: any password masked, even in a string that does not parse."""
-    try:
-        return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
-        return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", text)
-
-
-def _sqlite_file(url: URL) -> Path | None:
-    """The file a SQLite URL names; None for other databases."""
-    if url.get_backend_name() != "sqlite":
-        return None
-    name = url.database or ""
-    if name.startswith("file:"):  # URI form: sqlite:///file:path?mode=ro&uri=true
-        name = name.removeprefix("file:").split("?", 1)[0]
-    if name in ("", ":memory:"):
-        raise ConfigError(
-            "an in-memory SQLite database holds no history: pass the probe's --history"
-        )
-    return Path(name)
-
-
-@contextmanager
-def _reading(shown: str) -> Iterator[None]:
-    """Turn database errors into one-line user errors (exit 3 unreachable, 2 not a history)."""
-    try:
-        yield
-    except OperationalError as exc:
-        reason = str(exc.orig or exc).splitlines()[0]
-        raise TargetUnreachable(f"cannot read the history database {shown}: {reason}") from None
-    except DatabaseError as exc:
-        reason = str(exc.orig or exc).splitlines()[0]
-        raise ConfigError(f"{shown} is not a usable history database: {reason}") from None
-
-
-def open_history(text: str) -> HistoryStore:
-    """Open an existing history without creating anything; ConfigError when there is none."""
-    shown = _shown(text)
-    try:
-        url = make_url(text)
-    except ArgumentError:
-        raise ConfigError(
-            f"malformed --history URL {shown!r}: expected e.g. {DEFAULT_HISTORY} "
-            "or postgresql+psycopg://user@host/db"
-        ) from None
-    path = _sqlite_file(url)
-    # SQLite creates a missing file on connect: check first, or a typo in the path
-    # would leave an empty database behind and report "no rounds".
-    if path is not None and not path.is_file():
-        what = "not a file" if path.exists() else "no such file"
-        raise ConfigError(f"no history at {path.resolve()} ({what}): {RUN_PROBE_FIRST}")
-    try:
-        store = HistoryStore(text, create_tables=False)
-    except NoSuchModuleError:
-        raise ConfigError(
-            f"unknown database {url.drivername!r} in --history URL {shown!r}: "
-            "use a SQLAlchemy URL such as sqlite:///path/to/history.sqlite"
-        ) from None
-    except ArgumentError as exc:
-        raise ConfigError(f"malformed --history URL {shown!r}: {exc}") from None
-    except ImportError as exc:
-        raise ConfigError(
-            f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): "
-            "install it next to checkout-probe"
-        ) from None
-    try:
-        with _reading(shown):
-            if not store.has_history():
-                raise ConfigError(f"no history at {shown} (no probe tables): {RUN_PROBE_FIRST}")
-    except BaseException:
-        store.close()
-        raise
-    return store
 
 
 def pick_env(store: HistoryStore, requested: str | None) -> str | None:
@@ -284,10 +196,10 @@ def _failures_text(latest: RoundRecord, groups: list[dict[str, Any]]) -> list[st
 def main(argv: list[str]) -> int:
     """Show one environment's history and whether (and since when) checkout is failing."""
     args = build_parser().parse_args(argv)
-    shown = _shown(args.history)
+    shown = shown_url(args.history)
     store = open_history(args.history)
     try:
-        with _reading(shown):
+        with reading(shown):
             env = pick_env(store, args.env)
             if env is None or store.count(env) == 0:
                 print(_no_rounds(store, env, shown, args.json))
@@ -325,12 +237,3 @@ def _write_html(path: Path, view: View) -> Path:
     except OSError as exc:
         raise ConfigError(f"cannot write --html {path}: {exc.strerror or exc}") from None
     return out.resolve()
-
-
-if __name__ == "__main__":
-    # Runnable as `python -m checkout_probe.probe.history_command` before cli.py registers it.
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except ProbeError as exc:
-        print(f"checkout-probe history: {exc}", file=sys.stderr)
-        sys.exit(int(exc.exit_code))

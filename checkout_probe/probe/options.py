@@ -36,7 +36,8 @@ Secrets may come from the environment instead of the command line:
 DEFAULT_HISTORY = "sqlite:///reports/probe/history.sqlite"
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 1")
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds from one round's start to the next (long-running mode; default 300)",
     )  # fmt: skip
     schedule.add_argument(
-        "--rounds", type=_positive_int, default=None, metavar="N",
+        "--rounds", type=positive_int, default=None, metavar="N",
         help="stop after N rounds (default: run until SIGTERM/SIGINT)",
     )  # fmt: skip
     schedule.add_argument(
@@ -97,15 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = parser.add_argument_group("checkouts and decision rule")
     sample.add_argument(
-        "--checkouts", "-k", type=_positive_int, default=20, metavar="K",
+        "--checkouts", "-k", type=positive_int, default=20, metavar="K",
         help="checkouts per round (default 20)",
     )  # fmt: skip
     sample.add_argument(
-        "--workers", type=_positive_int, default=2, metavar="N",
+        "--workers", type=positive_int, default=2, metavar="N",
         help="browsers running checkouts in parallel (default 2)",
     )  # fmt: skip
-    sample.add_argument("--window-rounds", type=_positive_int, default=rule.window_rounds)
-    sample.add_argument("--min-failures", type=_positive_int, default=rule.min_failures)
+    sample.add_argument("--window-rounds", type=positive_int, default=rule.window_rounds)
+    sample.add_argument("--min-failures", type=positive_int, default=rule.min_failures)
     sample.add_argument("--threshold", type=_fraction, default=rule.threshold,
                         help="fire when the interval's lower bound is above this")  # fmt: skip
     sample.add_argument("--recover-below", type=_fraction, default=rule.recover_below,
@@ -155,13 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     history.add_argument(
         "--keep-rounds",
-        type=_positive_int,
+        type=positive_int,
         default=8640,
         help="rounds kept per environment (default 8640: 30 days at 5 min)",
     )
     history.add_argument(
         "--keep-evidence",
-        type=_positive_int,
+        type=positive_int,
         default=10,
         help="failing rounds whose traces and screenshots are kept (default 10)",
     )

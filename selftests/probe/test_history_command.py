@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_command import build_parser, main
 from checkout_probe.probe.model import CheckoutResult, Round
 from checkout_probe.probe.rule import HEALTHY, DecisionRule
+from selftests.helpers import CLI
 from selftests.probe.support import CADENCE, HEALTH_DB_DOWN, HEALTH_OK, T0
 
 RULE = DecisionRule()
@@ -232,9 +232,11 @@ def test_unreachable_history_database_exits_3(history: tuple[HistoryStore, str])
 
 def test_errors_print_one_line_without_traceback(tmp_path: Path) -> None:
     missing = tmp_path / "none.sqlite"
-    command = [sys.executable, "-m", "checkout_probe.probe.history_command"]
     done = subprocess.run(
-        [*command, "--history", f"sqlite:///{missing}"], capture_output=True, text=True, timeout=60
+        [CLI, "history", "--history", f"sqlite:///{missing}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == ExitCode.USAGE
     assert done.stderr == f"checkout-probe history: no history at {missing} (no such file): " + (

@@ -1,0 +1,104 @@
+"""Open the round history from a ``--history`` URL, with one-line errors for every mistake.
+
+Shared by ``checkout-probe probe`` (which creates the tables, and a SQLite
+file's folder) and ``checkout-probe history`` (which must not create anything:
+a typo in a SQLite path would otherwise leave an empty database behind and
+report "no rounds"). Passwords in URLs never reach a message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+
+from checkout_probe.errors import ConfigError, TargetUnreachable
+from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.options import DEFAULT_HISTORY
+
+RUN_PROBE_FIRST = "run `checkout-probe probe` first or pass --history"
+
+
+def shown_url(text: str) -> str:
+    """A URL fit for a message: any password masked, even in a string that does not parse."""
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", text)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file a SQLite URL names; None for other databases."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    name = url.database or ""
+    if name.startswith("file:"):  # URI form: sqlite:///file:path?mode=ro&uri=true
+        name = name.removeprefix("file:").split("?", 1)[0]
+    if name in ("", ":memory:"):
+        raise ConfigError(
+            "an in-memory SQLite database holds no history: pass the probe's --history"
+        )
+    return Path(name)
+
+
+@contextmanager
+def reading(shown: str) -> Iterator[None]:
+    """Turn database errors into one-line user errors (exit 3 unreachable, 2 not a history)."""
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).splitlines()[0]
+        raise TargetUnreachable(f"cannot read the history database {shown}: {reason}") from None
+    except DatabaseError as exc:
+        reason = str(exc.orig or exc).splitlines()[0]
+        raise ConfigError(f"{shown} is not a usable history database: {reason}") from None
+
+
+def open_history(text: str, *, create: bool = False) -> HistoryStore:
+    """Open the history at ``text``; ``create`` makes its tables (and a SQLite file's folder).
+
+    Without ``create`` nothing is written, and a missing history is a ConfigError.
+    """
+    shown = shown_url(text)
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise ConfigError(
+            f"malformed --history URL {shown!r}: expected e.g. {DEFAULT_HISTORY} "
+            "or postgresql+psycopg://user@host/db"
+        ) from None
+    path = _sqlite_file(url)
+    if path is not None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path is not None and not path.is_file():
+        what = "not a file" if path.exists() else "no such file"
+        raise ConfigError(f"no history at {path.resolve()} ({what}): {RUN_PROBE_FIRST}")
+    try:
+        with reading(shown):  # creating the tables connects
+            store = HistoryStore(text, create_tables=create)
+    except NoSuchModuleError:
+        raise ConfigError(
+            f"unknown database {url.drivername!r} in --history URL {shown!r}: "
+            "use a SQLAlchemy URL such as sqlite:///path/to/history.sqlite"
+        ) from None
+    except ArgumentError as exc:
+        raise ConfigError(f"malformed --history URL {shown!r}: {exc}") from None
+    except ImportError as exc:
+        raise ConfigError(
+            f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): "
+            "install it next to checkout-probe"
+        ) from None
+    if create:
+        return store
+    try:
+        with reading(shown):
+            if not store.has_history():
+                raise ConfigError(f"no history at {shown} (no probe tables): {RUN_PROBE_FIRST}")
+    except BaseException:
+        store.close()
+        raise
+    return store
