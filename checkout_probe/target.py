@@ -18,8 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from checkout_probe.errors import TargetUnreachable
+
+if TYPE_CHECKING:
+    from checkout_probe.config import Settings
 
 _LISTENING = re.compile(r"listening on (http://\S+)")
 
@@ -54,6 +58,18 @@ class Target:
 
     def __repr__(self) -> str:
         return f"Target({self.name!r}, {self.base_url!r})"
+
+
+def make_target(settings: Settings, base_url: str, api_token: str | None = None) -> Target:
+    """The target at ``base_url`` with the environment's endpoints and the run's token."""
+    env = settings.environment
+    return Target(
+        settings.env,
+        base_url,
+        api_token=api_token or settings.api_token,
+        health_path=env.health_path,
+        version_path=env.version_path,
+    )
 
 
 class LocalShop:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.runner import CheckoutJob, CheckoutPool, job_seed
 from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.redact import redact
-from checkout_probe.target import LocalShop, Target
+from checkout_probe.target import LocalShop, Target, make_target
 
 log = logging.getLogger("checkout_probe.probe")
 
@@ -171,16 +172,13 @@ class Probe:
         settings = self.settings
         if not settings.is_local:
             assert settings.base_url is not None
-            env = settings.environment
-            return Target(
-                settings.env, settings.base_url, api_token=settings.api_token,
-                health_path=env.health_path, version_path=env.version_path,
-            )  # fmt: skip
+            return make_target(settings, settings.base_url)
         workdir = Path(tempfile.mkdtemp(prefix="checkout-probe-shop-"))
+        stack.callback(shutil.rmtree, workdir, ignore_errors=True)  # after the shop stops
         shop = LocalShop(workdir, settings.shop_args)
         shop.start()  # TargetUnreachable (exit 3) if the demo shop cannot start
         stack.callback(shop.stop)
-        return Target(settings.env, shop.url or "", api_token=shop.api_token)
+        return make_target(settings, shop.url or "", api_token=shop.api_token)
 
     def _loop(
         self, store: HistoryStore, target: Target, pool: CheckoutPool, machine: AlertMachine
