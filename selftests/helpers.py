@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,3 +55,13 @@ def run_suites(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_s
     )
     return SuiteRun(result.returncode, result.stdout + result.stderr, reports)
+
+
+def run_verify(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
+    """Run ``checkout-probe verify`` from the project root: exit code, output, seconds."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [CLI, "verify", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    return result.returncode, result.stdout + result.stderr, time.monotonic() - started

@@ -9,9 +9,7 @@ a tripwire, show which side really ran the browser.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
@@ -31,7 +29,7 @@ from checkout_probe.remote import (
     connect_options,
     open_browser,
 )
-from selftests.helpers import CLI, ROOT, run_suites
+from selftests.helpers import run_suites, run_verify
 from selftests.remote_browser import launched_browsers, live, run_server, server_processes
 
 UNREACHABLE = "ws://127.0.0.1:9/"  # the discard port: nothing listens there
@@ -89,15 +87,6 @@ def tripwire(tmp_path: Path) -> Tripwire:
     )
 
 
-def _verify(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
-    started = time.monotonic()
-    result = subprocess.run(
-        [CLI, "verify", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, **(env or {})},
-    )  # fmt: skip
-    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
-
-
 def _lines_with(output: str, text: str) -> list[str]:
     return [line for line in output.splitlines() if text in line]
 
@@ -134,7 +123,7 @@ def test_verify_with_browser_endpoint_exits_0_on_the_healthy_local_shop(
 ) -> None:
     before = server.launches()
 
-    code, output, _ = _verify(
+    code, output, _ = run_verify(
         "--env", "local", "--reports", str(tmp_path), "--browser-endpoint", server.endpoint,
         env=tripwire.env,
     )  # fmt: skip
@@ -162,7 +151,7 @@ def test_pytest_with_unreachable_browser_endpoint_stops_with_one_line_and_exit_4
 def test_verify_with_unreachable_browser_endpoint_stops_with_one_line_and_exit_2(
     tmp_path: Path,
 ) -> None:
-    code, output, seconds = _verify(
+    code, output, seconds = run_verify(
         "--env", "local", "--reports", str(tmp_path), "--browser-endpoint", UNREACHABLE
     )
 
@@ -175,7 +164,7 @@ def test_malformed_browser_endpoint_is_a_usage_error_for_pytest_verify_and_setti
     tmp_path: Path,
 ) -> None:
     run = run_suites(tmp_path, "tests", "--browser-endpoint=http://x")
-    code, output, _ = _verify("--env", "local", "--browser-endpoint", "http://x")
+    code, output, _ = run_verify("--env", "local", "--browser-endpoint", "http://x")
 
     assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
     assert "browser endpoint 'http://x' is not a ws:// or wss:// URL" in run.output

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,18 +15,9 @@ import yaml
 
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
-from selftests.helpers import CLI, ROOT
+from selftests.helpers import ROOT, run_verify
 
 TOKEN = "verify-token-Lk2p"
-
-
-def _verify(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
-    started = time.monotonic()
-    result = subprocess.run(
-        [CLI, "verify", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, **(env or {})},
-    )  # fmt: skip
-    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
 
 
 def _summary(reports: Path) -> dict[str, Any]:
@@ -44,7 +33,7 @@ def shop(tmp_path: Path) -> Iterator[LocalShop]:
 
 
 def test_healthy_shop_exits_0_with_each_journey_listed(tmp_path: Path) -> None:
-    code, output, _ = _verify("--env", "local", "--reports", str(tmp_path))
+    code, output, _ = run_verify("--env", "local", "--reports", str(tmp_path))
     assert code == 0, output
     assert output.count("  PASS ") == 3
     assert "3 passed, 0 failed" in output
@@ -54,7 +43,7 @@ def test_healthy_shop_exits_0_with_each_journey_listed(tmp_path: Path) -> None:
 def test_broken_order_database_exits_1_naming_request_category_and_dependency(
     tmp_path: Path,
 ) -> None:
-    code, output, _ = _verify(
+    code, output, _ = run_verify(
         "--env", "local", "--reports", str(tmp_path), "--retries", "0", "--workers", "0",
         "--shop-arg=--fault=bad-db-connection-string",
     )  # fmt: skip
@@ -68,7 +57,7 @@ def test_broken_order_database_exits_1_naming_request_category_and_dependency(
 
 
 def test_unreachable_target_exits_3_in_seconds(tmp_path: Path) -> None:
-    code, output, seconds = _verify(
+    code, output, seconds = run_verify(
         "--env", "local", "--base-url", "http://127.0.0.1:9", "--reports", str(tmp_path)
     )
     assert code == 3, output
@@ -87,7 +76,7 @@ def test_waits_for_the_expected_version_then_tests(tmp_path: Path, shop: LocalSh
 
     rollout = threading.Thread(target=deploy)
     rollout.start()
-    code, output, _ = _verify(
+    code, output, _ = run_verify(
         "--env", "local", "--base-url", str(shop.url), "--expect-version", "2.0.0",
         "--version-interval", "0.5", "--version-timeout", "30", "--reports", str(tmp_path),
         env={"CHECKOUT_PROBE_API_TOKEN": TOKEN},
@@ -102,7 +91,7 @@ def test_waits_for_the_expected_version_then_tests(tmp_path: Path, shop: LocalSh
 def test_version_that_never_comes_exits_3_after_the_timeout(
     tmp_path: Path, shop: LocalShop
 ) -> None:
-    code, output, seconds = _verify(
+    code, output, seconds = run_verify(
         "--env", "local", "--base-url", str(shop.url), "--expect-version", "9.9.9",
         "--version-interval", "0.5", "--version-timeout", "2", "--reports", str(tmp_path),
     )  # fmt: skip
@@ -119,7 +108,7 @@ def test_version_that_never_comes_exits_3_after_the_timeout(
     ],
 )
 def test_bad_option_or_environment_exits_2_with_one_line(args: list[str], message: str) -> None:
-    code, output, _ = _verify(*args)
+    code, output, _ = run_verify(*args)
     assert code == 2
     assert message in output
     assert "Traceback" not in output

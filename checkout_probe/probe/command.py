@@ -12,17 +12,14 @@ import argparse
 import logging
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 
 from playwright.sync_api import sync_playwright
 
@@ -38,44 +35,12 @@ from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule
 from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.runner import CheckoutJob, CheckoutPool, job_seed
+from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.redact import redact
 from checkout_probe.target import LocalShop, Target, make_target
 
 log = logging.getLogger("checkout_probe.probe")
-
-
-class _Cut(Exception):
-    """A second SIGTERM/SIGINT: abandon the round in progress (nothing of it is stored)."""
-
-
-@dataclass
-class _Stop:
-    """Set by the first SIGTERM/SIGINT; the second one cuts the round short."""
-
-    event: threading.Event
-    signals: int = 0
-
-    def handle(self, signum: int, frame: FrameType | None) -> None:
-        self.signals += 1
-        self.event.set()
-        if self.signals == 1:
-            # os.write, not logging or print: the signal may land inside a print().
-            name = signal.Signals(signum).name
-            os.write(2, f"{name}: finishing the current round, then stopping "
-                        "(again to cut it short)\n".encode())  # fmt: skip
-            return
-        raise _Cut()
-
-
-@contextmanager
-def _signals(stop: _Stop) -> Iterator[None]:
-    previous = {s: signal.signal(s, stop.handle) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -121,7 +86,7 @@ class Probe:
         self.args = args
         self.settings = settings
         self.rule = rule
-        self.stop = _Stop(threading.Event())
+        self.stop = Stop()
         self.metrics = ProbeMetrics()
         self.sinks = [WebhookSink(url, args.webhook_format) for url in _webhooks(args)]
         self.rounds_run = 0
@@ -155,10 +120,10 @@ class Probe:
             if settings.order_block_reason:
                 print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
                       "before charging", flush=True)  # fmt: skip
-            with _signals(self.stop):
+            with handling_signals(self.stop):
                 try:
                     self._loop(store, target, pool, machine)
-                except _Cut:
+                except Cut:
                     print("probe: round cut short by a second signal; it was not recorded",
                           flush=True)  # fmt: skip
             if not args.once:
