@@ -7,16 +7,11 @@ the code it drives (``checkout_probe.probe.options``, ``checkout_probe.environme
 
 from __future__ import annotations
 
-import argparse
-import base64
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -27,134 +22,33 @@ from checkout_probe.environments import load_file, resolve
 from checkout_probe.errors import ConfigError
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import CheckoutResult, Round
-from checkout_probe.probe.options import DEFAULT_HISTORY, build_parser
+from checkout_probe.probe.options import DEFAULT_HISTORY
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.webhook import ALERTNAME
-from selftests.helpers import ROOT
-
-K8S = ROOT / "examples" / "kubernetes"
-Doc = dict[str, Any]
-#: Variables build_parser() reads as defaults: cleared so the test's own environment never leaks.
-PROBE_VARIABLES = (
-    "CHECKOUT_PROBE_WEBHOOK_URL",
-    "CHECKOUT_PROBE_PUSHGATEWAY",
-    "CHECKOUT_PROBE_HISTORY_URL",
-    "CHECKOUT_PROBE_BROWSER_ENDPOINT",
+from selftests.kubernetes_manifests import (
+    CONTAINERS,
+    CRONJOBS,
+    DEPLOYMENTS,
+    IDS,
+    K8S,
+    Doc,
+    ProbeContainer,
+    container_environ,
+    example_secrets,
+    load,
+    objects,
+    parse_probe_args,
+    pod_labels,
+    pod_template,
+    yaml_files,
 )
 
 
-def _load(path: Path) -> list[Any]:
-    return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
-
-
-def _yaml_files() -> list[Path]:
-    return sorted(p for p in K8S.rglob("*") if p.suffix in (".yaml", ".yml"))
-
-
-def _objects(kind: str) -> list[tuple[Path, Doc]]:
-    """Kubernetes objects of one kind, with the file each came from."""
-    return [
-        (path, doc)
-        for path in _yaml_files()
-        for doc in _load(path)
-        if isinstance(doc, dict) and doc.get("kind") == kind and "apiVersion" in doc
-    ]
-
-
-def _pod_template(workload: Doc) -> Doc:
-    """The pod template of a CronJob or a Deployment."""
-    spec: Doc = workload["spec"]
-    if workload["kind"] == "CronJob":
-        spec = spec["jobTemplate"]["spec"]
-    template: Doc = spec["template"]
-    return template
-
-
-def _pod_labels(workload: Doc) -> dict[str, str]:
-    return {str(k): str(v) for k, v in _pod_template(workload)["metadata"]["labels"].items()}
-
-
-@dataclass(frozen=True)
-class ProbeContainer:
-    """A container of a CronJob or Deployment that runs ``checkout-probe probe``."""
-
-    file: str
-    workload: Doc
-    container: Doc
-
-    @property
-    def argv(self) -> list[str]:
-        return [str(a) for a in self.container.get("command", []) + self.container.get("args", [])]
-
-    @property
-    def pod(self) -> Doc:
-        spec: Doc = _pod_template(self.workload)["spec"]
-        return spec
-
-    def env_sources(self) -> Iterator[tuple[str, Doc]]:
-        for entry in self.container.get("env", []):
-            yield entry["name"], entry
-
-
-def _probe_containers() -> list[ProbeContainer]:
-    found = []
-    for kind in ("CronJob", "Deployment"):
-        for path, doc in _objects(kind):
-            spec = _pod_template(doc)["spec"]
-            for container in spec.get("initContainers", []) + spec["containers"]:
-                words = container.get("command", []) + container.get("args", [])
-                if words and Path(str(words[0])).name == "checkout-probe":
-                    found.append(ProbeContainer(str(path.relative_to(K8S)), doc, container))
-    return found
-
-
-CONTAINERS = _probe_containers()
-IDS = [f"{c.file}:{c.container['name']}" for c in CONTAINERS]
-CRONJOBS = [c for c in CONTAINERS if c.workload["kind"] == "CronJob"]
-DEPLOYMENTS = [c for c in CONTAINERS if c.workload["kind"] == "Deployment"]
-
-
-def _secrets() -> dict[str, dict[str, str]]:
-    """``{secret name: {key: value}}`` from the example Secret(s)."""
-    secrets: dict[str, dict[str, str]] = {}
-    for _, doc in _objects("Secret"):
-        values = {k: str(v) for k, v in doc.get("stringData", {}).items()}
-        values |= {k: base64.b64decode(v).decode() for k, v in doc.get("data", {}).items()}
-        secrets[doc["metadata"]["name"]] = values
-    return secrets
-
-
-def _environ(probe: ProbeContainer) -> dict[str, str]:
-    """The container's environment, secrets filled in from the example Secret."""
-    secrets = _secrets()
-    environ = {}
-    for name, entry in probe.env_sources():
-        ref = entry.get("valueFrom", {}).get("secretKeyRef", {})
-        # A dangling reference is reported by its own test; here it leaves the variable unset.
-        value = entry.get("value", secrets.get(ref.get("name"), {}).get(ref.get("key")))
-        if value is not None:
-            environ[name] = str(value)
-    return environ
-
-
-def _parse(probe: ProbeContainer, monkeypatch: pytest.MonkeyPatch) -> argparse.Namespace:
-    """The container's options as ``checkout-probe probe`` would read them, in its environment."""
-    assert probe.argv[:2] == ["checkout-probe", "probe"], f"{probe.file}: {probe.argv[:2]}"
-    for variable in PROBE_VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
-    for name, value in _environ(probe).items():
-        monkeypatch.setenv(name, value)
-    try:
-        return build_parser().parse_args(probe.argv[2:])
-    except SystemExit:
-        pytest.fail(f"{probe.file}: `checkout-probe probe` rejects {probe.argv[2:]}")
-
-
 def test_every_yaml_file_parses() -> None:
-    files = _yaml_files()
+    files = yaml_files()
     assert len(files) >= 10, files
     for path in files:
-        documents = _load(path)
+        documents = load(path)
         assert documents and all(isinstance(d, dict) for d in documents), path
 
 
@@ -162,16 +56,16 @@ def test_every_manifest_is_listed_by_the_kustomization_beside_it() -> None:
     kustomizations = sorted(K8S.rglob("kustomization.yaml"))
     assert K8S / "kustomization.yaml" in kustomizations
     for path in kustomizations:
-        listed = {str(r).split("#")[0].strip() for r in _load(path)[0].get("resources", [])}
+        listed = {str(r).split("#")[0].strip() for r in load(path)[0].get("resources", [])}
         for resource in listed:
             target = path.parent / resource
             assert target.is_file() or (target / "kustomization.yaml").is_file(), (path, resource)
-    for path in _yaml_files():
-        if path.name == "kustomization.yaml" or not any("kind" in d for d in _load(path)):
+    for path in yaml_files():
+        if path.name == "kustomization.yaml" or not any("kind" in d for d in load(path)):
             continue  # not a Kubernetes object (e.g. a Prometheus config)
         kustomization = path.parent / "kustomization.yaml"
         assert kustomization.is_file(), f"{path} has no kustomization.yaml beside it"
-        assert path.name in _load(kustomization)[0]["resources"], f"{kustomization}: {path.name}"
+        assert path.name in load(kustomization)[0]["resources"], f"{kustomization}: {path.name}"
     top = (K8S / "kustomization.yaml").read_text()
     for sub in kustomizations[1:]:  # alternatives are named where they would be switched on
         assert f"- {sub.parent.relative_to(K8S)}" in top, sub
@@ -195,11 +89,13 @@ def test_there_are_two_regional_cronjobs_and_a_long_running_deployment() -> None
 def test_probe_options_parse_and_share_one_history(
     probe: ProbeContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = _parse(probe, monkeypatch)
+    args = parse_probe_args(probe, monkeypatch)
     # A pod's disk goes with it: history (and so alert state) must be the shared database.
     assert args.history != DEFAULT_HISTORY and not args.history.startswith("sqlite"), args.history
-    assert args.history == _secrets()["checkout-probe-secrets"]["history-url"]
-    assert args.webhook or "CHECKOUT_PROBE_WEBHOOK_URL" in _environ(probe), "alerts go nowhere"
+    assert args.history == example_secrets()["checkout-probe-secrets"]["history-url"]
+    assert args.webhook or "CHECKOUT_PROBE_WEBHOOK_URL" in container_environ(probe), (
+        "alerts go nowhere"
+    )
     assert args.config and args.env, "name the environment and its file"
 
 
@@ -207,7 +103,7 @@ def test_probe_options_parse_and_share_one_history(
 def test_cronjob_runs_one_round_per_schedule_and_pushes_per_region(
     probe: ProbeContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = _parse(probe, monkeypatch)
+    args = parse_probe_args(probe, monkeypatch)
     cron, job = probe.workload["spec"], probe.workload["spec"]["jobTemplate"]["spec"]
     assert args.once and args.pushgateway and args.metrics_port is None
     period = re.fullmatch(r"\*/(\d+) \* \* \* \*", cron["schedule"])
@@ -215,14 +111,14 @@ def test_cronjob_runs_one_round_per_schedule_and_pushes_per_region(
     assert cron["concurrencyPolicy"] == "Forbid" and cron["startingDeadlineSeconds"] > 0
     assert args.round_timeout < job["activeDeadlineSeconds"] < int(period[1]) * 60
     assert job["backoffLimit"] == 0, "exit 1 is a failing verdict: a retry only adds a round"
-    assert args.push_job == f"checkout-probe-{_pod_labels(probe.workload)['region']}"
+    assert args.push_job == f"checkout-probe-{pod_labels(probe.workload)['region']}"
     assert any(v.get("emptyDir", {}).get("medium") == "Memory" for v in probe.pod["volumes"])
 
 
 def test_each_region_pushes_under_its_own_job_and_the_scrape_config_reads_it_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    scrape = _load(K8S / "prometheus" / "scrape-configs.yaml")[0]["scrape_configs"]
+    scrape = load(K8S / "prometheus" / "scrape-configs.yaml")[0]["scrape_configs"]
     gateway = next(s for s in scrape if s["job_name"] == "pushgateway")
     assert gateway["honor_labels"] is True, "without it every job is relabelled 'pushgateway'"
     relabel = next(
@@ -230,9 +126,9 @@ def test_each_region_pushes_under_its_own_job_and_the_scrape_config_reads_it_bac
     )
     jobs = []
     for probe in CRONJOBS:
-        push_job = _parse(probe, monkeypatch).push_job
+        push_job = parse_probe_args(probe, monkeypatch).push_job
         match = re.fullmatch(relabel["regex"], push_job)
-        assert match and match[1] == _pod_labels(probe.workload)["region"], push_job
+        assert match and match[1] == pod_labels(probe.workload)["region"], push_job
         jobs.append(push_job)
     assert len(jobs) == len(set(jobs)) >= 2, jobs
 
@@ -241,15 +137,15 @@ def test_each_region_pushes_under_its_own_job_and_the_scrape_config_reads_it_bac
 def test_deployment_serves_metrics_that_its_service_and_annotations_point_at(
     probe: ProbeContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = _parse(probe, monkeypatch)
+    args = parse_probe_args(probe, monkeypatch)
     assert not args.once and args.metrics_port and args.metrics_addr == "0.0.0.0"
     ports = {p["name"]: p["containerPort"] for p in probe.container["ports"]}
     assert args.metrics_port in ports.values()
-    template = _pod_template(probe.workload)["metadata"]
+    template = pod_template(probe.workload)["metadata"]
     assert template["annotations"]["prometheus.io/port"] == str(args.metrics_port)
     assert probe.workload["spec"]["replicas"] == 1
-    cron_pods = [_pod_labels(d) for _, d in _objects("CronJob")]
-    for _, service in _objects("Service"):
+    cron_pods = [pod_labels(d) for _, d in objects("CronJob")]
+    for _, service in objects("Service"):
         selector = service["spec"]["selector"].items()
         assert selector <= template["labels"].items(), "the Service misses the probe's pods"
         assert not any(selector <= labels.items() for labels in cron_pods), "selects CronJob pods"
@@ -259,7 +155,7 @@ def test_deployment_serves_metrics_that_its_service_and_annotations_point_at(
 
 @pytest.mark.parametrize("probe", CONTAINERS, ids=IDS)
 def test_secret_references_name_keys_in_the_example_secret(probe: ProbeContainer) -> None:
-    secrets = _secrets()
+    secrets = example_secrets()
     for name, entry in probe.env_sources():
         ref = entry.get("valueFrom", {}).get("secretKeyRef")
         if ref:
@@ -273,8 +169,8 @@ def test_secret_references_name_keys_in_the_example_secret(probe: ProbeContainer
 def test_environments_file_comes_from_the_configmap_and_resolves_with_the_containers_secrets(
     probe: ProbeContainer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    args = _parse(probe, monkeypatch)
-    configmaps = {doc["metadata"]["name"]: doc for _, doc in _objects("ConfigMap")}
+    args = parse_probe_args(probe, monkeypatch)
+    configmaps = {doc["metadata"]["name"]: doc for _, doc in objects("ConfigMap")}
     volumes = {v["name"]: v for v in probe.pod["volumes"]}
     for volume in volumes.values():
         if "configMap" in volume:
@@ -288,7 +184,7 @@ def test_environments_file_comes_from_the_configmap_and_resolves_with_the_contai
     path = tmp_path / config.name
     path.write_text(configmap["data"][path.name])
     try:
-        environment = resolve(args.env, load_file(path), _environ(probe), path)
+        environment = resolve(args.env, load_file(path), container_environ(probe), path)
     except ConfigError as exc:
         pytest.fail(f"{probe.file}: {exc}")
     assert args.env in load_file(path) and environment.base_url
@@ -318,12 +214,12 @@ IDENTIFIER = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
 def _rules() -> list[Doc]:
-    return [r for g in _load(K8S / "prometheus" / "rules.yaml")[0]["groups"] for r in g["rules"]]
+    return [r for g in load(K8S / "prometheus" / "rules.yaml")[0]["groups"] for r in g["rules"]]
 
 
 def test_rules_use_metric_names_and_labels_the_probe_exports() -> None:
     series = _exported_series()
-    scrape = _load(K8S / "prometheus" / "scrape-configs.yaml")[0]["scrape_configs"]
+    scrape = load(K8S / "prometheus" / "scrape-configs.yaml")[0]["scrape_configs"]
     target_labels = {"job", "instance"} | {
         r.get("target_label", "__")
         for s in scrape
@@ -360,12 +256,12 @@ def test_dockerfile_installs_chromium_the_project_and_the_history_driver() -> No
     assert re.search(r"^FROM python:3\.11-slim-bookworm$", dockerfile, re.M)
     assert re.search(r"apt-get install [^\n]*\bchromium\b", dockerfile)
     assert re.search(r"pip install \.", dockerfile)
-    history = _secrets()["checkout-probe-secrets"]["history-url"]
+    history = example_secrets()["checkout-probe-secrets"]["history-url"]
     driver = re.match(r"[a-z]+\+(\w+)://", history)
     assert driver and driver[1] in dockerfile, f"the image lacks the driver of {history}"
 
 
 def test_manifests_use_the_image_the_kustomization_names() -> None:
-    images = {i["name"] for i in _load(K8S / "kustomization.yaml")[0]["images"]}
+    images = {i["name"] for i in load(K8S / "kustomization.yaml")[0]["images"]}
     for probe in CONTAINERS:
         assert probe.container["image"].rsplit(":", 1)[0] in images, probe.file
