@@ -106,17 +106,20 @@ def _configure_logging() -> None:
 
 def _wait_for_signal(stop: threading.Event) -> None:
     """Block until SIGTERM/SIGINT (or ``stop`` is set from elsewhere)."""
+    signalled: list[int] = []
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        # No stop.set() here: the handler runs in the main thread, possibly inside
+        # stop.wait() holding the event's lock, and would wait for it for ever.
+        signalled.append(signum)
 
     previous: dict[signal.Signals, object] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, handle)
     try:
-        # A timeout keeps the main thread responsive to signals on every platform.
-        while not stop.wait(timeout=1.0):
+        # A short timeout: the loop sees the handler's mark within half a second.
+        while not signalled and not stop.wait(timeout=0.5):
             pass
     finally:
         for signum, handler in previous.items():

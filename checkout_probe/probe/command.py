@@ -149,7 +149,7 @@ class Probe:
         self, store: HistoryStore, target: Target, pool: CheckoutPool, machine: AlertMachine
     ) -> None:
         args = self.args
-        while not self.stop.event.is_set():
+        while not self.stop.is_set():
             started = time.monotonic()
             self.rounds_run += 1
             round_ = self._round(self.rounds_run, target, pool)
@@ -157,7 +157,7 @@ class Probe:
             if args.once or (args.rounds is not None and self.rounds_run >= args.rounds):
                 break
             # The interval runs from round start to round start; a signal ends the wait.
-            self.stop.event.wait(max(args.interval - (time.monotonic() - started), 0.0))
+            self.stop.wait(max(args.interval - (time.monotonic() - started), 0.0))
 
     def _round(self, number: int, target: Target, pool: CheckoutPool) -> Round:
         args, settings = self.args, self.settings

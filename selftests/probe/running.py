@@ -70,7 +70,10 @@ def probe_args(base_url: str, workdir: Path, *args: str) -> list[str]:
 
 def probe_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment a probe subprocess runs with (the shop's API token as a secret)."""
-    return {**os.environ, "CHECKOUT_PROBE_API_TOKEN": TOKEN, **(extra or {})}
+    # PYTHONFAULTHANDLER: a probe that hangs can be made to print every thread's stack (SIGABRT).
+    return {
+        **os.environ, "CHECKOUT_PROBE_API_TOKEN": TOKEN, "PYTHONFAULTHANDLER": "1", **(extra or {})
+    }  # fmt: skip
 
 
 def run_probe(
@@ -119,10 +122,21 @@ class LiveProbe:
     def stop(self, timeout_s: float = 60) -> int:
         """SIGTERM, as Kubernetes or systemd would send; returns the exit code."""
         self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=timeout_s)
+        try:
+            code = self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)  # the faulthandler prints where it hangs
+            self.process.wait(timeout=30)
+            self._drain()
+            raise AssertionError(
+                f"the probe did not stop within {timeout_s:.0f} s of SIGTERM:\n" + self.text()
+            ) from None
+        self._drain()
+        return code
+
+    def _drain(self) -> None:
         while (line := self.lines.get(timeout=5)) is not None:
             self.seen.append(line)
-        return code
 
 
 @contextmanager
