@@ -68,7 +68,8 @@ def _percent(value: float) -> str:
 def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> str:
     """One line per round for the probe's log: counts, window rate and interval, verdict."""
     top = round_.top_failure()
-    failing = f" · top {top.category} at '{top.failing_step}'" if top else ""
+    step = f" at '{top.failing_step}'" if top and top.failing_step else ""
+    failing = f" · top {top.category}{step}" if top else ""
     errors = f" · {round_.errors} harness errors" if round_.errors else ""
     return (
         f"round {number} · {round_.env} · version {round_.shop_version or 'unknown'} · "

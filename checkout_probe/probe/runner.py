@@ -9,6 +9,9 @@ scrubbed DOM-snapshot trace) is kept only when it fails.
 
 A browser that crashed or disconnected is replaced before the next checkout;
 the checkout it was running counts as a harness ``error`` (not a shop failure).
+A worker still inside a checkout when the round times out (a wedged browser: a
+Playwright call with no timeout of its own, such as closing a context) is retired
+and replaced, so one hang never costs later rounds a browser.
 """
 
 from __future__ import annotations
@@ -77,19 +80,26 @@ class _Worker(threading.Thread):
         self._settings = settings
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
+        #: The checkout this worker is inside, if any (read by the pool on a round timeout).
+        self.current: Future[CheckoutResult] | None = None
+        #: Set by the pool when the worker hung: it leaves after its current checkout.
+        self.retired = threading.Event()
 
     def run(self) -> None:
         faker = Faker("en_US")
         try:
-            while (item := self._jobs.get()) is not None:
+            while not self.retired.is_set() and (item := self._jobs.get()) is not None:
                 job, future = item
                 if not future.set_running_or_notify_cancel():
                     continue
+                self.current = future
                 try:
                     future.set_result(self._checkout(job, faker))
                 except BaseException as exc:  # the round must hear of every checkout
                     log.exception("checkout worker %s failed", self.name)
                     future.set_result(_error(f"harness error: {type(exc).__name__}: {exc}"))
+                finally:
+                    self.current = None
         finally:
             self._close()
 
@@ -147,12 +157,28 @@ class CheckoutPool:
         self._jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None] = queue.Queue()
         # The journeys' expect() calls wait as long as any page action may.
         expect.set_options(timeout=settings.action_timeout_ms)
-        self._workers = [
-            _Worker(f"checkout-{n}", self._jobs, self._run_checkout, settings)
-            for n in range(workers)
-        ]
+        self._started = 0
+        self._workers = [self._start_worker() for _ in range(workers)]
+
+    def _start_worker(self) -> _Worker:
+        self._started += 1
+        worker = _Worker(f"checkout-{self._started}", self._jobs, self._run_checkout, self.settings)
+        worker.start()
+        return worker
+
+    def _replace_worker_in(self, future: Future[CheckoutResult]) -> None:
+        """Retire the worker stuck in ``future``'s checkout and start a fresh one."""
         for worker in self._workers:
-            worker.start()
+            if worker.current is future:
+                worker.retired.set()
+                self._workers.remove(worker)
+                self._workers.append(fresh := self._start_worker())
+                log.warning(
+                    "checkout worker %s was still inside a checkout at the round timeout "
+                    "(a hung browser?); it is retired and %s takes its place",
+                    worker.name, fresh.name,
+                )  # fmt: skip
+                return
 
     def run(self, jobs: list[CheckoutJob], timeout_s: float) -> list[CheckoutResult]:
         """Run ``jobs`` in parallel; a checkout unfinished after ``timeout_s`` counts as failed."""
@@ -167,7 +193,11 @@ class CheckoutPool:
             try:
                 results.append(future.result(timeout=max(deadline - time.monotonic(), 0.0)))
             except FutureTimeout:
-                future.cancel()  # not started yet: it never will be
+                if future.done():  # finished just as the time ran out
+                    results.append(future.result())
+                    continue
+                if not future.cancel():  # not started yet: it never will be
+                    self._replace_worker_in(future)
                 results.append(
                     CheckoutResult(
                         FAILED, "slow", None,

@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,8 +135,10 @@ class LiveProbe:
         return code
 
     def _drain(self) -> None:
-        while (line := self.lines.get(timeout=5)) is not None:
-            self.seen.append(line)
+        # Until EOF, or a quiet pipe: a browser left behind may hold its write end open.
+        with suppress(queue.Empty):
+            while (line := self.lines.get(timeout=5)) is not None:
+                self.seen.append(line)
 
 
 @contextmanager

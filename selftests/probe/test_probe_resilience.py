@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from selftests.probe.running import alerts, demo_shop, live_probe, run_probe
@@ -119,6 +119,33 @@ def test_browser_crash_is_replaced_and_later_rounds_are_clean(tmp_path: Path) ->
     assert replaced and not replaced & crashed, "the crashed browsers were not replaced"
     assert "0/4 failed" in lines[-1] and "harness errors" not in lines[-1], probe.text()
     assert all("HEALTHY" in line for line in lines), "a browser crash must not read as an outage"
+
+
+def test_wedged_browser_costs_one_round_not_the_workers(tmp_path: Path) -> None:
+    # SIGSTOP: the browsers live but never answer, so calls without a timeout of their
+    # own (closing a context, stopping a trace) hang their workers past the round.
+    with demo_shop(tmp_path / "shop") as shop:
+        assert shop.url is not None
+        with live_probe(
+            shop.url, tmp_path, "--interval", "0", "--checkouts", "2",
+            "--action-timeout", "3", "--round-timeout", "25",
+        ) as probe:  # fmt: skip
+            probe.wait_for("round 1 ", 120)
+            wedged = _browsers(probe.process.pid)
+            assert wedged, "no browser process found under the probe"
+            try:
+                for pid in wedged:
+                    os.kill(pid, signal.SIGSTOP)
+                hung = probe.wait_for("round 2 ", 120)
+                later = [probe.wait_for(f"round {n} ", 120) for n in (3, 4)]
+                assert probe.stop() == 0, probe.text()
+            finally:
+                for pid in wedged:
+                    with suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+    assert "2/2 failed" in hung and "slow" in probe.text(), probe.text()
+    assert "is retired" in probe.text(), probe.text()
+    assert "0/2 failed" in later[-1] and "harness errors" not in later[-1], probe.text()
 
 
 @contextmanager
