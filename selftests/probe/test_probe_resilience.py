@@ -99,7 +99,8 @@ def _browsers(pid: int) -> set[int]:
         except OSError:
             continue
         name = os.path.basename(cmdline[0].decode(errors="replace")) if cmdline else ""
-        if "chrom" in name and not any(arg.startswith(b"--type=") for arg in cmdline):
+        # Chromium's helpers rewrite their command line into one string: search all of it.
+        if "chrom" in name and b"--type=" not in b" ".join(cmdline):
             result.add(child)
     return result
 
