@@ -92,6 +92,9 @@ class Probe:
         self.sinks = [WebhookSink(url, args.webhook_format) for url in _webhooks(args)]
         self.rounds_run = 0
         self.last_verdict: Verdict | None = None
+        #: The evidence folder of the round in progress, and of a round cut short.
+        self.round_folder: Path | None = None
+        self.cut_folder: Path | None = None
 
     def run(self) -> int:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
@@ -110,6 +113,8 @@ class Probe:
                 server = self.metrics.serve(args.metrics_port, args.metrics_addr)
                 stack.callback(server.stop)
                 self._announce_metrics(server)
+            # Runs after pool.close (LIFO): no worker writes into a cut round's folder then.
+            stack.callback(self._discard_cut_round)
             pool = CheckoutPool(settings, target, min(args.workers, args.checkouts))
             stack.callback(pool.close)
             print(
@@ -125,11 +130,17 @@ class Probe:
                 try:
                     self._loop(store, target, pool, machine)
                 except Cut:
+                    self.cut_folder = self.round_folder
                     print("probe: round cut short by a second signal; it was not recorded",
                           flush=True)  # fmt: skip
             if not args.once:
                 print(f"probe stopped after {self.rounds_run} rounds", flush=True)
         return self._exit_code()
+
+    def _discard_cut_round(self) -> None:
+        """Delete a cut round's evidence: no history row points at it, so retention never would."""
+        if self.cut_folder is not None:
+            shutil.rmtree(self.cut_folder, ignore_errors=True)
 
     def _announce_metrics(self, server: MetricsServer) -> None:
         print(f"metrics on http://{self.args.metrics_addr}:{server.port}/metrics", flush=True)
@@ -164,6 +175,7 @@ class Probe:
         args, settings = self.args, self.settings
         started_at = datetime.now(UTC)
         folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
+        self.round_folder = folder
         jobs = [
             CheckoutJob(job_seed(settings.faker_seed, number, i), folder / f"checkout-{i + 1}")
             for i in range(args.checkouts)

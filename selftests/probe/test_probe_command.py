@@ -192,7 +192,8 @@ def test_a_round_through_browser_endpoint_runs_in_the_servers_browsers(tmp_path:
 
 
 def test_second_signal_cuts_the_round_and_leaves_the_history_intact(tmp_path: Path) -> None:
-    with demo_shop(tmp_path / "shop") as shop:
+    # A failing shop: every round keeps evidence, so the cut round's must be seen to go.
+    with demo_shop(tmp_path / "shop", "--fault=bad-db-connection-string") as shop:
         assert shop.url is not None
         with live_probe(shop.url, tmp_path, "--interval", "0", "--checkouts", "6") as probe:
             probe.wait_for("round 1 ", 120)
@@ -210,3 +211,5 @@ def test_second_signal_cuts_the_round_and_leaves_the_history_intact(tmp_path: Pa
         (stored,) = db.execute("SELECT count(*) FROM probe_rounds").fetchone()
     assert stored == len(printed) == 1, "the cut round must not be recorded"
     assert code == 0
+    kept = sorted(p.name for p in (tmp_path / "evidence" / "local").iterdir())
+    assert len(kept) == 1 and kept[0].endswith("-1"), f"evidence of the cut round left: {kept}"
