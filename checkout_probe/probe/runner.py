@@ -196,7 +196,7 @@ class CheckoutPool:
                 if future.done():  # finished just as the time ran out
                     results.append(future.result())
                     continue
-                if not future.cancel():  # not started yet: it never will be
+                if not future.cancel():  # a queued one is dropped; a running one is stuck
                     self._replace_worker_in(future)
                 results.append(
                     CheckoutResult(
