@@ -1,88 +1,19 @@
-"""``checkout-probe history`` against a real SQLite history: table, verdict line, errors, HTML."""
+"""``checkout-probe history`` against a real SQLite history: table, verdict line, JSON, errors."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import subprocess
-from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserType, Request, Route, expect
 
-from checkout_probe.browser import discover_chromium
 from checkout_probe.errors import ConfigError, ExitCode, TargetUnreachable
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_command import build_parser, main
-from checkout_probe.probe.model import CheckoutResult, Round
-from checkout_probe.probe.rule import HEALTHY, DecisionRule
 from selftests.helpers import CLI
-from selftests.probe.support import CADENCE, HEALTH_DB_DOWN, HEALTH_OK, T0
-
-RULE = DecisionRule()
-#: The first line of a diagnosis, as the harness writes it for the bad-db-connection-string fault.
-BAD_DB = (
-    "step 'place order' failed [payment_error]: page showed 'Payment Processing Error We could"
-    " not complete your order. Please try again.'\n"
-    '  failing request: POST /api/orders → 500 \'{"detail":"could not connect to database"}\'\n'
-    "  /health right after: degraded — order-service database: unable to open database file"
-)
-
-
-def checkout(round_no: int, n: int, *, fails: bool) -> CheckoutResult:
-    """One checkout of round ``round_no``; a failed one carries its trace and screenshot."""
-    steps = {"open catalog": 0.4, "add to cart": 0.6, "place order": 1.1 + n / 100}
-    if not fails:
-        return CheckoutResult("passed", None, None, "", steps, [])
-    evidence = [
-        f"reports/probe/evidence/r{round_no}/c{n}/{name}" for name in ("trace.zip", "fail.png")
-    ]
-    return CheckoutResult("failed", "payment_error", "place order", BAD_DB, steps, evidence)
-
-
-def make_round(index: int, failures: int, version: str, env: str = "prod") -> Round:
-    """Round ``index`` of the 5-minute schedule: ``failures`` of 20 checkouts fail."""
-    started = T0 + index * CADENCE
-    return Round(
-        started_at=started,
-        finished_at=started + timedelta(seconds=80),
-        env=env,
-        shop_version=version,
-        results=tuple(checkout(index, n, fails=n < failures) for n in range(20)),
-        health=HEALTH_DB_DOWN if failures else HEALTH_OK,
-    )
-
-
-def record(store: HistoryStore, rounds: list[Round]) -> None:
-    """Judge each round with the real decision rule, as the probe does, and store it."""
-    for round_ in rounds:
-        before = store.recent(round_.env, RULE.window_rounds - 1)
-        previous = before[-1].verdict if before else HEALTHY
-        window = [(r.failures, r.k) for r in before] + [(round_.failures, round_.checkouts)]
-        store.add(round_, RULE.decide(window, previous))
-
-
-def bad_deploy() -> list[Round]:
-    """Four healthy rounds on 1.4.1; 1.4.2 fails a few checkouts, then a third of them."""
-    healthy = [make_round(i, 0, "1.4.1") for i in range(4)]
-    return [*healthy, *(make_round(4 + i, f, "1.4.2") for i, f in enumerate((2, 5, 6, 7)))]
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> Iterator[tuple[HistoryStore, str]]:
-    """An empty history in a SQLite file, and its URL."""
-    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
-    store = HistoryStore(url)
-    yield store, url
-    store.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    """``checkout-probe history ARGV``; returns what it printed (exit 0 asserted)."""
-    assert main(list(argv)) == 0
-    return capsys.readouterr().out
+from selftests.probe.history_rounds import bad_deploy, make_round, record, run
 
 
 def test_history_of_a_bad_deploy_names_the_version_that_broke_checkout(
@@ -243,69 +174,3 @@ def test_errors_print_one_line_without_traceback(tmp_path: Path) -> None:
         "run `checkout-probe probe` first or pass --history\n"
     )
     assert not missing.exists()
-
-
-def test_html_page_shows_the_chart_and_the_deploy_in_a_real_browser(
-    history: tuple[HistoryStore, str],
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    browser_type: BrowserType,
-) -> None:
-    store, url = history
-    record(store, bad_deploy())
-    out = run(capsys, "--history", url, "--html", str(tmp_path / "out" / "history.html"))
-    page_file = Path(out.splitlines()[-1].removeprefix("html: "))
-    assert page_file == (tmp_path / "out" / "history.html").resolve()
-
-    # Playwright's own Chromium when installed, else the system one (as the suites choose).
-    chromium = discover_chromium(None, browser_type.executable_path)
-    browser = browser_type.launch(headless=True, executable_path=chromium.executable_path)
-    try:
-        context = browser.new_context()
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
-
-        def refuse(route: Route, request: Request) -> None:
-            route.abort()  # a self-contained page needs no network; any request fails the test
-
-        context.route("http*://**", refuse)
-        page = context.new_page()
-        page.goto(page_file.as_uri())
-
-        expect(page.get_by_role("heading", name="checkout-probe history: prod")).to_be_visible()
-        expect(page.locator("p.summary"), "the verdict line is on the page").to_contain_text(
-            "started on version 1.4.2 (first failures 12:20 UTC); last healthy"
-        )
-        chart = page.get_by_role("img", name="Checkout failure rate and p95 step time")
-        expect(chart, "the chart has an accessible name naming the deploy").to_have_attribute(
-            "aria-label",
-            "Checkout failure rate and p95 step time, 8 rounds from 2026-03-02 12:00"
-            " to 2026-03-02 12:35 UTC; deploys: 1.4.2 at 12:20",
-        )
-        rate = chart.locator("polyline.rate")
-        expect(rate, "the failure-rate line is drawn").to_be_visible()
-        assert len((rate.get_attribute("points") or "").split()) == 8
-        expect(chart.locator("circle.round.failing")).to_have_count(3)
-
-        marker = chart.locator('g.deploy[data-version="1.4.2"]')
-        expect(marker, "the 1.4.1 → 1.4.2 deploy is marked").to_be_visible()
-        expect(marker).to_have_attribute("data-from", "1.4.1")
-        expect(marker.locator("text")).to_have_text("1.4.2")
-        expect(marker.locator("title")).to_contain_text(
-            "first seen 2026-03-02 12:20 UTC (was 1.4.1)"
-        )
-        # The mark sits between the last round on 1.4.1 and the first on 1.4.2.
-        rounds = chart.locator("circle.round")
-        last_old, first_new, line = (
-            rounds.nth(3).bounding_box(),
-            rounds.nth(4).bounding_box(),
-            marker.locator("line").bounding_box(),
-        )
-        assert last_old and first_new and line
-        assert last_old["x"] < line["x"] < first_new["x"]
-
-        expect(page.locator("tbody tr")).to_have_count(8)
-        expect(page.locator("tbody tr.failing")).to_have_count(3)
-        assert requests == [page_file.as_uri()]
-    finally:
-        browser.close()
