@@ -28,13 +28,14 @@ from checkout_probe.config import Settings, build_settings
 from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.health import HealthSnapshot, fetch_health, fetch_version
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
+from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule
 from checkout_probe.probe.rule import DecisionRule, Verdict
-from checkout_probe.probe.runner import CheckoutJob, CheckoutPool, job_seed
+from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.redact import redact

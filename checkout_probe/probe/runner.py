@@ -2,10 +2,7 @@
 
 Each worker is a thread with its own Playwright driver and browser (Playwright's
 sync API is per thread), reused across rounds so a round pays for contexts, not
-browser starts. A checkout is the same guest journey the suites run
-(:func:`flows.journeys.checkout_as_guest`), judged by the same
-:class:`~checkout_probe.journey.Journey`; its evidence (failure screenshot,
-scrubbed DOM-snapshot trace) is kept only when it fails.
+browser starts. What one checkout does is :func:`checkout_probe.probe.checkout.run_checkout`.
 
 A browser that crashed or disconnected is replaced before the next checkout;
 the checkout it was running counts as a harness ``error`` (not a shop failure).
@@ -18,50 +15,26 @@ from __future__ import annotations
 
 import logging
 import queue
-import shutil
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
-from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
-import pytest
 from faker import Faker
-from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from checkout_probe.cleanup import clean_up
 from checkout_probe.config import Settings
-from checkout_probe.context import MASK_SCRIPT, context_options
-from checkout_probe.data import TEST_CARDS
-from checkout_probe.diagnosis import CheckoutFailure
 from checkout_probe.errors import ProbeError
-from checkout_probe.journey import Journey
-from checkout_probe.network import NetworkRecorder
-from checkout_probe.probe.model import ERROR, FAILED, PASSED, CheckoutResult
-from checkout_probe.redact import redact
+from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
+from checkout_probe.probe.model import FAILED, CheckoutResult
 from checkout_probe.remote import open_browser
-from checkout_probe.scrub import scrub_file
-from checkout_probe.shoppers import make_shopper
 from checkout_probe.target import Target
-from flows.journeys import checkout_as_guest
-from flows.shop_api import OrderApi
 
 log = logging.getLogger(__name__)
-
-HARNESS_ERROR = "harness_error"
-
-
-@dataclass(frozen=True)
-class CheckoutJob:
-    """One checkout to run: its Faker seed and where its evidence goes if it fails."""
-
-    seed: int
-    evidence_dir: Path
 
 
 class _Worker(threading.Thread):
@@ -97,7 +70,7 @@ class _Worker(threading.Thread):
                     future.set_result(self._checkout(job, faker))
                 except BaseException as exc:  # the round must hear of every checkout
                     log.exception("checkout worker %s failed", self.name)
-                    future.set_result(_error(f"harness error: {type(exc).__name__}: {exc}"))
+                    future.set_result(harness_error(f"harness error: {type(exc).__name__}: {exc}"))
                 finally:
                     self.current = None
         finally:
@@ -107,14 +80,14 @@ class _Worker(threading.Thread):
         try:
             browser = self._ensure_browser()
         except ProbeError as exc:
-            return _error(f"no browser: {exc}")
+            return harness_error(f"no browser: {exc}")
         except PlaywrightError as exc:
-            return _error(f"no browser: {_first_line(str(exc))}")
+            return harness_error(f"no browser: {_first_line(str(exc))}")
         result = self._run(browser, faker, job)
         if not browser.is_connected():
             # The browser died under the checkout: whatever it saw says nothing about the shop.
             self._close()
-            return _error(
+            return harness_error(
                 f"the browser crashed or disconnected during the checkout ({result.message})"
             )
         return result
@@ -144,10 +117,6 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _error(message: str) -> CheckoutResult:
-    return CheckoutResult(ERROR, HARNESS_ERROR, None, redact(message))
-
-
 class CheckoutPool:
     """``workers`` browsers that run checkouts of one target until :meth:`close`."""
 
@@ -162,7 +131,8 @@ class CheckoutPool:
 
     def _start_worker(self) -> _Worker:
         self._started += 1
-        worker = _Worker(f"checkout-{self._started}", self._jobs, self._run_checkout, self.settings)
+        run = partial(run_checkout, self.settings, self.target)
+        worker = _Worker(f"checkout-{self._started}", self._jobs, run, self.settings)
         worker.start()
         return worker
 
@@ -220,82 +190,3 @@ class CheckoutPool:
         deadline = time.monotonic() + timeout_s
         for worker in self._workers:
             worker.join(max(deadline - time.monotonic(), 0.1))
-
-    def _run_checkout(self, browser: Browser, faker: Faker, job: CheckoutJob) -> CheckoutResult:
-        settings, target = self.settings, self.target
-        faker.seed_instance(job.seed)
-        shopper = make_shopper(
-            faker, job.seed, settings.email_domain, settings.environment.shopper_password
-        )
-        secrets = settings.secrets() + target.secrets() + (shopper.password,)
-        context = browser.new_context(**context_options(settings, target.base_url, browser.version))
-        context.add_init_script(MASK_SCRIPT)
-        context.tracing.start(snapshots=True, screenshots=False, sources=False)
-        recorder = NetworkRecorder(secrets=secrets)
-        recorder.attach(context)
-        page = context.new_page()
-        page.set_default_timeout(settings.action_timeout_ms)
-        journey = Journey(page, recorder, target, settings, artifacts_dir=job.evidence_dir)
-        orders = OrderApi(target.base_url, target.api_token) if target.api_token else None
-        outcome, category, step, message = PASSED, None, None, ""
-        try:
-            checkout_as_guest(journey, shopper, TEST_CARDS["approved"], orders=orders)
-        except CheckoutFailure as failure:
-            diagnosis = failure.diagnosis
-            outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
-            message = redact(str(failure), secrets)
-        except pytest.skip.Exception:
-            pass  # stopped before charging (production without opt-in): the rest passed
-        finally:
-            if orders is not None:
-                orders.close()
-        evidence = list(journey.artifacts)
-        if outcome == FAILED:
-            evidence += _keep_trace(context, job.evidence_dir, secrets)
-        else:
-            _stop_tracing(context)
-        with suppress(PlaywrightError):  # the browser went away; the worker replaces it
-            context.close()
-        if journey.created:
-            failed = [
-                r for r in clean_up(target, settings.environment, journey.created) if not r.ok
-            ]
-            for r in failed:
-                log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
-        return CheckoutResult(outcome, category, step, message, _durations(journey), evidence)
-
-
-def _durations(journey: Journey) -> dict[str, float]:
-    # Steps sharing a key ("add to cart" per item) add up: the step as the shopper lives it.
-    durations: dict[str, float] = {}
-    for step in journey.steps:
-        if step.status in ("passed", "failed"):
-            durations[step.key] = durations.get(step.key, 0.0) + step.duration_s
-    return durations
-
-
-def _stop_tracing(context: BrowserContext) -> None:
-    with suppress(PlaywrightError):
-        context.tracing.stop()
-
-
-def _keep_trace(context: BrowserContext, folder: Path, secrets: tuple[str, ...]) -> list[str]:
-    """Save the failed checkout's trace, scrubbed; on a full disk keep nothing, say so."""
-    path = folder / "trace.zip"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        context.tracing.stop(path=str(path))
-        scrub_file(path, secrets)
-    except (OSError, PlaywrightError) as exc:
-        log.warning("could not keep the trace of a failed checkout in %s: %s", folder, exc)
-        try:
-            path.unlink(missing_ok=True)  # a half-written trace may hold unscrubbed text
-        except OSError:
-            shutil.rmtree(folder, ignore_errors=True)
-        return []
-    return [str(path)]
-
-
-def job_seed(run_seed: int, round_number: int, index: int) -> int:
-    """A checkout's Faker seed: reproducible from the run seed, unique per round and slot."""
-    return run_seed * 1_000_003 + zlib.crc32(f"{round_number}/{index}".encode())
