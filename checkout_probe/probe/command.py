@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from checkout_probe.browser import discover_chromium
-from checkout_probe.config import Settings, build_settings
+from checkout_probe.config import Settings
 from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.health import HealthSnapshot, fetch_health, fetch_version
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
@@ -33,33 +32,14 @@ from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
-from checkout_probe.probe.options import build_parser, decision_rule
+from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
 from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.webhook import WebhookSink
-from checkout_probe.redact import redact
 from checkout_probe.target import LocalShop, Target, make_target
 
 log = logging.getLogger("checkout_probe.probe")
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    environ = dict(os.environ)
-    environ.setdefault("CHECKOUT_PROBE_CONFIG", str(args.project / "environments.toml"))
-    options = {
-        "env": args.env,
-        "config": args.config,
-        "base_url": args.base_url,
-        "faker_seed": args.faker_seed,
-        "browser_path": args.browser_path,
-        "browser_endpoint": args.browser_endpoint,
-        "shop_args": args.shop_arg,
-        "step_budgets": args.step_budgets,
-        "action_timeout": args.action_timeout,
-        "allow_production_orders": args.allow_production_orders,
-    }
-    return build_settings(options, environ)
 
 
 def _percent(value: float) -> str:
@@ -90,7 +70,7 @@ class Probe:
         self.rule = rule
         self.stop = Stop()
         self.metrics = ProbeMetrics()
-        self.sinks = [WebhookSink(url, args.webhook_format) for url in _webhooks(args)]
+        self.sinks = [WebhookSink(url, args.webhook_format) for url in webhooks(args)]
         self.rounds_run = 0
         self.last_verdict: Verdict | None = None
         #: The evidence folder of the round in progress, and of a round cut short.
@@ -273,16 +253,6 @@ class Probe:
         return int(ExitCode.CHECKOUT_FAILED if self.last_verdict.failing else ExitCode.OK)
 
 
-def _webhooks(args: argparse.Namespace) -> list[str]:
-    urls: list[str] = args.webhook or []
-    if not urls and os.environ.get("CHECKOUT_PROBE_WEBHOOK_URL"):
-        urls = [os.environ["CHECKOUT_PROBE_WEBHOOK_URL"]]
-    for url in urls:
-        if not url.startswith(("http://", "https://")):
-            raise ConfigError(f"webhook {redact(url)!r} is not an http(s) URL: fix --webhook")
-    return urls
-
-
 def _version(target: Target, health: HealthSnapshot | None) -> str | None:
     version = fetch_version(target.version_url) if target.version_url else None
     return version or (health.version if health else None)
@@ -311,7 +281,7 @@ def main(argv: Sequence[str]) -> int:
         rule = decision_rule(args)
     except ValueError as exc:
         raise ConfigError(f"decision rule: {exc}") from None
-    settings = _settings(args)  # ConfigError → exit 2 in checkout_probe.cli
+    settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.
         with sync_playwright() as playwright:

@@ -1,4 +1,7 @@
-"""``checkout-probe probe``'s command line, apart so manifests and docs can check against it."""
+"""``checkout-probe probe``'s command line and what it means: settings, decision rule, webhooks.
+
+Apart from the command so manifests and docs can check against the parser.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,11 @@ import argparse
 import os
 from pathlib import Path
 
+from checkout_probe.config import Settings, build_settings
+from checkout_probe.errors import ConfigError
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.webhook import FORMATS
+from checkout_probe.redact import redact
 
 DESCRIPTION = """\
 Scheduled synthetic probe: rounds of K browser checkouts against one environment.
@@ -178,3 +184,33 @@ def decision_rule(args: argparse.Namespace) -> DecisionRule:
         threshold=args.threshold,
         recover_below=args.recover_below,
     )
+
+
+def probe_settings(args: argparse.Namespace) -> Settings:
+    """The run's settings (environment, target, browser, budgets) from the options."""
+    environ = dict(os.environ)
+    environ.setdefault("CHECKOUT_PROBE_CONFIG", str(args.project / "environments.toml"))
+    options = {
+        "env": args.env,
+        "config": args.config,
+        "base_url": args.base_url,
+        "faker_seed": args.faker_seed,
+        "browser_path": args.browser_path,
+        "browser_endpoint": args.browser_endpoint,
+        "shop_args": args.shop_arg,
+        "step_budgets": args.step_budgets,
+        "action_timeout": args.action_timeout,
+        "allow_production_orders": args.allow_production_orders,
+    }
+    return build_settings(options, environ)
+
+
+def webhooks(args: argparse.Namespace) -> list[str]:
+    """The webhook URLs: ``--webhook`` (repeatable), else ``$CHECKOUT_PROBE_WEBHOOK_URL``."""
+    urls: list[str] = args.webhook or []
+    if not urls and os.environ.get("CHECKOUT_PROBE_WEBHOOK_URL"):
+        urls = [os.environ["CHECKOUT_PROBE_WEBHOOK_URL"]]
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"webhook {redact(url)!r} is not an http(s) URL: fix --webhook")
+    return urls
