@@ -73,8 +73,8 @@ class Probe:
         self.sinks = [WebhookSink(url, args.webhook_format) for url in webhooks(args)]
         self.rounds_run = 0
         self.last_verdict: Verdict | None = None
-        #: The evidence folder of the round in progress, and of a round cut short.
-        self.round_folder: Path | None = None
+        #: The evidence folder of a round not (yet) in the history, and of a round cut short.
+        self.unrecorded_folder: Path | None = None
         self.cut_folder: Path | None = None
 
     def run(self) -> int:
@@ -111,9 +111,10 @@ class Probe:
                 try:
                     self._loop(store, target, pool, machine)
                 except Cut:
-                    self.cut_folder = self.round_folder
-                    print("probe: round cut short by a second signal; it was not recorded",
-                          flush=True)  # fmt: skip
+                    # A signal landing after the round was stored cuts only its alerting.
+                    self.cut_folder = self.unrecorded_folder
+                    unstored = "; it was not recorded" if self.cut_folder else ""
+                    print(f"probe: round cut short by a second signal{unstored}", flush=True)
             if not args.once:
                 print(f"probe stopped after {self.rounds_run} rounds", flush=True)
         return self._exit_code()
@@ -156,7 +157,7 @@ class Probe:
         args, settings = self.args, self.settings
         started_at = datetime.now(UTC)
         folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
-        self.round_folder = folder
+        self.unrecorded_folder = folder
         jobs = [
             CheckoutJob(job_seed(settings.faker_seed, number, i), folder / f"checkout-{i + 1}")
             for i in range(args.checkouts)
@@ -194,6 +195,7 @@ class Probe:
         verdict = self.rule.decide(window, machine.state.state)
         self.last_verdict = verdict
         store.add(round_, verdict)
+        self.unrecorded_folder = None  # its evidence belongs to the history now
         self.metrics.record_round(round_, verdict)
         # Numbered per process: with --once every run prints "round 1" (history has them all).
         print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
