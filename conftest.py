@@ -1,11 +1,3 @@
-"""Loads checkout-probe's pytest plugins (one module per concern); nothing else lives here."""
+"""The demo project's root conftest: its own fixtures (checkout-probe's come by entry point)."""
 
-pytest_plugins = [
-    "fixtures.settings",
-    "fixtures.browser",
-    "fixtures.target",
-    "fixtures.shoppers",
-    "fixtures.payment",
-    "fixtures.evidence",
-    "fixtures.reporting",
-]
+pytest_plugins = ["fixtures.cards"]

@@ -1,6 +1,7 @@
 """The ``checkout-probe`` command.
 
 Subcommands:
+  init     write a new project for your own shop: flows/, fixtures/, tests/, environments.toml
   verify   post-deploy gate: wait for the version, preflight, smoke checkouts, diagnosis
   probe    scheduled synthetic probe: rounds of K checkouts, alerts, metrics, history
   history  the probe's recent rounds, and the version it started failing on
@@ -13,6 +14,7 @@ Exit codes (CI jobs may branch on them):
   2  usage or configuration error
   3  target unreachable
   4  harness error (a bug in checkout-probe)
+  5  verify ran no checkout (none selected, or every one skipped)
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from checkout_probe.errors import ProbeError
+from checkout_probe.errors import ConfigError, ProbeError
 
 
 def _shop(argv: Sequence[str]) -> int:
     # The one place the harness imports the demo shop: it starts it.
-    from demo_shop.cli import main as shop_main
+    try:
+        from demo_shop.cli import main as shop_main
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"the embedded demo shop needs {exc.name}: pip install 'checkout-probe[demo]'"
+        ) from None
 
     return int(shop_main(list(argv), prog="checkout-probe shop"))
 
@@ -49,6 +56,12 @@ def _history(argv: Sequence[str]) -> int:
     return history_main(list(argv))
 
 
+def _init(argv: Sequence[str]) -> int:
+    from checkout_probe.init import main as init_main
+
+    return init_main(list(argv))
+
+
 def _verify(argv: Sequence[str]) -> int:
     from checkout_probe.verify.command import main as verify_main
 
@@ -56,6 +69,7 @@ def _verify(argv: Sequence[str]) -> int:
 
 
 COMMANDS = {
+    "init": (_init, "write a new project for your shop (flows/, tests/, environments.toml)"),
     "verify": (_verify, "post-deploy gate: run the smoke checkouts, exit 0/1/2/3/4"),
     "probe": (_probe, "scheduled probe: rounds of K checkouts, alerts on state changes, metrics"),
     "history": (_history, "the probe's recent rounds; when it started failing, on which version"),

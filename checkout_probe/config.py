@@ -2,14 +2,14 @@
 
 Precedence, highest first (the only place it is written down):
 
-1. command-line options (``--env``, ``--base-url``, ``--faker-seed``, ``--config``, ...);
-2. environment variables (``CHECKOUT_PROBE_ENV``, ``CHECKOUT_PROBE_CONFIG``,
-   ``CHECKOUT_PROBE_FAKER_SEED``,
-   ``CHECKOUT_PROBE_BROWSER``, ``CHECKOUT_PROBE_REPORTS_DIR``, ``PYTEST_BASE_URL``,
-   ``CHECKOUT_PROBE_API_TOKEN`` for a running shop's order API,
-   ``CHECKOUT_PROBE_ACTION_TIMEOUT``, ``CHECKOUT_PROBE_BROWSER_ENDPOINT``);
+1. command-line options (the shared ones of :mod:`checkout_probe.options`: ``--env``,
+   ``--base-url``, ``--faker-seed``, ``--config``, ...);
+2. the environment variable each of those options names (``CHECKOUT_PROBE_ENV``,
+   ``PYTEST_BASE_URL``, ...), and ``CHECKOUT_PROBE_API_TOKEN`` for the shop's order API;
 3. the environment's table in ``environments.toml`` (see ``checkout_probe.environments``);
-4. the defaults below.
+4. the project's :class:`~checkout_probe.shop.Shop` (step budgets, card profiles, health
+   and version paths);
+5. the defaults below.
 
 Nothing else in the harness reads ``os.environ``: the pytest plugin and the CLI
 pass it in here once.
@@ -26,29 +26,15 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from checkout_probe.data import TestCard
 from checkout_probe.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.errors import ConfigError
+from checkout_probe.options import pick
+from checkout_probe.shop import APPROVED, NO_SHOP, Shop
 
 LOCAL_ENV = LOCAL
 
-#: Seconds a journey step may take before it fails as ``slow``. Generous for a
-#: shop on loopback; staging and production override them per environment.
-DEFAULT_STEP_BUDGETS: Mapping[str, float] = MappingProxyType(
-    {
-        "open catalog": 5.0,
-        "add to cart": 5.0,
-        "review cart": 5.0,
-        "contact and address": 5.0,
-        "shipping method": 5.0,
-        "pay": 6.0,
-        "place order": 6.0,
-        "confirmation": 5.0,
-        "verify stored order": 5.0,
-        "register": 5.0,
-        "sign in": 5.0,
-        "sign out": 5.0,
-    }
-)
+#: Seconds a journey step may take when the shop declares no steps (and so no budgets).
 DEFAULT_STEP_BUDGET = 10.0
 
 
@@ -58,12 +44,14 @@ class Settings:
 
     env: str = LOCAL_ENV
     environment: Environment = field(default_factory=lambda: Environment(LOCAL_ENV))
+    #: What the project declares about its shop (steps, cards, errors, orders, journeys).
+    shop: Shop = NO_SHOP
     base_url: str | None = None
     faker_seed: int = 0
     run_id: str = ""
     reports_dir: Path = Path("reports")
     browser_path: str | None = None
-    step_budgets: Mapping[str, float] = field(default_factory=lambda: DEFAULT_STEP_BUDGETS)
+    step_budgets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     #: Upper bound for any single wait on the page. Larger than every step
     #: budget so a slow step is measured and reported as slow, not as a timeout.
     action_timeout_ms: int = 20_000
@@ -104,12 +92,29 @@ class Settings:
 
     @property
     def is_local(self) -> bool:
-        """True when the run starts its own demo shop instead of using a URL."""
+        """True when the run starts the embedded demo shop instead of using a URL."""
         return self.base_url is None
 
     def budget_for(self, step_key: str) -> float:
         """The time budget of a step, in seconds."""
         return self.step_budgets.get(step_key, DEFAULT_STEP_BUDGET)
+
+    @property
+    def cards(self) -> Mapping[str, TestCard]:
+        """The environment's card profile: card name → card (``"approved"`` among them)."""
+        profile = self.environment.card_profile
+        return self.shop.cards.get(profile, MappingProxyType({})) if profile else {}
+
+    def card(self, name: str = APPROVED) -> TestCard:
+        """One card of the environment's profile; a one-line error when it has none by that name."""
+        cards = self.cards
+        if name not in cards:
+            known = ", ".join(cards) or "none: the shop declares no cards (Shop.cards)"
+            raise ConfigError(
+                f"card profile '{self.environment.card_profile}' of environment '{self.env}' "
+                f"has no card '{name}' (known: {known})"
+            )
+        return cards[name]
 
 
 def new_run_id() -> str:
@@ -137,18 +142,25 @@ def _parse_seed(raw: Any) -> int | None:
         ) from None
 
 
-def _parse_budgets(raw: Any) -> dict[str, float]:
+def _positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        return -1.0
+    return value if 0 < value < float("inf") else -1.0
+
+
+def _parse_budgets(raw: Any, shop: Shop) -> dict[str, float]:
     budgets: dict[str, float] = {}
     for item in raw or ():
         step, sep, seconds = str(item).rpartition("=")
-        try:
-            value = float(seconds)
-        except ValueError:
-            value = -1.0
+        value = _positive_seconds(seconds)
         if not sep or not step.strip() or value <= 0:
+            example = next(iter(shop.steps), "STEP")
             raise ConfigError(
-                f"step budget {item!r} is not STEP=SECONDS: use e.g. --step-budget 'place order=4'"
+                f"step budget {item!r} is not STEP=SECONDS: use e.g. --step-budget '{example}=4'"
             )
+        shop.check_step(step.strip(), "--step-budget")
         budgets[step.strip()] = value
     return budgets
 
@@ -156,21 +168,26 @@ def _parse_budgets(raw: Any) -> dict[str, float]:
 def _parse_timeout(raw: Any) -> int | None:
     if raw in (None, ""):
         return None
-    try:
-        seconds = float(raw)
-    except (TypeError, ValueError):
-        seconds = -1.0
-    if seconds <= 0:
-        raise ConfigError(f"action timeout {raw!r} is not a positive number of seconds")
+    seconds = _positive_seconds(str(raw))
+    if seconds <= 0 or seconds > 3600:
+        raise ConfigError(
+            f"action timeout {raw!r} is not a number of seconds between 0 and 3600"
+        )
     return int(seconds * 1000)
 
 
 def _check_url(url: str | None, source: str) -> str | None:
     if url is None:
         return None
-    if not url.startswith(("http://", "https://")) or url[-3:] == "://":
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
         raise ConfigError(
-            f"{source} {url!r} is not an http(s) URL: use e.g. --base-url http://127.0.0.1:8000"
+            f"{source} {url[:200]!r} is not an http(s) URL: "
+            "use e.g. --base-url http://127.0.0.1:8000"
         )
     return url.rstrip("/")
 
@@ -196,57 +213,58 @@ def build_settings(
     options: Mapping[str, Any],
     environ: Mapping[str, str],
     *,
+    shop: Shop = NO_SHOP,
+    environments: Path | None = None,
     run_id: str | None = None,
     seed: int | None = None,
 ) -> Settings:
     """Resolve the settings from command-line ``options`` and ``environ``.
 
-    ``options`` holds the parsed command-line values by name (``env``,
-    ``base_url``, ``faker_seed``, ``browser_path``, ``browser_endpoint``,
-    ``reports_dir``, ``shop_args``, ``step_budgets``, ``action_timeout``);
-    missing or ``None`` means "not given". ``run_id`` and ``seed`` come from
-    the controller on pytest-xdist workers, so every worker of a run shares them.
+    ``options`` holds the parsed command-line values by ``dest`` of the shared
+    options (:mod:`checkout_probe.options`); missing or ``None`` means "not given",
+    and each option's environment variable fills in. ``shop`` is the project's
+    (budgets, cards and defaults are checked against it), ``environments`` the
+    project's environments file (None: no file, unless ``--config`` names one).
+    ``run_id`` and ``seed`` come from the controller on pytest-xdist workers, so
+    every worker of a run shares them.
     """
-    env = str(_first(options.get("env"), environ.get("CHECKOUT_PROBE_ENV"), LOCAL_ENV))
-    config_path = Path(
-        _first(options.get("config"), environ.get("CHECKOUT_PROBE_CONFIG"), "environments.toml")
-    )
-    if options.get("config") and not config_path.exists():
-        raise ConfigError(f"config file {config_path} does not exist: fix --config")
-    environment = resolve(env, load_file(config_path), environ, config_path)
-    base_url = _check_url(
-        _first(options.get("base_url"), environ.get("PYTEST_BASE_URL"), environment.base_url),
-        "base URL",
-    )
-    parsed_seed = _parse_seed(
-        _first(options.get("faker_seed"), environ.get("CHECKOUT_PROBE_FAKER_SEED"))
-    )
+
+    def given(dest: str) -> Any:
+        return pick(options, environ, dest)
+
+    env = str(given("env") or LOCAL_ENV)
+    config_path = Path(given("config") or environments or "environments.toml")
+    if given("config") and not config_path.exists():
+        source = "--config" if options.get("config") else "$CHECKOUT_PROBE_CONFIG"
+        raise ConfigError(f"config file {config_path} does not exist: fix {source}")
+    document = load_file(config_path) if given("config") or environments else {}
+    environment = resolve(env, document, environ, config_path, shop)
+    base_url = _check_url(given("base_url") or environment.base_url, "base URL")
+    if base_url is None and not environment.demo_shop:
+        raise ConfigError(
+            f"environment '{env}' has no base_url: add base_url = \"https://your-shop.example\" "
+            f"to its table in {config_path.name}, or pass --base-url URL"
+        )
     budgets = {
-        **DEFAULT_STEP_BUDGETS,
+        **shop.steps,
         **environment.step_budgets,
-        **_parse_budgets(options.get("step_budgets")),
+        **_parse_budgets(options.get("step_budgets"), shop),
     }
-    timeout_ms = _parse_timeout(
-        _first(options.get("action_timeout"), environ.get("CHECKOUT_PROBE_ACTION_TIMEOUT"))
-    )
-    reports_dir = Path(
-        _first(options.get("reports_dir"), environ.get("CHECKOUT_PROBE_REPORTS_DIR"), "reports")
-    )
+    timeout_ms = _parse_timeout(given("action_timeout"))
     return Settings(
         env=env,
         environment=environment,
+        shop=shop,
         base_url=base_url,
-        faker_seed=_first(parsed_seed, seed, new_seed()),
+        faker_seed=_first(_parse_seed(given("faker_seed")), seed, new_seed()),
         run_id=run_id or new_run_id(),
-        reports_dir=reports_dir,
-        browser_path=_first(options.get("browser_path"), environ.get("CHECKOUT_PROBE_BROWSER")),
+        reports_dir=Path(given("reports_dir") or "reports"),
+        browser_path=given("browser_path"),
         shop_args=tuple(options.get("shop_args") or ()),
         step_budgets=MappingProxyType(budgets),
         action_timeout_ms=timeout_ms or Settings.action_timeout_ms,
         playwright_browsers_path=environ.get("PLAYWRIGHT_BROWSERS_PATH") or None,
-        browser_endpoint=_check_ws_url(
-            _first(options.get("browser_endpoint"), environ.get("CHECKOUT_PROBE_BROWSER_ENDPOINT"))
-        ),
+        browser_endpoint=_check_ws_url(given("browser_endpoint")),
         api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or environment.api_token,
         allow_production_orders=bool(options.get("allow_production_orders")),
     )

@@ -1,6 +1,6 @@
 """What every browser context of a run carries: the target, synthetic-traffic marks, masking.
 
-Shared by the pytest fixtures (``fixtures.browser``) and the probe's workers,
+Shared by the pytest fixtures (``checkout_probe.pytest_plugin.browser``) and the probe's workers,
 so a checkout looks the same to the shop whichever of them drives it.
 """
 

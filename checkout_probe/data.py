@@ -1,4 +1,4 @@
-"""Test data the journeys use: shoppers and payment cards."""
+"""Test data the journeys use: shoppers and payment cards (the cards are the project's)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class TestCard:
     number: str
     expiry: str
     cvc: str
-    outcome: str  # "approved", "declined", "insufficient_funds", "invalid"
+    outcome: str  # what the provider's test mode does with it, e.g. "approved", "declined"
 
     @property
     def last4(self) -> str:
@@ -48,16 +48,3 @@ class TestCard:
 
     def __repr__(self) -> str:
         return f"TestCard(…{self.last4}, {self.outcome})"
-
-
-#: The provider test cards by outcome. Another provider's cards go in config.
-TEST_CARDS: dict[str, TestCard] = {
-    "approved": TestCard("4242 4242 4242 4242", "12 / 34", "123", "approved"),
-    "declined": TestCard("4000 0000 0000 0002", "12 / 34", "123", "declined"),
-    "insufficient_funds": TestCard("4000 0000 0000 9995", "12 / 34", "123", "insufficient_funds"),
-    "invalid": TestCard("1234 5678 9012 3456", "12 / 34", "123", "invalid"),
-}
-
-
-#: Card profiles an environment may name (``card_profile``): outcome → card.
-CARD_PROFILES: dict[str, dict[str, TestCard]] = {"test": TEST_CARDS}

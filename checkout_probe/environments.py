@@ -7,24 +7,27 @@ One table per environment. Keys (all optional unless marked):
 ``production``            true for real customers' shops: safety rules apply (default false)
 ``allow_orders``          may order-placing tests place orders (default: not ``production``);
                           in production also needs ``--allow-production-orders``
-``card_profile``          which payment cards to use (``test``: the provider's test cards)
+``demo_shop``             true: the harness starts the embedded demo shop (one per pytest
+                          worker, one per probe) instead of using ``base_url``
+``card_profile``          which of the shop's card profiles to pay with (default: its first)
 ``api_token_env``         NAME of the variable holding the order-API token (lookups, cleanup)
 ``shopper_password_env``  NAME of the variable holding the password for test accounts
-``health_path``           health endpoint (default ``/health``; ``""``: the shop has none)
-``version_path``          version endpoint (default ``/version``; ``""``: none)
+``health_path``           health endpoint (default: the shop's; ``""``: the shop has none)
+``version_path``          version endpoint (default: the shop's; ``""``: none)
 ``preflight``             ``healthy`` (default): stop before any browser if the target is
                           unreachable or its health names a failing dependency;
                           ``reachable``: stop only if unreachable; ``off``
 ``headers``               extra HTTP headers on every request (table of strings)
 ``synthetic_header``      header carrying the run id (default ``X-Synthetic-Run``)
-``step_budgets``          seconds per journey step (table), over the built-in defaults
-``cleanup_order``         ``METHOD /path/{number}`` that cancels an order
-                          (default ``DELETE /api/orders/{number}``; ``""``: no cleanup)
-``cleanup_account``       ``METHOD /path/{email}`` that deletes an account
-                          (default ``DELETE /api/accounts/{email}``; ``""``: no cleanup)
-``leftovers_path``        GET path listing synthetic data left behind (default ``/api/synthetic``)
+``step_budgets``          seconds per journey step (table), over the shop's defaults; only
+                          the shop's step names (``Shop.steps``)
+``secrets``               more secrets for the project's code: name → NAME of the variable
+                          holding it (table), e.g. a dashboard password for order cleanup
+``options``               settings for the project's code (table of strings), e.g. a user name
 
 Secrets are never in the file; a missing one stops the run before any browser starts.
+Defaults that depend on the shop (card profile, health and version paths, budgets)
+come from the project's :class:`~checkout_probe.shop.Shop`.
 """
 
 from __future__ import annotations
@@ -38,18 +41,17 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from checkout_probe.data import CARD_PROFILES
 from checkout_probe.errors import ConfigError
+from checkout_probe.shop import NO_SHOP, Shop
 
 LOCAL = "local"
 PREFLIGHT_POLICIES = ("healthy", "reachable", "off")
 _STRING_KEYS = (
     "base_url", "card_profile", "api_token_env", "shopper_password_env", "health_path",
-    "version_path", "preflight", "synthetic_header", "cleanup_order", "cleanup_account",
-    "leftovers_path",
+    "version_path", "preflight", "synthetic_header",
 )  # fmt: skip
-_BOOL_KEYS = ("production", "allow_orders")
-_TABLE_KEYS = ("headers", "step_budgets")
+_BOOL_KEYS = ("production", "allow_orders", "demo_shop")
+_TABLE_KEYS = ("headers", "step_budgets", "secrets", "options")
 KNOWN_KEYS = frozenset(_STRING_KEYS + _BOOL_KEYS + _TABLE_KEYS)
 
 
@@ -61,32 +63,44 @@ class Environment:
     base_url: str | None = None
     production: bool = False
     allow_orders: bool = True
-    card_profile: str = "test"
-    health_path: str | None = "/health"
-    version_path: str | None = "/version"
+    demo_shop: bool = False
+    card_profile: str | None = None
+    health_path: str | None = None
+    version_path: str | None = None
     preflight: str = "healthy"
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     synthetic_header: str = "X-Synthetic-Run"
     step_budgets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
-    cleanup_order: str | None = "DELETE /api/orders/{number}"
-    cleanup_account: str | None = "DELETE /api/accounts/{email}"
-    leftovers_path: str | None = "/api/synthetic"
+    options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     api_token: str | None = field(default=None, repr=False)
     shopper_password: str | None = field(default=None, repr=False)
+    #: The ``secrets`` table's values, by name (for the project's code).
+    named_secrets: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values, for redaction."""
-        return tuple(s for s in (self.api_token, self.shopper_password) if s)
+        values = (self.api_token, self.shopper_password, *self.named_secrets.values())
+        return tuple(s for s in values if s)
+
+    def secret(self, name: str) -> str | None:
+        """A secret of the ``secrets`` table by name (None when the table does not name it)."""
+        return self.named_secrets.get(name)
 
 
 def load_file(path: Path) -> dict[str, Any]:
-    """Parse the environments file; a missing file means "only the built-in ``local``"."""
+    """Parse the environments file; a missing file means "no environments but ``local``"."""
     if not path.exists():
         return {}
+    if not path.is_file():
+        raise ConfigError(f"{path} is not a file: fix --config")
     try:
-        return tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}: fix the file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
 
@@ -115,13 +129,17 @@ def _check_keys(name: str, table: Mapping[str, Any], path: Path) -> None:
 def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
     url = table.get("base_url")
     if url is None:
-        if name == LOCAL:
-            return None
+        return None
+    if table.get("demo_shop"):
         raise ConfigError(
-            f'{_where(name, path)} has no base_url: add base_url = "https://your-shop.example"'
+            f"{_where(name, path)}: base_url and demo_shop = true exclude each other: keep one"
         )
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
         raise ConfigError(
             f"{_where(name, path)}: base_url {url!r} is not an http(s) URL "
             '(expected e.g. "https://shop.example.com")'
@@ -129,10 +147,15 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
     return str(url).rstrip("/")
 
 
-def _budgets(name: str, table: Mapping[str, Any], path: Path) -> dict[str, float]:
+def _budgets(name: str, table: Mapping[str, Any], path: Path, shop: Shop) -> dict[str, float]:
     budgets = {}
     for step, seconds in dict(table.get("step_budgets", {})).items():
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+        shop.check_step(str(step), f"{_where(name, path)}: step_budgets")
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not 0 < seconds < float("inf")
+        ):
             raise ConfigError(
                 f"{_where(name, path)}: step_budgets.'{step}' must be a positive number of seconds"
             )
@@ -140,11 +163,12 @@ def _budgets(name: str, table: Mapping[str, Any], path: Path) -> dict[str, float
     return budgets
 
 
-def _secret(name: str, table: Mapping[str, Any], key: str, environ: Mapping[str, str],
+def _secret(name: str, variable: Any, key: str, environ: Mapping[str, str],
             path: Path) -> str | None:  # fmt: skip
-    variable = table.get(key)
     if not variable:
         return None
+    if not isinstance(variable, str):
+        raise ConfigError(f"{_where(name, path)}: {key} must name an environment variable")
     value = environ.get(variable)
     if not value:
         raise ConfigError(
@@ -154,15 +178,49 @@ def _secret(name: str, table: Mapping[str, Any], key: str, environ: Mapping[str,
     return value
 
 
-def _optional_path(value: Any, default: str) -> str | None:
+def _named_secrets(name: str, table: Mapping[str, Any], environ: Mapping[str, str],
+                   path: Path) -> dict[str, str]:  # fmt: skip
+    found = {}
+    for secret, variable in dict(table.get("secrets", {})).items():
+        value = _secret(name, variable, f"secrets.{secret}", environ, path)
+        if value:
+            found[str(secret)] = value
+    return found
+
+
+def _strings(name: str, table: Mapping[str, Any], key: str, path: Path) -> dict[str, str]:
+    values = dict(table.get(key, {}))
+    for item, value in values.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"{_where(name, path)}: {key}.'{item}' must be a string")
+    return {str(k): v for k, v in values.items()}
+
+
+def _optional_path(value: Any, default: str | None) -> str | None:
     if value is None:
         return default
     return str(value) or None
 
 
+def _card_profile(name: str, table: Mapping[str, Any], path: Path, shop: Shop) -> str | None:
+    profile = table.get("card_profile")
+    if profile is None:
+        return shop.default_card_profile
+    if profile not in shop.cards:
+        known = ", ".join(shop.cards) or "none: the shop declares no cards"
+        raise ConfigError(
+            f"{_where(name, path)}: card_profile '{profile}' is unknown (known: {known})"
+        )
+    return str(profile)
+
+
 def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
-            path: Path) -> Environment:  # fmt: skip
-    """Validate environment ``name`` of a parsed file and read its secrets."""
+            path: Path, shop: Shop = NO_SHOP) -> Environment:  # fmt: skip
+    """Validate environment ``name`` of a parsed file against ``shop`` and read its secrets.
+
+    ``local`` may be missing from the file: it then has no URL, and the run needs one
+    (``--base-url``).
+    """
     if name not in document and name != LOCAL:
         known = ", ".join(sorted({LOCAL, *document}))
         raise ConfigError(
@@ -174,12 +232,6 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         raise ConfigError(f"{_where(name, path)} must be a table ([{name}])")
     _check_keys(name, table, path)
     production = bool(table.get("production", False))
-    profile = str(table.get("card_profile", "test"))
-    if profile not in CARD_PROFILES:
-        raise ConfigError(
-            f"{_where(name, path)}: card_profile '{profile}' is unknown "
-            f"(known: {', '.join(CARD_PROFILES)})"
-        )
     preflight = str(table.get("preflight", "healthy"))
     if preflight not in PREFLIGHT_POLICIES:
         raise ConfigError(
@@ -191,18 +243,18 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         base_url=_url(name, table, path),
         production=production,
         allow_orders=bool(table.get("allow_orders", not production)),
-        card_profile=profile,
-        health_path=_optional_path(table.get("health_path"), "/health"),
-        version_path=_optional_path(table.get("version_path"), "/version"),
+        demo_shop=bool(table.get("demo_shop", False)),
+        card_profile=_card_profile(name, table, path, shop),
+        health_path=_optional_path(table.get("health_path"), shop.health_path),
+        version_path=_optional_path(table.get("version_path"), shop.version_path),
         preflight=preflight,
-        headers=MappingProxyType({str(k): str(v) for k, v in table.get("headers", {}).items()}),
+        headers=MappingProxyType(_strings(name, table, "headers", path)),
         synthetic_header=str(table.get("synthetic_header", defaults.synthetic_header)),
-        step_budgets=MappingProxyType(_budgets(name, table, path)),
-        cleanup_order=_optional_path(table.get("cleanup_order"), "DELETE /api/orders/{number}"),
-        cleanup_account=_optional_path(
-            table.get("cleanup_account"), "DELETE /api/accounts/{email}"
+        step_budgets=MappingProxyType(_budgets(name, table, path, shop)),
+        options=MappingProxyType(_strings(name, table, "options", path)),
+        api_token=_secret(name, table.get("api_token_env"), "api_token_env", environ, path),
+        shopper_password=_secret(
+            name, table.get("shopper_password_env"), "shopper_password_env", environ, path
         ),
-        leftovers_path=_optional_path(table.get("leftovers_path"), "/api/synthetic"),
-        api_token=_secret(name, table, "api_token_env", environ, path),
-        shopper_password=_secret(name, table, "shopper_password_env", environ, path),
+        named_secrets=MappingProxyType(_named_secrets(name, table, environ, path)),
     )

@@ -17,6 +17,14 @@ class ExitCode(IntEnum):
     USAGE = 2
     TARGET_UNREACHABLE = 3
     HARNESS_ERROR = 4
+    #: verify ran no checkout (none selected, or every one skipped): never a pass.
+    NO_CHECKOUT = 5
+
+
+#: Exit status of a plain pytest run that the preflight check stopped (the target is
+#: unreachable or unhealthy). Outside pytest's own 0-5 so it can never be read as
+#: one of them (3 would be pytest's INTERNALERROR); sysexits.h's EX_UNAVAILABLE.
+PYTEST_TARGET_UNREACHABLE = 69
 
 
 class ProbeError(Exception):

@@ -85,7 +85,9 @@ class HealthSnapshot:
         )
 
 
-def fetch_health(url: str, timeout_s: float = 3.0) -> HealthSnapshot:
+def fetch_health(
+    url: str, timeout_s: float = 3.0, version_header: str | None = None
+) -> HealthSnapshot:
     """GET the health endpoint at ``url``; never raises."""
     try:
         response = httpx.get(url, timeout=timeout_s)
@@ -106,12 +108,15 @@ def fetch_health(url: str, timeout_s: float = 3.0) -> HealthSnapshot:
     return replace(
         snapshot,
         http_status=response.status_code,
-        version=snapshot.version or response.headers.get("x-shop-version"),
+        version=snapshot.version
+        or (response.headers.get(version_header) if version_header else None),
     )
 
 
-def fetch_version(url: str, timeout_s: float = 3.0) -> str | None:
-    """GET the version endpoint at ``url``: the JSON ``version`` field or the header."""
+def fetch_version(
+    url: str, timeout_s: float = 3.0, version_header: str | None = None
+) -> str | None:
+    """GET the version endpoint at ``url``: the JSON ``version`` field or ``version_header``."""
     try:
         response = httpx.get(url, timeout=timeout_s)
     except httpx.HTTPError:
@@ -120,4 +125,6 @@ def fetch_version(url: str, timeout_s: float = 3.0) -> str | None:
         version = response.json().get("version")
     except (ValueError, AttributeError):
         version = None
-    return str(version) if version else response.headers.get("x-shop-version")
+    if version:
+        return str(version)
+    return response.headers.get(version_header) if version_header else None

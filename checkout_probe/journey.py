@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import allure
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from checkout_probe.cleanup import Created
 from checkout_probe.config import Settings
 from checkout_probe.diagnosis import (
     CheckoutFailure,
@@ -33,8 +30,9 @@ from checkout_probe.diagnosis import (
     format_diagnosis,
 )
 from checkout_probe.errors import ProbeError
-from checkout_probe.health import HealthSnapshot, fetch_health
 from checkout_probe.network import NetworkRecorder
+from checkout_probe.orders import Created
+from checkout_probe.record import StepRecord
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)
@@ -47,27 +45,6 @@ class StepProblem(AssertionError):
     """A step body finished but left evidence of failure (5xx, page error)."""
 
 
-@dataclass
-class StepRecord:
-    """One step's outcome, for reports and the run summary."""
-
-    key: str
-    title: str
-    status: str = "running"
-    duration_s: float = 0.0
-    url: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form for the run summary."""
-        return {
-            "step": self.key,
-            "title": self.title,
-            "status": self.status,
-            "duration_s": round(self.duration_s, 3),
-            "url": self.url,
-        }
-
-
 class Journey:
     """Runs the steps of one checkout on ``page``; see the module docstring."""
 
@@ -77,7 +54,6 @@ class Journey:
         recorder: NetworkRecorder,
         target: Target,
         settings: Settings,
-        health: Callable[[str], HealthSnapshot] = fetch_health,
         artifacts_dir: Path | None = None,
     ) -> None:
         self.page = page
@@ -91,7 +67,6 @@ class Journey:
         self.settings = settings
         self.steps: list[StepRecord] = []
         self.diagnosis: Diagnosis | None = None
-        self._health = health
 
     @property
     def shop_version(self) -> str | None:
@@ -102,6 +77,9 @@ class Journey:
     def step(self, key: str, title: str | None = None) -> Iterator[StepRecord]:
         """Run one named step; ``key`` names it in budgets and summaries, ``title`` in reports."""
         __tracebackhide__ = True
+        if self.settings.shop.steps:
+            # A step the shop does not declare has no budget and is most likely a typo.
+            self.settings.shop.check_step(key, f"journey.step({key!r})")
         record = StepRecord(key, title or key)
         self.steps.append(record)
         budget = self.settings.budget_for(key)
@@ -126,8 +104,8 @@ class Journey:
                 self._fail(record, None, mark, budget)
             record.status = "passed"
 
-    def before_charging(self) -> None:
-        """Call before any step that charges a card: skips the test where orders are not allowed.
+    def before_charging(self, step: str) -> None:
+        """Call before ``step``, the one that charges: skips the test where orders are not allowed.
 
         In production (unless allowed and opted into) a checkout stops here, at
         the last step before charging, and the report says why.
@@ -135,7 +113,7 @@ class Journey:
         __tracebackhide__ = True
         reason = self.settings.order_block_reason
         if reason:
-            self.steps.append(StepRecord("place order", "place order", status="skipped"))
+            self.steps.append(StepRecord(step, step, status="skipped"))
             allure.attach(reason, "stopped before charging", allure.attachment_type.TEXT)
             pytest.skip(f"stopped before charging: {reason}")
 
@@ -185,7 +163,7 @@ class Journey:
             # a navigation that hangs (the server accepted and never answered) never gives
             # one. This bounded probe finds that out first.
             self.page.wait_for_function("true", timeout=1_000)
-            texts = self.page.get_by_role("alert").all_inner_texts()
+            texts = self.settings.shop.errors.shown(self.page).all_inner_texts()
         except PlaywrightError:
             return ()
         return tuple(" ".join(t.split()) for t in texts if t.strip())
@@ -203,7 +181,7 @@ class Journey:
         else:
             error_type, message = type(exc).__name__, str(exc)
         self._screenshot(record.key)
-        health = self._health(self.target.health_url) if self.target.health_url else None
+        health = self.target.read_health()
         evidence = Evidence(
             env=self.settings.env,
             target_url=self.target.base_url,
@@ -220,21 +198,13 @@ class Journey:
             step_duration_s=record.duration_s,
             step_budget_s=budget,
             shop_version=self.shop_version or (health.version if health else None),
+            version_source=self.target.has_version_source,
             health=health,
             harness_fault=exc is not None
             and (isinstance(exc, ProbeError) or not isinstance(exc, _SHOP_SIDE)),
             data_mismatch=isinstance(exc, DataMismatch),
         )
-        self.diagnosis = classify(evidence)
+        self.diagnosis = classify(evidence, self.settings.shop.errors)
         text = format_diagnosis(self.diagnosis)
         allure.attach(text, "diagnosis", allure.attachment_type.TEXT)
         raise CheckoutFailure(self.diagnosis, text) from exc
-
-    def summary(self) -> dict[str, Any]:
-        """Steps, durations and (if any) the diagnosis, for ``summary.json``."""
-        return {
-            "steps": [s.to_dict() for s in self.steps],
-            "shop_version": self.shop_version,
-            "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
-            "artifacts": list(self.artifacts),
-        }

@@ -68,13 +68,15 @@ class _Entry:
 class NetworkRecorder:
     """Collects failures of one browser context; see the module docstring."""
 
-    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(self, secrets: tuple[str, ...] = (), version_header: str | None = None) -> None:
         self._seq = 0
         self._failures: list[_Entry] = []
         self._page_errors: list[tuple[int, str]] = []
         self._console_errors: list[tuple[int, str]] = []
         self._pending: dict[Request, float] = {}
         self._secrets = secrets
+        self._version_header = version_header.lower() if version_header else None
+        #: The shop version from the latest response carrying ``version_header``.
         self.shop_version: str | None = None
         #: Every console message, for the evidence attached to a failure.
         self.console_log: list[str] = []
@@ -98,9 +100,10 @@ class NetworkRecorder:
         # Headers arrived: the request no longer waits on the server (one event
         # per request fewer than listening for "requestfinished").
         self._pending.pop(response.request, None)
-        version = response.headers.get("x-shop-version")
-        if version:
-            self.shop_version = version
+        if self._version_header:
+            version = response.headers.get(self._version_header)
+            if version:
+                self.shop_version = version
         if response.status >= 400:
             self._failures.append(
                 _Entry(self._next(), response.request, response, None, time.monotonic())

@@ -13,7 +13,7 @@ import ssl
 import httpx
 
 from checkout_probe.errors import TargetUnreachable
-from checkout_probe.health import HealthSnapshot, fetch_health
+from checkout_probe.health import HealthSnapshot
 from checkout_probe.target import Target
 
 
@@ -41,7 +41,8 @@ def preflight(target: Target, policy: str, timeout_s: float = 5.0) -> HealthSnap
     _reach(url, timeout_s)
     if target.health_url is None:
         return None
-    health = fetch_health(target.health_url, timeout_s)
+    health = target.read_health(timeout_s)
+    assert health is not None  # the target has a health URL
     if policy == "healthy" and health.down:
         raise TargetUnreachable(
             f"preflight: {target.health_url} reports {health.describe()}; "

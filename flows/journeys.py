@@ -14,6 +14,7 @@ from playwright.sync_api import Locator, expect
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.journey import Journey
+from checkout_probe.orders import OrderAdapter
 from flows.money import Totals, format_cents
 from flows.pages import (
     CartPage,
@@ -27,7 +28,6 @@ from flows.pages import (
     SiteHeader,
 )
 from flows.pages.errors import error_indicators
-from flows.shop_api import OrderApi
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def place_order(journey: Journey, review: Review) -> OrderConfirmation:
     page = journey.page
     confirmation = ConfirmationPage(page)
     expected = review.totals
-    journey.before_charging()
+    journey.before_charging("place order")
     with journey.step("place order", f"place order for {format_cents(expected.total)}"):
         review.page.place_order()
         wait_for_page(journey, confirmation.heading, "the order confirmation")
@@ -127,7 +127,7 @@ def place_order(journey: Journey, review: Review) -> OrderConfirmation:
 
 
 def verify_stored_order(
-    journey: Journey, orders: OrderApi, confirmation: OrderConfirmation, shopper: Shopper
+    journey: Journey, orders: OrderAdapter, confirmation: OrderConfirmation, shopper: Shopper
 ) -> None:
     """Check that the shop stored the order the shopper was shown."""
     number = confirmation.order_number
@@ -166,7 +166,7 @@ def checkout_as_guest(
     card: TestCard,
     items: Sequence[CartItem] = DEFAULT_ITEMS,
     shipping: str = "Standard",
-    orders: OrderApi | None = None,
+    orders: OrderAdapter | None = None,
 ) -> OrderConfirmation:
     """Buy ``items`` as a guest; with ``orders``, also check what the shop stored."""
     cart = fill_cart(journey, items)
@@ -206,7 +206,7 @@ def checkout_as_registered_user(
     card: TestCard,
     items: Sequence[CartItem] = DEFAULT_ITEMS,
     shipping: str = "Standard",
-    orders: OrderApi | None = None,
+    orders: OrderAdapter | None = None,
 ) -> OrderConfirmation:
     """Register, sign out and back in, then buy ``items``; the contact form must come pre-filled."""
     register(journey, shopper)

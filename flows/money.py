@@ -1,11 +1,14 @@
-"""Money as the demo shop shows it ("$1,234.50") and as it stores it (integer cents)."""
+"""Money as the demo shop shows it ("$1,234.50"); totals themselves are integer cents."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from checkout_probe.orders import Totals
 
 _AMOUNT = re.compile(r"-?\$?\s*([\d,]+)(?:\.(\d{2}))?")
+
+__all__ = ["Totals", "format_cents", "parse_cents"]
 
 
 def parse_cents(text: str) -> int:
@@ -21,19 +24,3 @@ def parse_cents(text: str) -> int:
 def format_cents(cents: int) -> str:
     """``123450`` → ``"$1,234.50"``."""
     return f"${cents / 100:,.2f}"
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Order totals in cents, as a page shows them or the shop stores them."""
-
-    subtotal: int
-    shipping: int
-    tax: int
-    total: int
-
-    def __str__(self) -> str:
-        return (
-            f"items {format_cents(self.subtotal)} + shipping {format_cents(self.shipping)} "
-            f"+ tax {format_cents(self.tax)} = {format_cents(self.total)}"
-        )

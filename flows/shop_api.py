@@ -1,76 +1,102 @@
-"""The demo shop's token-protected order API: what the shop actually stored."""
+"""The demo shop's token-protected REST API: read back stored orders, clean up what a run made.
+
+The demo project's :class:`~checkout_probe.orders.OrderAdapter`: orders by number
+or e-mail, ``DELETE /api/orders/{number}`` and ``DELETE /api/accounts/{email}``
+for cleanup, and ``GET /api/synthetic?run=`` for what a run left behind.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
-from flows.money import Totals
+from checkout_probe.config import Settings
+from checkout_probe.orders import (
+    CleanupResult,
+    Created,
+    ReadBackUnavailable,
+    StoredItem,
+    StoredOrder,
+    Totals,
+)
+from checkout_probe.redact import redact
+from checkout_probe.target import Target
+
+#: What cleanup calls for each kind of thing a journey creates.
+CLEANUP_CALLS = {"order": "/api/orders/{key}", "account": "/api/accounts/{key}"}
 
 
-@dataclass(frozen=True)
-class StoredItem:
-    """One line of a stored order."""
-
-    name: str
-    quantity: int
-    unit_price_cents: int
-    line_total_cents: int
-
-
-@dataclass(frozen=True)
-class StoredOrder:
-    """An order as the shop's database holds it."""
-
-    number: str
-    email: str
-    status: str
-    totals: Totals
-    items: tuple[StoredItem, ...]
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> StoredOrder:
-        """Build from the API's JSON."""
-        return cls(
-            number=data["number"],
-            email=data["email"],
-            status=data["status"],
-            totals=Totals(
-                data["subtotal_cents"],
-                data["shipping_cents"],
-                data["tax_cents"],
-                data["total_cents"],
-            ),
-            items=tuple(
-                StoredItem(i["name"], i["quantity"], i["unit_price_cents"], i["line_total_cents"])
-                for i in data["items"]
-            ),
-        )
+def stored_order(data: dict[str, Any]) -> StoredOrder:
+    """A stored order from the API's JSON."""
+    return StoredOrder(
+        number=data["number"],
+        email=data["email"],
+        status=data["status"],
+        totals=Totals(
+            data["subtotal_cents"], data["shipping_cents"], data["tax_cents"], data["total_cents"]
+        ),
+        items=tuple(
+            StoredItem(i["name"], i["quantity"], i["unit_price_cents"], i["line_total_cents"])
+            for i in data["items"]
+        ),
+    )
 
 
 class OrderApi:
-    """Looks orders up by number or e-mail with the shop's API token."""
+    """Orders of the demo shop through its API, with the environment's token."""
 
     def __init__(self, base_url: str, token: str, timeout_s: float = 5.0) -> None:
+        self._token = token
         self._client = httpx.Client(
             base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s
         )
 
+    @classmethod
+    def connect(cls, target: Target, settings: Settings) -> OrderApi:
+        """The adapter for ``target`` (``Shop.orders``); needs the order-API token."""
+        if not target.api_token:
+            raise ReadBackUnavailable(
+                f"no API token for {target.name} (api_token_env or $CHECKOUT_PROBE_API_TOKEN)"
+            )
+        return cls(target.base_url, target.api_token)
+
     def get(self, number: str) -> StoredOrder | None:
         """The stored order with this number, or None if the shop has none."""
-        response = self._client.get(f"/api/orders/{number}")
+        response = self._client.get(f"/api/orders/{quote(number)}")
         if response.status_code == 404:
             return None
         response.raise_for_status()
-        return StoredOrder.from_json(response.json())
+        return stored_order(response.json())
 
     def find_by_email(self, email: str) -> list[StoredOrder]:
         """All stored orders of one shopper."""
         response = self._client.get("/api/orders", params={"email": email})
         response.raise_for_status()
-        return [StoredOrder.from_json(o) for o in response.json()["orders"]]
+        return [stored_order(o) for o in response.json()["orders"]]
+
+    def clean_up(self, item: Created) -> CleanupResult:
+        """Cancel an order or delete an account; a refusal is a result, not an exception."""
+        template = CLEANUP_CALLS.get(item.kind)
+        if template is None:
+            return CleanupResult(item.kind, item.key, False, f"no cleanup for a {item.kind}")
+        path = template.format(key=quote(item.key))
+        try:
+            response = self._client.delete(path)
+        except httpx.HTTPError as exc:
+            return CleanupResult(item.kind, item.key, False, f"DELETE {path}: {exc}")
+        detail = f"DELETE {path} → {response.status_code}"
+        if not response.is_success:
+            detail += " " + redact(" ".join(response.text.split())[:200], (self._token,))
+        return CleanupResult(item.kind, item.key, response.is_success, detail)
+
+    def leftovers(self, run_id: str) -> dict[str, Any]:
+        """The synthetic orders and accounts of ``run_id`` the shop still holds."""
+        response = self._client.get("/api/synthetic", params={"run": run_id})
+        response.raise_for_status()
+        data: dict[str, Any] = response.json()
+        return data
 
     def close(self) -> None:
         """Release the HTTP connection pool."""

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from checkout_probe.data import TEST_CARDS
 from checkout_probe.target import LocalShop
+from flows.cards import TEST_CARDS
 from selftests.helpers import run_suites
 
 TOKEN = "scan-token-Hq3mZ7"

@@ -34,6 +34,10 @@ from selftests.remote_browser import launched_browsers, live, run_server, server
 
 UNREACHABLE = "ws://127.0.0.1:9/"  # the discard port: nothing listens there
 
+#: A shop at a URL: settings of no project need one.
+URL = {"base_url": "http://127.0.0.1:9"}
+
+
 
 @dataclass(frozen=True)
 class Server:
@@ -172,16 +176,16 @@ def test_malformed_browser_endpoint_is_a_usage_error_for_pytest_verify_and_setti
     assert code == ExitCode.USAGE, output
     assert _lines_with(output, "is not a ws:// or wss:// URL") == [output.strip()]
     with pytest.raises(ConfigError, match="not a ws:// or wss:// URL"):
-        build_settings({}, {"CHECKOUT_PROBE_BROWSER_ENDPOINT": "localhost:3000"})
+        build_settings(URL, {"CHECKOUT_PROBE_BROWSER_ENDPOINT": "localhost:3000"})
 
 
 def test_browser_endpoint_comes_from_the_option_before_the_environment_variable() -> None:
     fleet = "wss://fleet.example/playwright?token=t"
     environ = {"CHECKOUT_PROBE_BROWSER_ENDPOINT": fleet}
 
-    assert build_settings({}, {}).browser_endpoint is None
-    assert build_settings({}, environ).browser_endpoint == fleet
-    chosen = build_settings({"browser_endpoint": "ws://127.0.0.1:3000/"}, environ)
+    assert build_settings(URL, {}).browser_endpoint is None
+    assert build_settings(URL, environ).browser_endpoint == fleet
+    chosen = build_settings({**URL, "browser_endpoint": "ws://127.0.0.1:3000/"}, environ)
     assert chosen.browser_endpoint == "ws://127.0.0.1:3000/"
 
 

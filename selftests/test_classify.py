@@ -9,6 +9,7 @@ import pytest
 from checkout_probe.diagnosis import Category, Evidence, classify, format_diagnosis
 from checkout_probe.health import ComponentHealth, HealthSnapshot
 from checkout_probe.network import FailedRequest
+from flows.shop import SHOP as DEMO_SHOP
 
 SHOP = "http://127.0.0.1:8000"
 GATEWAY = "http://127.0.0.1:9000"
@@ -88,11 +89,11 @@ CASES = {
 
 @pytest.mark.parametrize("category", list(Category), ids=str)
 def test_each_category_has_a_rule_that_chooses_it(category: Category) -> None:
-    assert classify(CASES[category]).category == category
+    assert classify(CASES[category], DEMO_SHOP.errors).category == category
 
 
 def test_incident_reads_as_payment_error_pointing_at_the_order_service_database() -> None:
-    diagnosis = classify(CASES[Category.PAYMENT_ERROR])
+    diagnosis = classify(CASES[Category.PAYMENT_ERROR], DEMO_SHOP.errors)
     message = format_diagnosis(diagnosis)
     first_line = message.splitlines()[0]
     assert first_line.startswith("step 'place order' failed [payment_error]: page showed")
@@ -109,7 +110,7 @@ def test_incident_reads_as_payment_error_pointing_at_the_order_service_database(
 def test_a_real_error_in_a_slow_step_is_not_hidden_behind_slow() -> None:
     evidence = replace(CASES[Category.PAYMENT_ERROR], step_duration_s=9.0)
     assert evidence.over_budget
-    assert classify(evidence).category == Category.PAYMENT_ERROR
+    assert classify(evidence, DEMO_SHOP.errors).category == Category.PAYMENT_ERROR
 
 
 def test_shop_502_naming_its_provider_is_a_provider_failure() -> None:
@@ -120,17 +121,17 @@ def test_shop_502_naming_its_provider_is_a_provider_failure() -> None:
             _request(f"{SHOP}/api/orders", 502, '{"detail":"payment provider unavailable"}'),
         ),
     )
-    assert classify(evidence).category == Category.PAYMENT_PROVIDER
+    assert classify(evidence, DEMO_SHOP.errors).category == Category.PAYMENT_PROVIDER
 
 
 def test_timeout_with_a_request_still_pending_is_slow_not_ui_broken() -> None:
     evidence = replace(
         BASE, error_type="TimeoutError", pending_requests=("POST /api/orders (pending 20.0 s)",)
     )
-    assert classify(evidence).category == Category.SLOW
+    assert classify(evidence, DEMO_SHOP.errors).category == Category.SLOW
 
 
 def test_timeout_waiting_for_a_missing_button_is_ui_broken_even_though_it_ran_long() -> None:
     evidence = replace(BASE, error_type="TimeoutError", step_duration_s=12.0)
     assert evidence.over_budget
-    assert classify(evidence).category == Category.UI_BROKEN
+    assert classify(evidence, DEMO_SHOP.errors).category == Category.UI_BROKEN

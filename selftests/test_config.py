@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from checkout_probe.config import build_settings
+from checkout_probe.config import Settings
+from checkout_probe.config import build_settings as build
 from checkout_probe.errors import ConfigError, ExitCode
+from flows.shop import SHOP
+from selftests.helpers import ROOT
+
+
+def build_settings(options: dict[str, Any], environ: dict[str, str], **kw: Any) -> Settings:
+    """Settings of the demo project (its shop and environments.toml)."""
+    return build(options, environ, shop=SHOP, environments=ROOT / "environments.toml", **kw)
 
 
 def test_command_line_wins_over_environment_variables() -> None:
@@ -48,10 +58,24 @@ def test_bad_input_gives_one_line_usage_error(options: dict[str, str], fragment:
     assert info.value.exit_code == ExitCode.USAGE
 
 
-def test_budgets_have_defaults_for_every_checkout_step() -> None:
+def test_budgets_default_to_the_shops_own_for_each_of_its_steps() -> None:
     settings = build_settings({}, {})
     assert settings.budget_for("place order") == 6.0
-    assert settings.budget_for("a step nobody configured") == 10.0
+    assert dict(settings.step_budgets) == dict(SHOP.steps)
+
+
+def test_a_budget_for_a_step_the_shop_does_not_have_is_one_line_naming_its_steps() -> None:
+    with pytest.raises(ConfigError) as info:
+        build_settings({"step_budgets": ["plac order=3"]}, {})
+    message = str(info.value)
+    assert message.startswith("--step-budget: unknown step 'plac order'; the shop's steps are ")
+    assert "'place order'" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "0"])
+def test_a_budget_that_is_not_a_finite_positive_number_is_refused(bad: str) -> None:
+    with pytest.raises(ConfigError, match="is not STEP=SECONDS"):
+        build_settings({"step_budgets": [f"pay={bad}"]}, {})
 
 
 def test_step_budgets_and_action_timeout_can_be_overridden() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from checkout_probe.config import Settings, build_settings
 from checkout_probe.errors import ConfigError
+from flows.shop import SHOP
 from selftests.helpers import ROOT
 
 GOOD = """
@@ -31,7 +32,7 @@ SECRETS = {"STAGING_TOKEN": "tok-123456", "STAGING_PASSWORD": "pw-abcdefgh"}
 def _settings(tmp_path: Path, text: str, env: str, **options: object) -> Settings:
     path = tmp_path / "environments.toml"
     path.write_text(text)
-    return build_settings({"env": env, "config": str(path), **options}, SECRETS)
+    return build_settings({"env": env, "config": str(path), **options}, SECRETS, shop=SHOP)
 
 
 def test_staging_resolves_url_secrets_and_budgets_from_file_and_variables(tmp_path: Path) -> None:
@@ -67,8 +68,18 @@ BAD_CASES = [
                  id="unknown-environment"),
     pytest.param("[staging\nbase_url = 1", "staging", "is not valid TOML", id="malformed-toml"),
     pytest.param("[staging]\nproduction = false", "staging",
-                 "environment 'staging' in environments.toml has no base_url: add base_url = ",
+                 "environment 'staging' has no base_url: add base_url = \"https://your-shop."
+                 "example\" to its table in environments.toml, or pass --base-url URL",
                  id="missing-base-url"),
+    pytest.param('[staging]\nbase_url = "http://x"\n[staging.step_budgets]\n"plac order" = 3',
+                 "staging", "environment 'staging' in environments.toml: step_budgets: unknown "
+                 "step 'plac order'; the shop's steps are 'open catalog',", id="unknown-step"),
+    pytest.param('[staging]\nbase_url = "http://x"\ndemo_shop = true', "staging",
+                 "base_url and demo_shop = true exclude each other", id="url-and-demo-shop"),
+    pytest.param('[staging]\nbase_url = "http://shop example"', "staging",
+                 "base_url 'http://shop example' is not an http(s) URL", id="space-in-host"),
+    pytest.param('[staging]\nbase_url = "http://shop:99999"', "staging",
+                 "base_url 'http://shop:99999' is not an http(s) URL", id="port-out-of-range"),
     pytest.param('[staging]\nbase_url = "http://x"\nbaseurl = "y"', "staging",
                  "unknown key 'baseurl' (did you mean base_url?)", id="unknown-key"),
     pytest.param('[staging]\nbase_url = "http://x"\napi_token_env = "MISSING_TOKEN"', "staging",

@@ -25,6 +25,7 @@ from checkout_probe.probe.model import CheckoutResult, Round
 from checkout_probe.probe.options import DEFAULT_HISTORY
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.webhook import ALERTNAME
+from flows.shop import SHOP
 from selftests.kubernetes_manifests import (
     CONTAINERS,
     CRONJOBS,
@@ -184,7 +185,7 @@ def test_environments_file_comes_from_the_configmap_and_resolves_with_the_contai
     path = tmp_path / config.name
     path.write_text(configmap["data"][path.name])
     try:
-        environment = resolve(args.env, load_file(path), container_environ(probe), path)
+        environment = resolve(args.env, load_file(path), container_environ(probe), path, SHOP)
     except ConfigError as exc:
         pytest.fail(f"{probe.file}: {exc}")
     assert args.env in load_file(path) and environment.base_url

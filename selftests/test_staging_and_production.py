@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from checkout_probe.cleanup import leftovers
-from checkout_probe.environments import Environment
-from checkout_probe.target import LocalShop, Target
+from checkout_probe.errors import PYTEST_TARGET_UNREACHABLE
+from checkout_probe.target import LocalShop
+from flows.shop_api import OrderApi
 from selftests.helpers import SuiteRun, run_suites
 
 TOKEN = "staging-token-Zq8v"
@@ -55,7 +55,11 @@ def _run(tmp_path: Path, shop: LocalShop, *args: str) -> SuiteRun:
 def _leftovers(shop: LocalShop, run_id: str) -> dict[str, object]:
     """What the shop still holds of a run, read the way the harness reads it."""
     assert shop.url is not None
-    return leftovers(Target("staging", shop.url, api_token=TOKEN), Environment("staging"), run_id)
+    api = OrderApi(shop.url, TOKEN)
+    try:
+        return api.leftovers(run_id)
+    finally:
+        api.close()
 
 
 def test_suites_pass_against_staging_chosen_by_env_and_leave_nothing_behind(
@@ -97,19 +101,19 @@ def test_production_without_opt_in_creates_no_order_and_says_why(
     assert summary["cleanup"]["failed"] == []
 
 
-def test_unreachable_target_stops_in_seconds_with_exit_3_before_any_browser(
+def test_unreachable_target_stops_in_seconds_with_its_own_exit_code_before_any_browser(
     tmp_path: Path, shop: LocalShop
 ) -> None:
     started = time.monotonic()
     run = _run(tmp_path, shop, "--env", "staging", "--base-url", "http://127.0.0.1:9")
 
-    assert run.returncode == 3, run.output[-2000:]
+    assert run.returncode == PYTEST_TARGET_UNREACHABLE, run.output[-2000:]
     assert time.monotonic() - started < 20
     assert "checkout-probe: cannot connect to http://127.0.0.1:9/health" in run.output
     assert "is the shop up?" in run.output
 
 
-def test_health_naming_a_failing_dependency_stops_the_run_with_exit_3(
+def test_health_naming_a_failing_dependency_stops_the_run_with_its_own_exit_code(
     tmp_path: Path, shop: LocalShop
 ) -> None:
     admin = {"Authorization": f"Bearer {TOKEN}"}
@@ -121,7 +125,7 @@ def test_health_naming_a_failing_dependency_stops_the_run_with_exit_3(
     finally:
         httpx.post(f"{shop.url}/admin/faults", json={"fault": None}, headers=admin)
 
-    assert run.returncode == 3, run.output[-2000:]
+    assert run.returncode == PYTEST_TARGET_UNREACHABLE, run.output[-2000:]
     assert "not starting browsers" in run.output
     assert "order-service database: (sqlite3.OperationalError) unable to open database file" in (
         run.output

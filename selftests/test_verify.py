@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import yaml
 
+from checkout_probe.errors import ExitCode
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
 from selftests.helpers import ROOT, run_verify
@@ -65,9 +67,17 @@ def test_unreachable_target_exits_3_in_seconds(tmp_path: Path) -> None:
     assert seconds < 20
 
 
+def _version_polls(shop: LocalShop) -> int:
+    return shop.log_path.read_text().count("GET /version")
+
+
 def test_waits_for_the_expected_version_then_tests(tmp_path: Path, shop: LocalShop) -> None:
     def deploy() -> None:
-        time.sleep(3)  # the "rollout" this test waits through
+        # The "rollout" this test waits through: the new version goes live only after
+        # verify has polled the old one three times (0.5 s apart, so 1 s at least).
+        deadline = time.monotonic() + 60
+        while _version_polls(shop) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
         httpx.post(
             f"{shop.url}/admin/version",
             json={"version": "2.0.0"},
@@ -85,7 +95,7 @@ def test_waits_for_the_expected_version_then_tests(tmp_path: Path, shop: LocalSh
     assert code == 0, output
     assert "version 2.0.0 is live after" in output
     assert _summary(tmp_path)["shop_versions"] == ["2.0.0"]
-    assert _summary(tmp_path)["rollout_s"] >= 2.5
+    assert _summary(tmp_path)["rollout_s"] >= 1.0
 
 
 def test_version_that_never_comes_exits_3_after_the_timeout(
@@ -100,10 +110,66 @@ def test_version_that_never_comes_exits_3_after_the_timeout(
     assert seconds < 15
 
 
+def test_a_selection_with_no_test_is_no_checkout_exit_5_with_one_line(tmp_path: Path) -> None:
+    stale = tmp_path / "summary.json"
+    stale.write_text(json.dumps({"run_id": "old", "env": "local", "target": "x", "tests": [
+        {"nodeid": "tests/test_old.py::test_from_a_previous_run", "outcome": "passed"}]}))
+
+    code, output, _ = run_verify("-m", "nothing_marked_so", "--reports", str(tmp_path))
+
+    assert code == ExitCode.NO_CHECKOUT, output
+    lines = [ln for ln in output.splitlines() if "ran no checkout" in ln]
+    assert lines == [
+        "checkout-probe verify: verify ran no checkout: no test is marked 'nothing_marked_so' "
+        "in the project"
+    ]
+    assert "test_from_a_previous_run" not in output, "a previous run's report was shown"
+    assert not stale.exists() or json.loads(stale.read_text())["run_id"] != "old"
+
+
+def test_a_selection_whose_every_checkout_is_skipped_is_no_checkout_exit_5(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    # A running shop and no order-API token: the smoke tests cannot read orders back.
+    code, output, _ = run_verify("--base-url", str(shop.url), "--reports", str(tmp_path),
+                                 env={"CHECKOUT_PROBE_API_TOKEN": ""})  # fmt: skip
+
+    assert code == ExitCode.NO_CHECKOUT, output
+    lines = [ln for ln in output.splitlines() if "ran no checkout" in ln]
+    assert len(lines) == 1, output
+    assert "3 selected, 3 skipped (stored orders cannot be checked: no API token" in lines[0]
+    assert "verify: exit 5 (no checkout)" in output
+
+
+def test_pytests_internal_error_at_the_gate_is_a_harness_error_not_unreachable(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "flows", project / "flows")
+    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    (project / "environments.toml").write_text('[local]\ndemo_shop = true\n')
+    (project / "tests").mkdir()
+    (project / "tests" / "test_smoke.py").write_text(
+        "import pytest\n\n@pytest.mark.smoke\ndef test_x():\n    pass\n"
+    )
+    (project / "conftest.py").write_text(
+        "def pytest_collection_modifyitems(items):\n    raise RuntimeError('a bug in a hook')\n"
+    )
+
+    code, output, _ = run_verify("--project", str(project), "--reports", str(tmp_path / "r"))
+
+    assert code == ExitCode.HARNESS_ERROR, output
+    assert "pytest exited 3 (internal error)" in output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--retries", "5"], "invalid choice: 5"),
+        (["--step-budget", "plac order=3"], "--step-budget: unknown step 'plac order'"),
+        (["--timeout", "0"], "0 is not a positive number of seconds"),
+        (["--version-interval", "nan"], "nan is not a positive number of seconds"),
+        (["--project", "/nonexistent"], "project folder /nonexistent does not exist"),
         (["--env", "nowhere"], "unknown environment 'nowhere'"),
     ],
 )

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
+from checkout_probe.orders import OrderAdapter
 from flows.journeys import (
     CartItem,
     fill_cart,
@@ -16,13 +17,12 @@ from flows.journeys import (
     wait_for_page,
 )
 from flows.pages import ShippingPage
-from flows.shop_api import OrderApi
 
 pytestmark = [pytest.mark.negative]
 
 
 def test_guest_with_invalid_address_sees_field_errors_then_completes_after_correcting(
-    journey: Journey, shopper: Shopper, card: TestCard, order_api: OrderApi
+    journey: Journey, shopper: Shopper, card: TestCard, orders: OrderAdapter
 ) -> None:
     cart = fill_cart(journey, [CartItem("Merino Socks", 1)])
 
@@ -51,4 +51,4 @@ def test_guest_with_invalid_address_sees_field_errors_then_completes_after_corre
         ShippingPage(journey.page).choose("Standard")
     confirmation = place_order(journey, pay(journey, card))
 
-    verify_stored_order(journey, order_api, confirmation, shopper)
+    verify_stored_order(journey, orders, confirmation, shopper)

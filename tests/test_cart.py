@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
+from checkout_probe.orders import OrderAdapter
 from flows.journeys import (
     CartItem,
     enter_details,
@@ -16,12 +17,11 @@ from flows.journeys import (
     verify_stored_order,
 )
 from flows.pages import SiteHeader
-from flows.shop_api import OrderApi
 
 
 @pytest.mark.smoke
 def test_shopper_changing_quantities_and_removing_items_pays_the_cart_subtotal(
-    journey: Journey, shopper: Shopper, card: TestCard, order_api: OrderApi
+    journey: Journey, shopper: Shopper, card: TestCard, orders: OrderAdapter
 ) -> None:
     cart = fill_cart(
         journey,
@@ -39,9 +39,9 @@ def test_shopper_changing_quantities_and_removing_items_pays_the_cart_subtotal(
 
     enter_details(journey, cart, shopper)
     confirmation = place_order(journey, pay(journey, card))
-    verify_stored_order(journey, order_api, confirmation, shopper)
+    verify_stored_order(journey, orders, confirmation, shopper)
 
-    stored = order_api.get(confirmation.order_number)
+    stored = orders.get(confirmation.order_number)
     assert stored is not None
     assert stored.totals.subtotal == subtotal == 7800
     assert {(i.name, i.quantity) for i in stored.items} == {("Trail Mug", 3), ("Water Bottle", 2)}

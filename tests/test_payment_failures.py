@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from playwright.sync_api import expect
 
-from checkout_probe.data import TEST_CARDS, Shopper, TestCard
+from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
+from checkout_probe.orders import OrderAdapter
 from flows.journeys import CartItem, enter_details, fill_cart, pay
 from flows.pages import PaymentPage
-from flows.shop_api import OrderApi
 
 pytestmark = [pytest.mark.payment, pytest.mark.negative]
 
 
 @pytest.mark.parametrize(
-    ("refused_card", "message"),
+    ("refused", "message"),
     [
-        pytest.param(TEST_CARDS["declined"], "Your card was declined.", id="declined"),
-        pytest.param(
-            TEST_CARDS["insufficient_funds"],
-            "Your card has insufficient funds.",
-            id="insufficient-funds",
-        ),
+        pytest.param("declined", "Your card was declined.", id="declined"),
+        pytest.param("insufficient_funds", "Your card has insufficient funds.",
+                     id="insufficient-funds"),
     ],
-)
+)  # fmt: skip
 def test_guest_checkout_with_refused_card_shows_reason_and_creates_no_order(
     journey: Journey,
     shopper: Shopper,
-    refused_card: TestCard,
+    cards: Mapping[str, TestCard],
+    refused: str,
     message: str,
-    order_api: OrderApi,
+    orders: OrderAdapter,
 ) -> None:
+    refused_card = cards[refused]
     cart = fill_cart(journey, [CartItem("Trail Mug", 1)])
     enter_details(journey, cart, shopper)
     review = pay(journey, refused_card)
-    journey.before_charging()
+    journey.before_charging("place order")
 
     with journey.step("place order", f"place order with a refused card (…{refused_card.last4})"):
         review.page.place_order()
@@ -43,4 +44,4 @@ def test_guest_checkout_with_refused_card_shows_reason_and_creates_no_order(
         expect(payment.heading, "the shopper is sent back to the payment step").to_be_visible()
         expect(payment.error, "the provider's reason is shown").to_have_text(message)
 
-    assert order_api.find_by_email(shopper.email) == [], "a refused payment created an order"
+    assert orders.find_by_email(shopper.email) == [], "a refused payment created an order"

@@ -6,20 +6,20 @@ import pytest
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
+from checkout_probe.orders import OrderAdapter
 from flows.journeys import CartItem, checkout_as_registered_user
-from flows.shop_api import OrderApi
 
 pytestmark = [pytest.mark.account, pytest.mark.payment]
 
 
 @pytest.mark.smoke
 def test_registered_shopper_checkout_is_prefilled_and_creates_their_order(
-    journey: Journey, shopper: Shopper, card: TestCard, order_api: OrderApi
+    journey: Journey, shopper: Shopper, card: TestCard, orders: OrderAdapter
 ) -> None:
     confirmation = checkout_as_registered_user(
-        journey, shopper, card, [CartItem("Water Bottle", 1)], orders=order_api
+        journey, shopper, card, [CartItem("Water Bottle", 1)], orders=orders
     )
 
-    orders = order_api.find_by_email(shopper.email)
-    assert [o.number for o in orders] == [confirmation.order_number]
-    assert orders[0].totals.total == 2100 + 499 + 168
+    stored = orders.find_by_email(shopper.email)
+    assert [o.number for o in stored] == [confirmation.order_number]
+    assert stored[0].totals.total == 2100 + 499 + 168

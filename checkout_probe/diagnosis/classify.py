@@ -12,8 +12,10 @@ at the dependency ``/health`` names, never as "a timeout".
 4. ``payment_provider``   a request to another origin (the payment provider) failed,
                           the shop answered 502/503/504 about its provider, or
                           ``/health`` reports the payment component down.
-5. ``payment_error``      the page told the shopper payment or checkout failed.
-6. ``payment_declined``   the page showed a card decline the test did not expect.
+5. ``payment_error``      the page told the shopper payment or checkout failed
+                          (the shop's ``ShopErrors.payment_failed`` phrases).
+6. ``payment_declined``   the page showed a card decline the test did not expect
+                          (``ShopErrors.declined``).
 7. ``server_error``       the shop answered 5xx.
 8. ``client_error``       an uncaught page script error.
 9. ``slow``               the step finished over its budget, or timed out while a
@@ -29,6 +31,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from checkout_probe.diagnosis.evidence import Diagnosis, Evidence
+from checkout_probe.shop import ShopErrors
 
 
 class Category(StrEnum):
@@ -56,17 +59,9 @@ LOOK_FIRST: dict[Category, str] = {
     Category.CLIENT_ERROR: "the front end: the page script error below",
     Category.SLOW: "the slow request and the dependency it waits on",
     Category.TARGET_UNREACHABLE: "whether the shop is up and reachable (DNS, TLS, network)",
-    Category.HARNESS_ERROR: "the test harness or its configuration, not the shop",
+    Category.HARNESS_ERROR: "the harness, its configuration or the project's flows, not the shop",
 }
 
-PAYMENT_ERROR_TEXT = re.compile(
-    r"payment processing error|payment could not be processed|could not complete your order"
-    r"|checkout (?:is )?unavailable|something went wrong with your payment",
-    re.IGNORECASE,
-)
-DECLINE_TEXT = re.compile(
-    r"declined|insufficient funds|card number is invalid|card was refused", re.IGNORECASE
-)
 UNREACHABLE_TEXT = re.compile(
     r"net::ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|CONNECTION_TIMED_OUT"
     r"|CERT_\w+|SSL_\w+|CONNECTION_RESET|INTERNET_DISCONNECTED|EMPTY_RESPONSE)"
@@ -97,7 +92,7 @@ def _provider_failure(ev: Evidence) -> str | None:
     return None
 
 
-def _explain(ev: Evidence) -> tuple[Category, str]:
+def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
     alerts = " ".join(ev.page_alerts)
     shop = _origin(ev.target_url)
     shop_5xx = [r for r in ev.failed_requests if r.origin == shop and r.status and r.status >= 500]
@@ -114,9 +109,9 @@ def _explain(ev: Evidence) -> tuple[Category, str]:
     provider = _provider_failure(ev)
     if provider:
         return Category.PAYMENT_PROVIDER, provider
-    if PAYMENT_ERROR_TEXT.search(alerts):
+    if errors.says_payment_failed(alerts):
         return Category.PAYMENT_ERROR, f"the page told the shopper: {alerts!r}"
-    if DECLINE_TEXT.search(alerts):
+    if errors.says_declined(alerts):
         return Category.PAYMENT_DECLINED, f"the card was declined: {alerts!r}"
     if shop_5xx:
         return Category.SERVER_ERROR, f"the shop answered {shop_5xx[0].describe()}"
@@ -132,9 +127,9 @@ def _explain(ev: Evidence) -> tuple[Category, str]:
     return Category.HARNESS_ERROR, f"unexplained {ev.error_type}"
 
 
-def classify(ev: Evidence) -> Diagnosis:
-    """Apply the rules of the module docstring to ``ev``."""
-    category, reason = _explain(ev)
+def classify(ev: Evidence, errors: ShopErrors | None = None) -> Diagnosis:
+    """Apply the rules of the module docstring to ``ev``; ``errors`` are the shop's phrases."""
+    category, reason = _explain(ev, errors or ShopErrors())
     look_first = LOOK_FIRST[category]
     down = ev.health.down if ev.health else []
     if down and category not in (Category.HARNESS_ERROR, Category.TARGET_UNREACHABLE):

@@ -31,6 +31,8 @@ class Evidence:
     step_duration_s: float = 0.0
     step_budget_s: float | None = None
     shop_version: str | None = None
+    #: The target reports its version somewhere (endpoint or header); False: say nothing of it.
+    version_source: bool = True
     health: HealthSnapshot | None = None
     #: The exception came from the harness itself (a bug or misconfiguration).
     harness_fault: bool = False

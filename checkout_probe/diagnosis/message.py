@@ -28,9 +28,9 @@ def format_diagnosis(diagnosis: Diagnosis) -> str:
     timing = f"{ev.step_duration_s:.1f} s"
     if ev.step_budget_s is not None:
         timing += f" (budget {ev.step_budget_s:.1f} s)"
+    version = f"shop version {ev.shop_version or 'unknown'} · " if ev.version_source else ""
     lines.append(
-        f"  shop version {ev.shop_version or 'unknown'} · env {ev.env} · "
-        f"step '{ev.step_title}' took {timing} · at {ev.url or 'no page'}"
+        f"  {version}env {ev.env} · step '{ev.step_title}' took {timing} · at {ev.url or 'no page'}"
     )
     lines.append(f"  look first at: {diagnosis.look_first}")
     first_error_line = ev.error_message.strip().splitlines()[0] if ev.error_message else ""

@@ -1,9 +1,11 @@
-"""One probe checkout: the suites' guest journey in a given browser, its evidence kept on failure.
+"""One probe checkout: one of the project's journeys in a given browser, evidence kept on failure.
 
-The same journey the suites run (:func:`flows.journeys.checkout_as_guest`), judged by
-the same :class:`~checkout_probe.journey.Journey`: synthetic-traffic context, card
-masking, cleanup of what it created. Only a failed checkout keeps evidence (its
-failure screenshot and a scrubbed DOM-snapshot trace).
+The probe runs the journeys the project declares (``Shop.journeys``), the same
+functions its tests call, assembled like every checkout
+(:mod:`checkout_probe.checkout`): synthetic-traffic context, card masking,
+network recording, a :class:`~checkout_probe.journey.Journey` and cleanup of what
+it created. Only a failed checkout keeps evidence (its failure screenshot and a
+scrubbed DOM-snapshot trace).
 """
 
 from __future__ import annotations
@@ -20,20 +22,15 @@ from faker import Faker
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from checkout_probe.cleanup import clean_up
+from checkout_probe.checkout import OrderAccess, new_context, open_checkout, prepare_context
 from checkout_probe.config import Settings
-from checkout_probe.context import MASK_SCRIPT, context_options
-from checkout_probe.data import TEST_CARDS
 from checkout_probe.diagnosis import CheckoutFailure
 from checkout_probe.journey import Journey
-from checkout_probe.network import NetworkRecorder
 from checkout_probe.probe.model import ERROR, FAILED, PASSED, CheckoutResult
 from checkout_probe.redact import redact
 from checkout_probe.scrub import scrub_file
 from checkout_probe.shoppers import make_shopper
 from checkout_probe.target import Target
-from flows.journeys import checkout_as_guest
-from flows.shop_api import OrderApi
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +39,22 @@ HARNESS_ERROR = "harness_error"
 
 @dataclass(frozen=True)
 class CheckoutJob:
-    """One checkout to run: its Faker seed and where its evidence goes if it fails."""
+    """One checkout to run: which journey, its Faker seed, where its evidence goes if it fails."""
 
+    journey: str
     seed: int
     evidence_dir: Path
 
 
 def run_checkout(
-    settings: Settings, target: Target, browser: Browser, faker: Faker, job: CheckoutJob
+    settings: Settings,
+    target: Target,
+    orders: OrderAccess,
+    browser: Browser,
+    faker: Faker,
+    job: CheckoutJob,
 ) -> CheckoutResult:
-    """One guest checkout of ``target`` in ``browser``, judged by the suites' :class:`Journey`.
+    """Run ``job``'s journey against ``target`` in ``browser``, judged by a :class:`Journey`.
 
     Its evidence (failure screenshot, scrubbed trace) is kept only when it fails.
     """
@@ -59,45 +62,42 @@ def run_checkout(
     shopper = make_shopper(
         faker, job.seed, settings.email_domain, settings.environment.shopper_password
     )
-    secrets = settings.secrets() + target.secrets() + (shopper.password,)
-    context = browser.new_context(**context_options(settings, target.base_url, browser.version))
-    context.add_init_script(MASK_SCRIPT)
-    context.tracing.start(snapshots=True, screenshots=False, sources=False)
-    recorder = NetworkRecorder(secrets=secrets)
-    recorder.attach(context)
-    page = context.new_page()
-    page.set_default_timeout(settings.action_timeout_ms)
-    journey = Journey(page, recorder, target, settings, artifacts_dir=job.evidence_dir)
-    orders = OrderApi(target.base_url, target.api_token) if target.api_token else None
+    context = new_context(browser, settings, target)
+    prepare_context(context, tracing=True)
+    checkout = open_checkout(
+        context, settings, target, artifacts_dir=job.evidence_dir, secrets=(shopper.password,)
+    )
+    journey = checkout.journey
     outcome, category, step, message = PASSED, None, None, ""
     try:
-        checkout_as_guest(journey, shopper, TEST_CARDS["approved"], orders=orders)
+        settings.shop.journeys[job.journey](
+            journey, shopper, settings.card(), orders=orders.adapter
+        )
     except CheckoutFailure as failure:
         diagnosis = failure.diagnosis
         outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
-        message = redact(str(failure), secrets)
+        message = redact(str(failure), checkout.secrets)
     except pytest.skip.Exception:
         pass  # stopped before charging (production without opt-in): the rest passed
-    finally:
-        if orders is not None:
-            orders.close()
     evidence = list(journey.artifacts)
     if outcome == FAILED:
-        evidence += _keep_trace(context, job.evidence_dir, secrets)
+        evidence += _keep_trace(context, job.evidence_dir, checkout.secrets)
     else:
         _stop_tracing(context)
     with suppress(PlaywrightError):  # the browser went away; the worker replaces it
         context.close()
-    if journey.created:
-        failed = [r for r in clean_up(target, settings.environment, journey.created) if not r.ok]
-        for r in failed:
-            log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
-    return CheckoutResult(outcome, category, step, message, _durations(journey), evidence)
+    left = [r for r in checkout.clean_up(orders) if not r.ok]
+    for r in left:
+        log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
+    return CheckoutResult(
+        outcome, category, step, message, _durations(journey), evidence,
+        journey=job.journey, cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
+    )  # fmt: skip
 
 
-def harness_error(message: str) -> CheckoutResult:
+def harness_error(message: str, journey: str = "") -> CheckoutResult:
     """A checkout the harness could not run (no browser, crashed browser): no verdict either way."""
-    return CheckoutResult(ERROR, HARNESS_ERROR, None, redact(message))
+    return CheckoutResult(ERROR, HARNESS_ERROR, None, redact(message), journey=journey)
 
 
 def _durations(journey: Journey) -> dict[str, float]:

@@ -25,7 +25,6 @@ from playwright.sync_api import sync_playwright
 from checkout_probe.browser import discover_chromium
 from checkout_probe.config import Settings
 from checkout_probe.errors import ConfigError, ExitCode
-from checkout_probe.health import HealthSnapshot, fetch_health, fetch_version
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.history import HistoryStore
@@ -50,11 +49,21 @@ def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> s
     """One line per round for the probe's log: counts, window rate and interval, verdict."""
     top = round_.top_failure()
     step = f" at '{top.failing_step}'" if top and top.failing_step else ""
-    failing = f" · top {top.category}{step}" if top else ""
+    where = f" in '{top.journey}'" if top and len(round_.by_journey()) > 1 else ""
+    failing = f" · top {top.category}{step}{where}" if top else ""
     errors = f" · {round_.errors} harness errors" if round_.errors else ""
+    per_journey = round_.by_journey()
+    journeys = (
+        " ("
+        + ", ".join(f"{name} {j['failures']}/{j['checkouts']}" for name, j in per_journey.items())
+        + ")"
+        if len(per_journey) > 1
+        else ""
+    )
+    left = f" · {len(round_.cleanup_failures)} not cleaned up" if round_.cleanup_failures else ""
     return (
         f"round {number} · {round_.env} · version {round_.shop_version or 'unknown'} · "
-        f"{round_.failures}/{round_.checkouts} failed{failing}{errors} · "
+        f"{round_.failures}/{round_.checkouts} failed{journeys}{failing}{errors}{left} · "
         f"window {verdict.failures}/{verdict.checkouts} = {_percent(verdict.rate)} "
         f"[{_percent(verdict.low)}, {_percent(verdict.high)}] · {verdict.state.upper()} · "
         f"{wall_s:.1f} s"
@@ -101,9 +110,12 @@ class Probe:
             print(
                 f"probing env {settings.env} at {target.base_url}: {args.checkouts} checkouts "
                 f"per round on {args.workers} browsers"
-                + ("" if args.once else f", every {args.interval:.0f} s"),
+                + ("" if args.once else f", every {args.interval:.0f} s")
+                + f"; journeys: {', '.join(settings.shop.journeys)}",
                 flush=True,
             )
+            if target.sources_note():
+                print(target.sources_note(), flush=True)
             if settings.order_block_reason:
                 print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
                       "before charging", flush=True)  # fmt: skip
@@ -158,13 +170,19 @@ class Probe:
         started_at = datetime.now(UTC)
         folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
         self.unrecorded_folder = folder
+        # K is split among the project's journeys, in turn, so each gets its share every round.
+        names = list(settings.shop.journeys)
         jobs = [
-            CheckoutJob(job_seed(settings.faker_seed, number, i), folder / f"checkout-{i + 1}")
+            CheckoutJob(
+                names[i % len(names)],
+                job_seed(settings.faker_seed, number, i),
+                folder / f"checkout-{i + 1}",
+            )
             for i in range(args.checkouts)
         ]
         results = pool.run(jobs, args.round_timeout)
-        health = fetch_health(target.health_url) if target.health_url else None
-        version = _version(target, health)
+        health = target.read_health()
+        version = target.read_version(health)
         return Round(
             started_at=started_at,
             finished_at=datetime.now(UTC),
@@ -199,6 +217,8 @@ class Probe:
         self.metrics.record_round(round_, verdict)
         # Numbered per process: with --once every run prints "round 1" (history has them all).
         print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
+        for failure in round_.cleanup_failures:
+            print(f"  not cleaned up: {failure}", flush=True)
         before = machine.state
         alert = machine.observe(round_, verdict)
         if alert is not None and not self._send(alert, store):
@@ -253,11 +273,6 @@ class Probe:
         if self.last_verdict is None:
             return int(ExitCode.HARNESS_ERROR)
         return int(ExitCode.CHECKOUT_FAILED if self.last_verdict.failing else ExitCode.OK)
-
-
-def _version(target: Target, health: HealthSnapshot | None) -> str | None:
-    version = fetch_version(target.version_url) if target.version_url else None
-    return version or (health.version if health else None)
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:

@@ -28,6 +28,7 @@ from checkout_probe.probe.history_schema import (
     FailureRow,
     RoundRecord,
     RoundRow,
+    add_missing_columns,
     step_percentiles,
     to_record,
 )
@@ -73,6 +74,8 @@ class HistoryStore:
         self.engine = create_engine(url, **engine_kw)
         if create_tables:
             Base.metadata.create_all(self.engine)
+            for column in add_missing_columns(self.engine):
+                log.warning("history database upgraded: added the column %s", column)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def has_history(self) -> bool:
@@ -99,9 +102,12 @@ class HistoryStore:
             step_p50=step_percentiles(round_, 50),
             step_p95=step_percentiles(round_, 95),
             verdict=verdict.state,
+            by_journey=round_.by_journey(),
+            cleanup_failures=round_.cleanup_failures,
             failed=[
                 FailureRow(
                     category=r.category,
+                    journey=r.journey,
                     failing_step=r.failing_step,
                     message=r.message,
                     evidence=list(r.evidence),
@@ -155,6 +161,7 @@ class HistoryStore:
             return [
                 {
                     "category": f.category,
+                    "journey": f.journey,
                     "failing_step": f.failing_step,
                     "message": f.message,
                     "evidence": list(f.evidence),
@@ -162,16 +169,28 @@ class HistoryStore:
                 for f in session.scalars(query.order_by(FailureRow.id))
             ]
 
-    def checkout_totals(self, env: str) -> dict[tuple[str, str], int]:
-        """``{(outcome, category): count}`` over stored rounds (for ``preload_checkouts``)."""
-        totals: dict[tuple[str, str], int] = {}
-        query = select(RoundRow.k, RoundRow.failures, RoundRow.failures_by_category)
+    def checkout_totals(self, env: str) -> dict[tuple[str, str, str], int]:
+        """``{(journey, outcome, category): count}`` over stored rounds (``preload_checkouts``).
+
+        Rounds stored before journeys were recorded count under the journey ``unknown``.
+        """
+        totals: dict[tuple[str, str, str], int] = {}
+
+        def add(key: tuple[str, str, str], count: int) -> None:
+            totals[key] = totals.get(key, 0) + count
+
+        query = select(
+            RoundRow.k, RoundRow.failures, RoundRow.failures_by_category, RoundRow.by_journey
+        ).where(RoundRow.env == env)
         with self._session() as session:
-            for k, failures, by_category in session.execute(query.where(RoundRow.env == env)):
-                key = ("passed", "none")
-                totals[key] = totals.get(key, 0) + k - failures
-                for category, count in by_category.items():
-                    totals[("failed", category)] = totals.get(("failed", category), 0) + count
+            for k, failures, by_category, by_journey in session.execute(query):
+                journeys = by_journey or {
+                    "unknown": {"checkouts": k, "failures": failures, "categories": by_category}
+                }
+                for journey, counts in journeys.items():
+                    add((journey, "passed", "none"), counts["checkouts"] - counts["failures"])
+                    for category, count in counts["categories"].items():
+                        add((journey, "failed", category), count)
         return totals
 
     def deploy_correlation(self, env: str) -> Correlation:

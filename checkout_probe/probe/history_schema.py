@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
-from sqlalchemy.engine import Dialect
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, inspect, text
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -54,6 +54,10 @@ class RoundRow(Base):
     step_p50: Mapped[dict[str, float]] = mapped_column(JSON)
     step_p95: Mapped[dict[str, float]] = mapped_column(JSON)
     verdict: Mapped[str] = mapped_column(String(16))
+    #: ``Round.by_journey()``: checkouts, failures and categories per journey (None: older rows).
+    by_journey: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: What the round created and could not remove ("order 1042: …").
+    cleanup_failures: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     failed: Mapped[list[FailureRow]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )
@@ -67,10 +71,37 @@ class FailureRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("probe_rounds.id", ondelete="CASCADE"))
     category: Mapped[str | None] = mapped_column(String(64))
+    journey: Mapped[str | None] = mapped_column(String(200), nullable=True)
     failing_step: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[str]] = mapped_column(JSON)
     round: Mapped[RoundRow] = relationship(back_populates="failed")
+
+
+#: Columns added after the first release: (table, column). An older database gets them
+#: on open (``add_missing_columns``), nullable, so its rows stay valid.
+ADDED_COLUMNS = (
+    ("probe_rounds", "by_journey"),
+    ("probe_rounds", "cleanup_failures"),
+    ("probe_failures", "journey"),
+)
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the columns of :data:`ADDED_COLUMNS` a database lacks; return what was added."""
+    inspector = inspect(engine)
+    added = []
+    with engine.begin() as connection:
+        for table, name in ADDED_COLUMNS:
+            if not inspector.has_table(table):
+                continue
+            if name in {c["name"] for c in inspector.get_columns(table)}:
+                continue
+            column = Base.metadata.tables[table].c[name]
+            kind = column.type.compile(dialect=engine.dialect)
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
+            added.append(f"{table}.{name}")
+    return added
 
 
 class AlertStateRow(Base):
@@ -101,6 +132,8 @@ class RoundRecord:
     step_p50: dict[str, float]
     step_p95: dict[str, float]
     verdict: str
+    by_journey: dict[str, Any] = field(default_factory=dict)
+    cleanup_failures: list[str] = field(default_factory=list)
 
     @property
     def top_category(self) -> str | None:
@@ -144,4 +177,6 @@ def to_record(row: RoundRow) -> RoundRecord:
         dict(row.step_p50),
         dict(row.step_p95),
         row.verdict,
+        dict(row.by_journey or {}),
+        list(row.cleanup_failures or []),
     )

@@ -30,6 +30,8 @@ STEP_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 60.0)
 #: The ``category`` label of passed checkouts (labels cannot be absent).
 NO_CATEGORY = "none"
 UNKNOWN_VERSION = "unknown"
+#: The ``journey`` label of a checkout no journey name is known for (older history rows).
+UNKNOWN_JOURNEY = "unknown"
 
 
 @dataclass
@@ -67,8 +69,8 @@ class ProbeMetrics:
         r = self.registry
         self.checkouts = Counter(
             "checkout_probe_checkouts",
-            "Checkouts run by the probe, by outcome and failure category.",
-            ["env", "outcome", "category"],
+            "Checkouts run by the probe, by journey, outcome and failure category.",
+            ["env", "journey", "outcome", "category"],
             registry=r,
         )
         self.rounds = Counter(
@@ -76,8 +78,8 @@ class ProbeMetrics:
         )
         self.step_duration = Histogram(
             "checkout_probe_step_duration_seconds",
-            "Time each checkout step took.",
-            ["env", "step"],
+            "Time each checkout step took, by journey.",
+            ["env", "journey", "step"],
             buckets=STEP_BUCKETS,
             registry=r,
         )
@@ -146,19 +148,20 @@ class ProbeMetrics:
         """
         for result in round_.results:
             category = (result.category or "unknown") if not result.passed else NO_CATEGORY
-            self.checkouts.labels(round_.env, result.outcome, category).inc()
+            journey = result.journey or UNKNOWN_JOURNEY
+            self.checkouts.labels(round_.env, journey, result.outcome, category).inc()
             for step, seconds in result.step_durations.items():
-                self.step_duration.labels(round_.env, step).observe(seconds)
+                self.step_duration.labels(round_.env, journey, step).observe(seconds)
 
-    def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str], int]) -> None:
-        """Start the checkout counters at ``{(outcome, category): count}`` (e.g. from history).
+    def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str, str], int]) -> None:
+        """Start the counters at ``{(journey, outcome, category): count}`` (e.g. from history).
 
         A ``--once`` run is a fresh process: without this its counters would
         restart at one round's worth every time and ``rate()`` would see nothing.
         """
-        for (outcome, category), count in totals.items():
+        for (journey, outcome, category), count in totals.items():
             if count > 0:
-                self.checkouts.labels(env, outcome, category).inc(count)
+                self.checkouts.labels(env, journey, outcome, category).inc(count)
 
     def _set_version(self, env: str, version: str) -> None:
         previous = self._versions.get(env)

@@ -25,6 +25,9 @@ class CheckoutResult:
     message: str  # the diagnosis's first line, "" when passed
     step_durations: dict[str, float] = field(default_factory=dict)  # step name -> seconds
     evidence: list[str] = field(default_factory=list)  # artifact paths (trace, screenshot)
+    journey: str = ""  # which of the project's journeys (Shop.journeys) ran
+    #: What this checkout created and could not remove ("order 1042: …"), never dropped.
+    cleanup_failures: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -73,6 +76,27 @@ class Round:
     def failed_results(self) -> list[CheckoutResult]:
         """The failed checkouts, in run order."""
         return [r for r in self.results if r.failed]
+
+    def by_journey(self) -> dict[str, dict[str, Any]]:
+        """``{journey: {"checkouts", "failures", "categories"}}`` of the checkouts that judged."""
+        counts: dict[str, dict[str, Any]] = {}
+        for result in self.results:
+            if not result.judged:
+                continue
+            entry = counts.setdefault(
+                result.journey, {"checkouts": 0, "failures": 0, "categories": {}}
+            )
+            entry["checkouts"] += 1
+            if result.failed:
+                entry["failures"] += 1
+                category = result.category or "unknown"
+                entry["categories"][category] = entry["categories"].get(category, 0) + 1
+        return counts
+
+    @property
+    def cleanup_failures(self) -> list[str]:
+        """Everything this round created and could not remove."""
+        return [f for r in self.results for f in r.cleanup_failures]
 
     def failures_by_category(self) -> dict[str, int]:
         """``{"payment_error": 4, ...}``, most common first; uncategorised as ``"unknown"``."""

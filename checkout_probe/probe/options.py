@@ -9,8 +9,10 @@ import argparse
 import os
 from pathlib import Path
 
-from checkout_probe.config import Settings, build_settings
+from checkout_probe.commandline import add_project_option, project_settings
+from checkout_probe.config import Settings
 from checkout_probe.errors import ConfigError
+from checkout_probe.options import add_to_argparse
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.webhook import FORMATS
 from checkout_probe.redact import redact
@@ -74,17 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    target = parser.add_argument_group("target")
-    target.add_argument("--env", default=None, help="environment from environments.toml")
-    target.add_argument("--config", default=None, help="environments file")
-    target.add_argument("--base-url", default=None, help="override the environment's URL")
-    target.add_argument(
-        "--project", type=Path, default=Path.cwd(), help="folder with environments.toml"
-    )
-    target.add_argument("--allow-production-orders", action="store_true")
-    target.add_argument(
-        "--shop-arg", action="append", default=[], help="option for the local demo shop"
-    )
+    add_project_option(parser)
+    add_to_argparse(parser)
 
     schedule = parser.add_argument_group("schedule")
     mode = schedule.add_mutually_exclusive_group()
@@ -117,17 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fire when the interval's lower bound is above this")  # fmt: skip
     sample.add_argument("--recover-below", type=_fraction, default=rule.recover_below,
                         help="recover when the interval's upper bound is below this")  # fmt: skip
-    sample.add_argument("--faker-seed", default=None)
-    sample.add_argument("--step-budget", action="append", default=[], dest="step_budgets",
-                        metavar="STEP=SECONDS")  # fmt: skip
-    sample.add_argument("--action-timeout", default=None, metavar="SECONDS")
-
-    browser = parser.add_argument_group("browser")
-    browser.add_argument(
-        "--browser-endpoint", default=env.get("CHECKOUT_PROBE_BROWSER_ENDPOINT"), metavar="WS",
-        help="run journeys in a remote browser (ws://… of `playwright run-server`)",
-    )  # fmt: skip
-    browser.add_argument("--browser-path", default=None, help="Chromium to launch")
 
     alerts = parser.add_argument_group("alerts")
     alerts.add_argument(
@@ -187,22 +169,19 @@ def decision_rule(args: argparse.Namespace) -> DecisionRule:
 
 
 def probe_settings(args: argparse.Namespace) -> Settings:
-    """The run's settings (environment, target, browser, budgets) from the options."""
-    environ = dict(os.environ)
-    environ.setdefault("CHECKOUT_PROBE_CONFIG", str(args.project / "environments.toml"))
-    options = {
-        "env": args.env,
-        "config": args.config,
-        "base_url": args.base_url,
-        "faker_seed": args.faker_seed,
-        "browser_path": args.browser_path,
-        "browser_endpoint": args.browser_endpoint,
-        "shop_args": args.shop_arg,
-        "step_budgets": args.step_budgets,
-        "action_timeout": args.action_timeout,
-        "allow_production_orders": args.allow_production_orders,
-    }
-    return build_settings(options, environ)
+    """The run's settings (project, environment, target, browser, budgets) from the options.
+
+    The project must declare at least one journey for the probe (``Shop.journeys``)
+    and an approved card for the environment: both are checked here, in one line.
+    """
+    settings = project_settings(args)
+    if not settings.shop.journeys:
+        raise ConfigError(
+            f"the shop '{settings.shop.name}' declares no journeys for the probe: add "
+            'journeys={"guest checkout": checkout_as_guest} to its Shop'
+        )
+    settings.card()  # the card every probe checkout pays with
+    return settings
 
 
 def webhooks(args: argparse.Namespace) -> list[str]:

@@ -27,6 +27,7 @@ from faker import Faker
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from checkout_probe.checkout import OrderAccess, open_orders
 from checkout_probe.config import Settings
 from checkout_probe.errors import ProbeError
 from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
@@ -44,13 +45,15 @@ class _Worker(threading.Thread):
         self,
         name: str,
         jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None],
-        run: Callable[[Browser, Faker, CheckoutJob], CheckoutResult],
+        run: Callable[[OrderAccess, Browser, Faker, CheckoutJob], CheckoutResult],
         settings: Settings,
+        target: Target,
     ) -> None:
         super().__init__(name=name, daemon=True)
         self._jobs = jobs
         self._run = run
         self._settings = settings
+        self._target = target
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         #: The checkout this worker is inside, if any (read by the pool on a round timeout).
@@ -60,6 +63,8 @@ class _Worker(threading.Thread):
 
     def run(self) -> None:
         faker = Faker("en_US")
+        # Per worker: an adapter (an HTTP session, a staff login) need not be thread-safe.
+        orders = open_orders(self._settings, self._target)
         try:
             while not self.retired.is_set() and (item := self._jobs.get()) is not None:
                 job, future = item
@@ -67,28 +72,32 @@ class _Worker(threading.Thread):
                     continue
                 self.current = future
                 try:
-                    future.set_result(self._checkout(job, faker))
+                    future.set_result(self._checkout(job, faker, orders))
                 except BaseException as exc:  # the round must hear of every checkout
                     log.exception("checkout worker %s failed", self.name)
-                    future.set_result(harness_error(f"harness error: {type(exc).__name__}: {exc}"))
+                    message = f"harness error: {type(exc).__name__}: {exc}"
+                    future.set_result(harness_error(message, job.journey))
                 finally:
                     self.current = None
         finally:
             self._close()
+            with suppress(Exception):  # the adapter's own connections; nothing to report
+                orders.close()
 
-    def _checkout(self, job: CheckoutJob, faker: Faker) -> CheckoutResult:
+    def _checkout(self, job: CheckoutJob, faker: Faker, orders: OrderAccess) -> CheckoutResult:
         try:
             browser = self._ensure_browser()
         except ProbeError as exc:
-            return harness_error(f"no browser: {exc}")
+            return harness_error(f"no browser: {exc}", job.journey)
         except PlaywrightError as exc:
-            return harness_error(f"no browser: {_first_line(str(exc))}")
-        result = self._run(browser, faker, job)
+            return harness_error(f"no browser: {_first_line(str(exc))}", job.journey)
+        result = self._run(orders, browser, faker, job)
         if not browser.is_connected():
             # The browser died under the checkout: whatever it saw says nothing about the shop.
             self._close()
             return harness_error(
-                f"the browser crashed or disconnected during the checkout ({result.message})"
+                f"the browser crashed or disconnected during the checkout ({result.message})",
+                job.journey,
             )
         return result
 
@@ -132,7 +141,7 @@ class CheckoutPool:
     def _start_worker(self) -> _Worker:
         self._started += 1
         run = partial(run_checkout, self.settings, self.target)
-        worker = _Worker(f"checkout-{self._started}", self._jobs, run, self.settings)
+        worker = _Worker(f"checkout-{self._started}", self._jobs, run, self.settings, self.target)
         worker.start()
         return worker
 
@@ -168,10 +177,12 @@ class CheckoutPool:
                     continue
                 if not future.cancel():  # a queued one is dropped; a running one is stuck
                     self._replace_worker_in(future)
+                job = jobs[len(results)]
                 results.append(
                     CheckoutResult(
                         FAILED, "slow", None,
                         f"the checkout did not finish within the round timeout ({timeout_s:.0f} s)",
+                        journey=job.journey,
                     )
                 )  # fmt: skip
         return results

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-_RECORD = "checkout_probe_record"
+from checkout_probe.pytest_plugin.evidence import RECORD_PROPERTY
+from checkout_probe.record import CheckoutRecord
 
 
 def _name(nodeid: str) -> str:
@@ -30,17 +31,19 @@ def pytest_configure(config: pytest.Config) -> None:
 def _print_line(report: pytest.TestReport) -> None:
     if not (report.when == "call" or (report.when == "setup" and report.failed)):
         return
-    record: dict[str, str] = next(
-        (json.loads(str(v)) for k, v in report.user_properties if k == _RECORD), {}
-    )
+    record = next(
+        (CheckoutRecord.from_dict(json.loads(str(v))) for k, v in report.user_properties
+         if k == RECORD_PROPERTY),
+        None,
+    )  # fmt: skip
     # pytest-rerunfailures reports a retried attempt with the outcome "rerun".
     outcome = str(report.outcome)
     mark = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "rerun": "FAIL"}[outcome]
     line = f"  {mark} {_name(report.nodeid)} ({report.duration:.1f} s)"
     if outcome in ("failed", "rerun"):
-        line += f" [{record.get('category') or 'harness_error'}]"
-        if record.get("failing_step"):
-            line += f" at step '{record['failing_step']}'"
+        line += f" [{(record and record.category) or 'harness_error'}]"
+        if record and record.failing_step:
+            line += f" at step '{record.failing_step}'"
     if outcome == "rerun":
         line += " — retrying once"
     print(line, flush=True, file=sys.stdout)

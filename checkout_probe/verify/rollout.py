@@ -14,7 +14,8 @@ def wait_for_version(
     expected: str,
     interval_s: float,
     timeout_s: float,
-    read: Callable[[str], str | None] = fetch_version,
+    version_header: str | None = None,
+    read: Callable[..., str | None] = fetch_version,
     on_poll: Callable[[str | None, float], None] | None = None,
 ) -> float:
     """Poll ``version_url`` until it reports ``expected``; return the seconds it took.
@@ -24,7 +25,7 @@ def wait_for_version(
     started = time.monotonic()
     seen: str | None = None
     while True:
-        seen = read(version_url)
+        seen = read(version_url, version_header=version_header)
         waited = time.monotonic() - started
         if on_poll is not None:
             on_poll(seen, waited)

@@ -28,9 +28,15 @@ HEALTH_DB_DOWN: dict[str, Any] = {
 }
 
 
+#: The journey the made-up checkouts ran.
+JOURNEY = "guest checkout"
+
+
 def passed(pay_s: float = 1.0) -> CheckoutResult:
     """A passed checkout with two steps."""
-    return CheckoutResult("passed", None, None, "", {"cart": 0.5, "pay": pay_s}, [])
+    return CheckoutResult(
+        "passed", None, None, "", {"cart": 0.5, "pay": pay_s}, [], journey=JOURNEY
+    )
 
 
 def failed(evidence: list[str] | None = None, category: str = "payment_error") -> CheckoutResult:
@@ -42,6 +48,7 @@ def failed(evidence: list[str] | None = None, category: str = "payment_error") -
         "Payment Processing Error shown after submitting the order",
         {"cart": 0.5, "pay": 4.0},
         list(evidence or []),
+        journey=JOURNEY,
     )
 
 

@@ -11,7 +11,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import DecisionRule
-from selftests.probe.support import HEALTH_DB_DOWN, closed_port, http_receiver, make_round
+from selftests.probe.support import (
+    HEALTH_DB_DOWN,
+    JOURNEY,
+    closed_port,
+    http_receiver,
+    make_round,
+)
 
 RULE = DecisionRule()
 
@@ -61,9 +67,13 @@ def test_scrape_endpoint_serves_counters_gauges_and_labels() -> None:
     assert response.status_code == 200
     got = samples(response.text)
     total = "checkout_probe_checkouts_total"
-    assert got[key(total, env="prod", outcome="passed", category="none")] == 55
-    assert got[key(total, env="prod", outcome="failed", category="payment_error")] == 5
-    assert got[key("checkout_probe_step_duration_seconds_count", env="prod", step="pay")] == 60
+    assert got[key(total, env="prod", journey=JOURNEY, outcome="passed", category="none")] == 55
+    failed = key(total, env="prod", journey=JOURNEY, outcome="failed", category="payment_error")
+    assert got[failed] == 5
+    steps = key(
+        "checkout_probe_step_duration_seconds_count", env="prod", journey=JOURNEY, step="pay"
+    )
+    assert got[steps] == 60
     assert got[key("checkout_probe_verdict", env="prod")] == 1
     assert got[key("checkout_probe_failure_rate", env="prod")] == 5 / 40
     lower = got[key("checkout_probe_failure_rate_lower", env="prod")]
@@ -97,22 +107,27 @@ def test_textfile_holds_the_same_series(tmp_path: Path) -> None:
     text = path.read_text()
     assert 'checkout_probe_verdict{env="prod"} 1.0' in text
     assert (
-        'checkout_probe_checkouts_total{category="payment_error",env="prod",outcome="failed"} 5.0'
+        'checkout_probe_checkouts_total{category="payment_error",env="prod",'
+        'journey="guest checkout",outcome="failed"} 5.0'
         in text
     )
 
 
 def test_preloaded_totals_add_to_this_runs_counts() -> None:
     metrics = ProbeMetrics()
-    metrics.preload_checkouts("prod", {("passed", "none"): 100, ("failed", "slow"): 2})
+    metrics.preload_checkouts(
+        "prod", {(JOURNEY, "passed", "none"): 100, (JOURNEY, "failed", "slow"): 2}
+    )
     metrics.record_round(make_round(0, 1), RULE.decide([(1, 20)]))
     got = samples(metrics_text(metrics))
     assert (
-        got[key("checkout_probe_checkouts_total", env="prod", outcome="passed", category="none")]
+        got[key("checkout_probe_checkouts_total", env="prod", journey=JOURNEY, outcome="passed",
+                category="none")]
         == 119
     )
     assert (
-        got[key("checkout_probe_checkouts_total", env="prod", outcome="failed", category="slow")]
+        got[key("checkout_probe_checkouts_total", env="prod", journey=JOURNEY, outcome="failed",
+                category="slow")]
         == 2
     )
 

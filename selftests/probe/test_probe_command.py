@@ -55,7 +55,9 @@ def test_thirty_healthy_rounds_no_alert_metrics_scraped_and_sigterm_stops_cleanl
         assert code == 0, probe.text()
         assert receiver.requests == [], "a healthy shop raised an alert"
     passed = _sample(
-        scraped, 'checkout_probe_checkouts_total{category="none",env="local",outcome="passed"}'
+        scraped,
+        'checkout_probe_checkouts_total{category="none",env="local",'
+        'journey="guest checkout",outcome="passed"}',
     )
     assert passed >= 60
     assert _sample(scraped, 'checkout_probe_verdict{env="local"}') == 0
@@ -149,7 +151,10 @@ def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path)
     assert codes == [1, 1, 1]
     # --once metrics: each run continues the counters from the history, for rate() to work.
     metrics = textfile.read_text()
-    failed = 'checkout_probe_checkouts_total{category="payment_error",env="local",outcome="failed"}'
+    failed = (
+        'checkout_probe_checkouts_total{category="payment_error",env="local",'
+        'journey="guest checkout",outcome="failed"}'
+    )
     assert _sample(metrics, failed) == 15
     assert _sample(metrics, 'checkout_probe_verdict{env="local"}') == 1
     down = 'checkout_probe_dependency_up{dependency="order-service database",env="local"}'

@@ -1,0 +1,123 @@
+"""A shop's orders as the harness sees them outside the browser: read-back and cleanup.
+
+The engine knows no shop's API. A project implements :class:`OrderAdapter` for its
+shop (a REST API with a token, a staff dashboard, the shop's own management
+commands) and names its factory in its :class:`~checkout_probe.shop.Shop`. The
+engine calls it for two things only: reading back what a checkout stored (the
+project's journeys and tests do, through the ``orders`` fixture) and removing
+what a checkout created (always, after every checkout, reported per item).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Order totals in the currency's minor unit (cents), as shown on a page or stored."""
+
+    subtotal: int
+    shipping: int
+    tax: int
+    total: int
+
+    def __str__(self) -> str:
+        def money(cents: int) -> str:
+            return f"{cents / 100:,.2f}"
+
+        return (
+            f"items {money(self.subtotal)} + shipping {money(self.shipping)} "
+            f"+ tax {money(self.tax)} = {money(self.total)}"
+        )
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """One line of a stored order."""
+
+    name: str
+    quantity: int
+    unit_price_cents: int
+    line_total_cents: int
+
+
+@dataclass(frozen=True)
+class StoredOrder:
+    """An order as the shop stored it."""
+
+    number: str
+    email: str
+    status: str
+    totals: Totals
+    items: tuple[StoredItem, ...]
+
+
+@dataclass(frozen=True)
+class Created:
+    """Something a checkout created in the shop: ``kind`` is e.g. "order" or "account"."""
+
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
+class CleanupResult:
+    """The outcome of removing one created thing; ``detail`` says what was done or why not."""
+
+    kind: str
+    key: str
+    ok: bool
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the run summary."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CleanupResult:
+        """The inverse of :meth:`to_dict`."""
+        return cls(str(data["kind"]), str(data["key"]), bool(data["ok"]), str(data["detail"]))
+
+
+class ReadBackUnavailable(Exception):
+    """The project cannot reach the shop's orders here (no token, no staff login); says why."""
+
+
+class OrderAdapter(Protocol):
+    """How the harness reads back and removes a shop's orders; a project implements it."""
+
+    def get(self, number: str) -> StoredOrder | None:
+        """The stored order with this number, or None if the shop has none."""
+
+    def find_by_email(self, email: str) -> list[StoredOrder]:
+        """Every stored order of one shopper."""
+
+    def clean_up(self, item: Created) -> CleanupResult:
+        """Remove (cancel, delete) ``item``; never raise for a shop that refuses: say so."""
+
+    def close(self) -> None:
+        """Release connections and sessions."""
+
+
+def clean_up(
+    adapter: OrderAdapter | None, created: list[Created], unavailable: str = ""
+) -> list[CleanupResult]:
+    """Undo every created thing, newest first; one result each, failures included.
+
+    Without an adapter every item is reported as left behind, with ``unavailable``
+    (why there is none), so a cleanup the project cannot do is never silent.
+    """
+    results = []
+    for item in reversed(created):
+        if adapter is None:
+            why = unavailable or "the project has no order adapter (Shop.orders)"
+            results.append(CleanupResult(item.kind, item.key, False, f"left in the shop: {why}"))
+            continue
+        try:
+            results.append(adapter.clean_up(item))
+        except Exception as exc:  # the report must hear of every item, whatever the adapter does
+            detail = f"cleanup raised {type(exc).__name__}: {exc}"
+            results.append(CleanupResult(item.kind, item.key, False, detail))
+    return results

@@ -1,0 +1,26 @@
+"""Payment cards of the environment's card profile (the project's ``Shop.cards``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from checkout_probe.config import Settings
+from checkout_probe.data import TestCard
+from checkout_probe.errors import ConfigError
+
+
+@pytest.fixture(scope="session")
+def cards(settings: Settings) -> Mapping[str, TestCard]:
+    """The environment's test cards by name (``Shop.cards[card_profile]``)."""
+    return settings.cards
+
+
+@pytest.fixture
+def card(settings: Settings) -> TestCard:
+    """The card of the environment's profile that the payment provider approves."""
+    try:
+        return settings.card()
+    except ConfigError as exc:
+        pytest.fail(str(exc), pytrace=False)

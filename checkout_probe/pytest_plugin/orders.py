@@ -1,0 +1,27 @@
+"""The project's order adapter (``Shop.orders``): read-back for tests, cleanup after each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from checkout_probe.checkout import OrderAccess, open_orders
+from checkout_probe.config import Settings
+from checkout_probe.orders import OrderAdapter
+from checkout_probe.target import Target
+
+
+@pytest.fixture(scope="session")
+def _cp_orders(settings: Settings, target: Target) -> Iterator[OrderAccess]:
+    access = open_orders(settings, target)
+    yield access
+    access.close()
+
+
+@pytest.fixture(scope="session")
+def orders(_cp_orders: OrderAccess) -> OrderAdapter:
+    """The shop's orders as stored (the project's adapter); skips when they cannot be read here."""
+    if _cp_orders.adapter is None:
+        pytest.skip(f"stored orders cannot be checked: {_cp_orders.unavailable}")
+    return _cp_orders.adapter

@@ -1,0 +1,78 @@
+"""The run's one frozen :class:`Settings` object, from the shared options and the project."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from checkout_probe.config import Settings, build_settings
+from checkout_probe.errors import ConfigError
+from checkout_probe.options import values
+from checkout_probe.pytest_plugin import PROJECT_KEY
+from checkout_probe.shop import Shop
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
+_WORKER_KEY = "checkout_probe_run"
+
+
+def settings_of(config: pytest.Config) -> Settings:
+    """The run's settings (built in ``pytest_configure``)."""
+    return config.stash[SETTINGS_KEY]
+
+
+MARKERS = {
+    "smoke": "the checkouts that must pass after every deploy (what `checkout-probe verify` runs)",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    shared: dict[str, Any] = getattr(config, "workerinput", {}).get(_WORKER_KEY, {})
+    project = config.stash[PROJECT_KEY]
+    try:
+        settings = build_settings(
+            values(config.option),
+            os.environ,
+            shop=project.load_shop(),
+            environments=project.environments,
+            run_id=shared.get("run_id"),
+            seed=shared.get("seed"),
+        )
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SETTINGS_KEY] = settings
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Give every xdist worker the controller's run id and seed."""
+    settings = settings_of(node.config)
+    node.workerinput[_WORKER_KEY] = {"run_id": settings.run_id, "seed": settings.faker_seed}
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings = settings_of(config)
+    target = settings.base_url or "embedded demo shop (started per worker)"
+    project = config.stash[PROJECT_KEY]
+    return [
+        f"checkout-probe: project {project.root} · shop {settings.shop.name}",
+        f"checkout-probe: env {settings.env} · target {target}",
+        f"checkout-probe: run {settings.run_id} · faker seed {settings.faker_seed} "
+        f"(replay with --faker-seed {settings.faker_seed})",
+    ]
+
+
+@pytest.fixture(scope="session")
+def settings(pytestconfig: pytest.Config) -> Settings:
+    """The run's resolved, frozen settings."""
+    return settings_of(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def shop(settings: Settings) -> Shop:
+    """The project's :class:`~checkout_probe.shop.Shop` (steps, cards, journeys, ...)."""
+    return settings.shop

@@ -1,0 +1,42 @@
+"""What checkout-probe needs to know about the demo shop (``[tool.checkout-probe] shop``)."""
+
+from __future__ import annotations
+
+from checkout_probe.shop import Shop, ShopErrors
+from flows.cards import CARD_PROFILES
+from flows.journeys import checkout_as_guest
+from flows.pages.errors import error_indicators
+from flows.shop_api import OrderApi
+
+SHOP = Shop(
+    name="demo shop",
+    # Every journey step and its time budget (seconds): generous for a shop on loopback;
+    # staging and production tighten them in environments.toml.
+    steps={
+        "open catalog": 5.0,
+        "add to cart": 5.0,
+        "review cart": 5.0,
+        "contact and address": 5.0,
+        "shipping method": 5.0,
+        "pay": 6.0,
+        "place order": 6.0,
+        "confirmation": 5.0,
+        "verify stored order": 5.0,
+        "register": 5.0,
+        "sign in": 5.0,
+        "sign out": 5.0,
+    },
+    cards=CARD_PROFILES,
+    errors=ShopErrors(
+        shown=error_indicators,
+        payment_failed=r"payment processing error|payment could not be processed"
+        r"|could not complete your order|checkout (?:is )?unavailable"
+        r"|something went wrong with your payment",
+        declined=r"declined|insufficient funds|card number is invalid|card was refused",
+    ),
+    orders=OrderApi.connect,
+    journeys={"guest checkout": checkout_as_guest},
+    health_path="/health",
+    version_path="/version",
+    version_header="X-Shop-Version",
+)
