@@ -70,7 +70,7 @@ class Journey:
 
     @property
     def shop_version(self) -> str | None:
-        """The shop version from the latest ``X-Shop-Version`` header seen."""
+        """The shop version from the latest response carrying ``Shop.version_header``."""
         return self.recorder.shop_version
 
     @contextmanager

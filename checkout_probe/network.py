@@ -44,7 +44,7 @@ class FailedRequest:
         return urlsplit(self.url).path or "/"
 
     def describe(self) -> str:
-        """``POST /api/orders → 500 'could not connect…'`` for failure messages."""
+        """``POST /checkout → 500 'could not connect…'`` for failure messages."""
         outcome = str(self.status) if self.status is not None else f"no response ({self.error})"
         excerpt = f" {self.body_excerpt!r}" if self.body_excerpt else ""
         return f"{self.method} {self.path} → {outcome}{excerpt}"

@@ -57,7 +57,7 @@ def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> s
         " ("
         + ", ".join(f"{name} {j['failures']}/{j['checkouts']}" for name, j in per_journey.items())
         + ")"
-        if len(per_journey) > 1
+        if per_journey
         else ""
     )
     left = f" · {len(round_.cleanup_failures)} not cleaned up" if round_.cleanup_failures else ""

@@ -30,6 +30,7 @@ from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.options import add_to_argparse, as_arguments, values
 from checkout_probe.record import RunSummary
 from checkout_probe.remote import check_reachable
+from checkout_probe.target import make_target
 from checkout_probe.verify.outcome import decide, print_summary
 from checkout_probe.verify.rollout import wait_for_version
 
@@ -122,6 +123,9 @@ def main(argv: Sequence[str]) -> int:
         print(f"version {args.expect_version} is live after {rollout_s:.0f} s", flush=True)
     print(f"verifying env {settings.env} of {settings.shop.name} (checkouts: -m {args.marker} "
           f"in {project.root})", flush=True)  # fmt: skip
+    note = make_target(settings, settings.base_url or "http://embedded").sources_note()
+    if note:
+        print(note, flush=True)
     remaining = args.timeout - (time.monotonic() - started)
     try:
         result = subprocess.run(

@@ -42,14 +42,16 @@ def test_thirty_healthy_rounds_no_alert_metrics_scraped_and_sigterm_stops_cleanl
 ) -> None:
     with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
         assert shop.url is not None
+        # One checkout per round keeps 30 rounds affordable in the test run; the rule and
+        # the alert state are exercised the same way at any K.
         with live_probe(
-            shop.url, tmp_path, "--interval", "0", "--checkouts", "2",
+            shop.url, tmp_path, "--interval", "0", "--checkouts", "1",
             "--webhook", receiver.url, "--metrics-port", "0",
         ) as probe:  # fmt: skip
             metrics_url = probe.wait_for("metrics on ", 60).split()[-1]
             for number in range(1, 31):
                 line = probe.wait_for(f"round {number} ", 60)
-                assert "0/2 failed" in line and "HEALTHY" in line, probe.text()
+                assert "0/1 failed" in line and "HEALTHY" in line, probe.text()
             scraped = httpx.get(metrics_url, timeout=5).text
             code = probe.stop()
         assert code == 0, probe.text()
@@ -59,7 +61,7 @@ def test_thirty_healthy_rounds_no_alert_metrics_scraped_and_sigterm_stops_cleanl
         'checkout_probe_checkouts_total{category="none",env="local",'
         'journey="guest checkout",outcome="passed"}',
     )
-    assert passed >= 60
+    assert passed >= 30
     assert _sample(scraped, 'checkout_probe_verdict{env="local"}') == 0
     assert (
         _sample(
