@@ -13,15 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import httpx
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from checkout_probe.config import Settings
 from checkout_probe.context import MASK_SCRIPT, context_options
 from checkout_probe.journey import Journey
-from checkout_probe.network import NetworkRecorder
-from checkout_probe.orders import CleanupResult, OrderAdapter, ReadBackUnavailable, clean_up
+from checkout_probe.network import NetworkRecorder, api_failure
+from checkout_probe.orders import (
+    CleanupResult,
+    Created,
+    OrderAdapter,
+    ReadBackUnavailable,
+    StoredOrder,
+    clean_up,
+)
 from checkout_probe.record import CheckoutRecord
 from checkout_probe.target import Target
 
@@ -40,7 +47,12 @@ class OrderAccess:
 
 
 def open_orders(settings: Settings, target: Target) -> OrderAccess:
-    """Build the project's adapter (``Shop.orders``) for ``target``; a missing token is a reason."""
+    """Build the project's adapter (``Shop.orders``) for ``target``; never raises.
+
+    A missing token or login is a reason; so is a shop that errs while the adapter
+    logs in (the shop's error, named, not the harness's): either way the checkouts
+    still run, and only the read-back and cleanup are reported as not done.
+    """
     factory = settings.shop.orders
     if factory is None:
         return OrderAccess(None, f"the shop '{settings.shop.name}' declares no order adapter")
@@ -48,6 +60,32 @@ def open_orders(settings: Settings, target: Target) -> OrderAccess:
         return OrderAccess(factory(target, settings))
     except ReadBackUnavailable as exc:
         return OrderAccess(None, str(exc))
+    except httpx.HTTPError as exc:
+        failed = api_failure(exc, settings.secrets() + target.secrets())
+        why = failed.describe() if failed else f"{type(exc).__name__}: {exc}"
+        return OrderAccess(None, f"the shop failed while the order adapter connected: {why}")
+
+
+class UnavailableOrders:
+    """The adapter when there is none: read-back raises :class:`ReadBackUnavailable` (why)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def get(self, number: str) -> StoredOrder | None:
+        """Never: the read-back cannot be done here."""
+        raise ReadBackUnavailable(f"stored order {number} not read back: {self.reason}")
+
+    def find_by_email(self, email: str) -> list[StoredOrder]:
+        """Never: the read-back cannot be done here."""
+        raise ReadBackUnavailable(f"orders of {email} not read back: {self.reason}")
+
+    def clean_up(self, item: Created) -> CleanupResult:
+        """Report ``item`` as left in the shop."""
+        return CleanupResult(item.kind, item.key, False, f"left in the shop: {self.reason}")
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 def new_context(browser: Browser, settings: Settings, target: Target) -> BrowserContext:
@@ -81,19 +119,6 @@ class Checkout:
             return []
         return clean_up(orders.adapter, self.journey.created, orders.unavailable)
 
-    def record(
-        self,
-        name: str,
-        outcome: str,
-        *,
-        category: str | None = None,
-        skip_reason: str | None = None,
-        **extra: Any,
-    ) -> CheckoutRecord:
-        """What this checkout did; ``category`` is for a failure no journey step diagnosed."""
-        return journey_record(
-            name, outcome, self.journey, category=category, skip_reason=skip_reason, **extra
-        )
 
 
 def open_checkout(
@@ -120,22 +145,51 @@ def journey_record(
     outcome: str,
     journey: Journey | None,
     *,
-    category: str | None = None,
+    failure: BaseException | None = None,
+    unreachable: str | None = None,
     skip_reason: str | None = None,
-    **extra: Any,
+    not_done: tuple[str, ...] = (),
 ) -> CheckoutRecord:
-    """The record of a test or probe checkout; ``journey`` None when it never started one."""
+    """The record of a test or probe checkout; ``journey`` None when it never started one.
+
+    A failure no journey step diagnosed gets its category here: the target could not
+    be reached or started (``unreachable``); a check of the test's own that failed after
+    the journey drove the shop is the shop's data not matching (``data_mismatch``,
+    naming the order); anything else is the harness's or the project's code.
+    """
     diagnosis = journey.diagnosis if journey else None
     failed = outcome == "failed"
+    category = reason = None
+    if failed and diagnosis is not None:
+        category = str(diagnosis.category)
+    elif failed:
+        category, reason = _undiagnosed(journey, failure, unreachable)
     return CheckoutRecord(
         nodeid=name,
         outcome=outcome,
-        category=(str(diagnosis.category) if diagnosis else category) if failed else None,
+        category=category,
         failing_step=diagnosis.evidence.step if diagnosis and failed else None,
+        reason=reason,
         steps=tuple(journey.steps) if journey else (),
         shop_version=journey.shop_version if journey else None,
         diagnosis=diagnosis.to_dict() if diagnosis else None,
         artifacts=tuple(journey.artifacts) if journey else (),
         skip_reason=skip_reason,
-        **extra,
+        not_done=(*journey.not_done, *not_done) if journey else not_done,
     )
+
+
+def _undiagnosed(
+    journey: Journey | None, failure: BaseException | None, unreachable: str | None
+) -> tuple[str, str]:
+    first_line = str(failure).strip().splitlines()[0] if failure and str(failure).strip() else ""
+    what = f"{type(failure).__name__}: {first_line}" if failure else "no exception"
+    if unreachable:
+        return "target_unreachable", unreachable
+    drove_the_shop = journey is not None and any(s.status == "passed" for s in journey.steps)
+    if isinstance(failure, AssertionError) and drove_the_shop:
+        assert journey is not None
+        numbers = [c.key for c in journey.created if c.kind == "order"]
+        of = f" of order {', '.join(numbers)}" if numbers else ""
+        return "data_mismatch", f"the test's own check{of} failed: {first_line or what}"
+    return "harness_error", f"outside a journey step: {what}"

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from playwright.sync_api import BrowserContext, ConsoleMessage, Request, Response, WebError
 
+from checkout_probe.excerpt import readable_excerpt
 from checkout_probe.redact import redact
-
-BODY_EXCERPT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class NetworkRecorder:
         self._console_errors: list[tuple[int, str]] = []
         self._pending: dict[Request, float] = {}
         self._secrets = secrets
+        #: The secrets masked in everything recorded (for other evidence of the same checkout).
+        self.secrets = secrets
         self._version_header = version_header.lower() if version_header else None
         #: The shop version from the latest response carrying ``version_header``.
         self.shop_version: str | None = None
@@ -167,9 +169,10 @@ class NetworkRecorder:
         excerpt = ""
         if response is not None:
             try:
-                excerpt = " ".join(response.text().split())[:BODY_EXCERPT_CHARS]
+                body = response.text()
             except Exception:  # body gone with a navigation; the status is what matters
-                excerpt = ""
+                body = ""
+            excerpt = readable_excerpt(body, response.headers.get("content-type"))
         timing = request.timing
         duration = (
             timing["responseEnd"] / 1000 if timing and timing.get("responseEnd", -1) > 0 else None
@@ -182,3 +185,31 @@ class NetworkRecorder:
             body_excerpt=redact(excerpt, self._secrets),
             duration_s=duration,
         )
+
+
+def api_failure(exc: httpx.HTTPError, secrets: tuple[str, ...] = ()) -> FailedRequest | None:
+    """The failed request behind an error of the project's HTTP client (order read-back)."""
+    try:
+        request = exc.request
+    except RuntimeError:  # an error raised before any request was made
+        return None
+    response = exc.response if isinstance(exc, httpx.HTTPStatusError) else None
+    return FailedRequest(
+        method=request.method,
+        url=redact(str(request.url), secrets),
+        status=response.status_code if response is not None else None,
+        error=None if response is not None else f"{type(exc).__name__}: {exc}",
+        body_excerpt=redact(
+            readable_excerpt(response.text, response.headers.get("content-type")), secrets
+        )
+        if response is not None
+        else "",
+        duration_s=_elapsed(response),
+    )
+
+
+def _elapsed(response: httpx.Response | None) -> float | None:
+    try:
+        return response.elapsed.total_seconds() if response is not None else None
+    except RuntimeError:  # not read to the end
+        return None

@@ -64,6 +64,8 @@ class CheckoutRecord:
     outcome: str
     category: str | None = None
     failing_step: str | None = None
+    #: Why it failed, when no journey step's diagnosis says so (a check in the test body).
+    reason: str | None = None
     steps: tuple[StepRecord, ...] = ()
     shop_version: str | None = None
     diagnosis: dict[str, Any] | None = None
@@ -72,6 +74,8 @@ class CheckoutRecord:
     skip_reason: str | None = None
     attempts: tuple[Attempt, ...] = ()
     duration_s: float = 0.0
+    #: What could not be done here and was not judged (a read-back without a token), and why.
+    not_done: tuple[str, ...] = ()
 
     @property
     def flaky(self) -> bool:
@@ -119,6 +123,7 @@ class CheckoutRecord:
             "outcome": self.outcome,
             "category": self.category,
             "failing_step": self.failing_step,
+            "reason": self.reason,
             "steps": [s.to_dict() for s in self.steps],
             "shop_version": self.shop_version,
             "diagnosis": self.diagnosis,
@@ -126,6 +131,7 @@ class CheckoutRecord:
             "cleanup": [c.to_dict() for c in self.cleanup],
             "attempts": [a.__dict__ for a in self.attempts],
             "duration_s": self.duration_s,
+            "not_done": list(self.not_done),
         }
         if self.skip_reason is not None:
             data["skip_reason"] = self.skip_reason
@@ -142,6 +148,7 @@ class CheckoutRecord:
             outcome=data["outcome"],
             category=data.get("category"),
             failing_step=data.get("failing_step"),
+            reason=data.get("reason"),
             steps=tuple(StepRecord.from_dict(s) for s in data.get("steps", [])),
             shop_version=data.get("shop_version"),
             diagnosis=data.get("diagnosis"),
@@ -150,6 +157,7 @@ class CheckoutRecord:
             skip_reason=data.get("skip_reason"),
             attempts=tuple(Attempt(**a) for a in data.get("attempts", [])),
             duration_s=float(data.get("duration_s", 0.0)),
+            not_done=tuple(data.get("not_done", [])),
         )
 
 

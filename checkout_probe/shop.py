@@ -24,6 +24,7 @@ from playwright.sync_api import Locator, Page
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.errors import ConfigError
+from checkout_probe.shoppers import LOCALES
 
 if TYPE_CHECKING:
     from checkout_probe.config import Settings
@@ -112,6 +113,8 @@ class Shop:
     ``journeys``      the probe's checkouts by name; K is split among them
     ``health_path``, ``version_path``  where the shop reports health and version (None: nowhere)
     ``version_header``  response header carrying the shop version (None: none)
+    ``shopper_locales``  Faker locales of generated shoppers (``checkout_probe.shoppers.LOCALES``):
+                      each shopper lives in one of their countries, with a valid phone and postcode
     """
 
     name: str
@@ -123,6 +126,7 @@ class Shop:
     health_path: str | None = None
     version_path: str | None = None
     version_header: str | None = None
+    shopper_locales: tuple[str, ...] = ("en_US",)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", _frozen(self.steps))
@@ -135,6 +139,12 @@ class Shop:
                 raise ConfigError(
                     f"Shop.steps['{step}'] must be a positive number of seconds, not {seconds!r}"
                 )
+        unknown = [loc for loc in self.shopper_locales if loc not in LOCALES]
+        if unknown or not self.shopper_locales:
+            raise ConfigError(
+                f"Shop.shopper_locales: {unknown[0] if unknown else 'none given'} is not a "
+                f"shopper locale (known: {', '.join(LOCALES)})"
+            )
         for profile, cards in self.cards.items():
             if APPROVED not in cards:
                 raise ConfigError(

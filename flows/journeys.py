@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
@@ -27,7 +27,6 @@ from flows.pages import (
     SignInPage,
     SiteHeader,
 )
-from flows.pages.errors import error_indicators
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
     catalog = CatalogPage(page)
     with journey.step("open catalog"):
         catalog.open()
-        wait_for_page(journey, catalog.heading, "the catalog")
+        journey.wait_for_page(catalog.heading, "the catalog")
     for index, item in enumerate(items):
         with journey.step("add to cart", f"add {item.quantity} × '{item.name}' to cart"):
             if index:  # the first item is picked from the catalog just opened
@@ -72,7 +71,7 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
     cart = CartPage(page)
     with journey.step("review cart", "open cart"):
         SiteHeader(page).cart_link.click()
-        wait_for_page(journey, cart.heading, "the cart")
+        journey.wait_for_page(cart.heading, "the cart")
         for item in items:
             expect(cart.quantity_of(item.name)).to_have_value(str(item.quantity))
     return cart
@@ -87,10 +86,10 @@ def enter_details(
         contact = cart.proceed_to_checkout()
         contact.fill(shopper)
         contact.submit()
-        wait_for_page(journey, ShippingPage(page).heading, "the shipping step")
+        journey.wait_for_page(ShippingPage(page).heading, "the shipping step")
     with journey.step("shipping method", f"choose {shipping} shipping"):
         ShippingPage(page).choose(shipping)
-        wait_for_page(journey, PaymentPage(page).heading, "the payment step")
+        journey.wait_for_page(PaymentPage(page).heading, "the payment step")
     return PaymentPage(page)
 
 
@@ -101,7 +100,7 @@ def pay(journey: Journey, card: TestCard) -> Review:
     with journey.step("pay", f"pay with card ending {card.last4}"):
         payment.enter_card(card)
         payment.submit()
-        wait_for_page(journey, review.heading, "the review step")
+        journey.wait_for_page(review.heading, "the review step")
         totals = review.totals()
     return Review(review, totals)
 
@@ -114,7 +113,7 @@ def place_order(journey: Journey, review: Review) -> OrderConfirmation:
     journey.before_charging("place order")
     with journey.step("place order", f"place order for {format_cents(expected.total)}"):
         review.page.place_order()
-        wait_for_page(journey, confirmation.heading, "the order confirmation")
+        journey.wait_for_page(confirmation.heading, "the order confirmation")
     with journey.step("confirmation", "read confirmation"):
         number = confirmation.order_number.inner_text().strip()
         journey.remember("order", number)
@@ -144,20 +143,6 @@ def verify_stored_order(
             raise DataMismatch(
                 f"stored order {number} belongs to {stored.email}, not {shopper.email}"
             )
-
-
-def wait_for_page(journey: Journey, expected: Locator, what: str) -> None:
-    """Wait for ``expected``, or for the shop to show an error, whichever comes first.
-
-    Failing as soon as an alert or error page appears keeps a broken step from
-    waiting out the whole action timeout.
-    """
-    __tracebackhide__ = True
-    problem = error_indicators(journey.page)
-    expect(expected.or_(problem).first, f"the shop shows {what}").to_be_visible()
-    if not expected.is_visible():
-        shown = " ".join(problem.first.inner_text().split())
-        raise AssertionError(f"expected {what}, the page showed {shown!r}")
 
 
 def checkout_as_guest(
@@ -223,10 +208,10 @@ def checkout_as_registered_user(
         contact.city.fill(shopper.address.city)
         contact.postal_code.fill(shopper.address.postal_code)
         contact.submit()
-        wait_for_page(journey, ShippingPage(journey.page).heading, "the shipping step")
+        journey.wait_for_page(ShippingPage(journey.page).heading, "the shipping step")
     with journey.step("shipping method", f"choose {shipping} shipping"):
         ShippingPage(journey.page).choose(shipping)
-        wait_for_page(journey, PaymentPage(journey.page).heading, "the payment step")
+        journey.wait_for_page(PaymentPage(journey.page).heading, "the payment step")
     confirmation = place_order(journey, pay(journey, card))
     if orders is not None:
         verify_stored_order(journey, orders, confirmation, shopper)
@@ -248,5 +233,4 @@ __all__ = [
     "sign_in",
     "sign_out",
     "verify_stored_order",
-    "wait_for_page",
 ]

@@ -130,15 +130,34 @@ def test_a_selection_with_no_test_is_no_checkout_exit_5_with_one_line(tmp_path: 
 def test_a_selection_whose_every_checkout_is_skipped_is_no_checkout_exit_5(
     tmp_path: Path, shop: LocalShop
 ) -> None:
-    # A running shop and no order-API token: the smoke tests cannot read orders back.
-    code, output, _ = run_verify("--base-url", str(shop.url), "--reports", str(tmp_path),
-                                 env={"CHECKOUT_PROBE_API_TOKEN": ""})  # fmt: skip
+    # Production without the opt-in: every smoke checkout stops before charging.
+    config = tmp_path / "environments.toml"
+    config.write_text(f'[production]\nbase_url = "{shop.url}"\nproduction = true\n')
+    code, output, _ = run_verify("--env", "production", "--config", str(config),
+                                 "--reports", str(tmp_path / "r"),
+                                 env={"CHECKOUT_PROBE_API_TOKEN": TOKEN})  # fmt: skip
 
     assert code == ExitCode.NO_CHECKOUT, output
     lines = [ln for ln in output.splitlines() if "ran no checkout" in ln]
     assert len(lines) == 1, output
-    assert "3 selected, 3 skipped (stored orders cannot be checked: no API token" in lines[0]
+    assert "3 selected, 3 skipped (stopped before charging: environment 'production'" in lines[0]
     assert "verify: exit 5 (no checkout)" in output
+
+
+def test_without_an_api_token_the_checkouts_still_run_and_only_the_read_back_is_not_done(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    code, output, _ = run_verify("--base-url", str(shop.url), "--reports", str(tmp_path),
+                                 env={"CHECKOUT_PROBE_API_TOKEN": ""})  # fmt: skip
+
+    assert code == ExitCode.OK, output
+    assert output.count("  PASS ") == 3
+    not_done = [ln for ln in output.splitlines() if ln.startswith("NOT DONE ")]
+    assert len({ln.split("[chromium]")[0] for ln in not_done}) == 3, output
+    assert all("not read back: no API token for local" in ln for ln in not_done)
+    assert "CLEANUP FAILED order" in output  # what could not be removed is said, not dropped
+    summary = _summary(tmp_path)
+    assert summary["checkouts"] == 3 and summary["not_done"] == 3
 
 
 def test_pytests_internal_error_at_the_gate_is_a_harness_error_not_unreachable(

@@ -14,7 +14,6 @@ from flows.journeys import (
     pay,
     place_order,
     verify_stored_order,
-    wait_for_page,
 )
 from flows.pages import ShippingPage
 
@@ -45,7 +44,7 @@ def test_guest_with_invalid_address_sees_field_errors_then_completes_after_corre
         contact.postal_code.fill(shopper.address.postal_code)
         contact.city.fill(shopper.address.city)
         contact.submit()
-        wait_for_page(journey, ShippingPage(journey.page).heading, "the shipping step")
+        journey.wait_for_page(ShippingPage(journey.page).heading, "the shipping step")
 
     with journey.step("shipping method", "choose Standard shipping"):
         ShippingPage(journey.page).choose("Standard")

@@ -104,6 +104,20 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
             Category.TARGET_UNREACHABLE,
             f"the browser could not reach the shop ({unreachable[0]})",
         )
+    # Mid-journey the shop went away: a navigation to it failed to connect (the page is
+    # then the browser's own error page, and the wait for the next page timed out).
+    refused = [
+        r for r in ev.failed_requests
+        if r.origin == shop and r.status is None and UNREACHABLE_TEXT.search(r.error or "")
+    ]  # fmt: skip
+    if refused:
+        return (
+            Category.TARGET_UNREACHABLE,
+            f"the shop stopped answering: {refused[0].describe()}",
+        )
+    if ev.api_unreachable:
+        reason = f"the shop's API could not be reached: {ev.api_unreachable}"
+        return Category.TARGET_UNREACHABLE, reason
     if ev.data_mismatch:
         return Category.DATA_MISMATCH, ev.error_message.splitlines()[0]
     provider = _provider_failure(ev)

@@ -38,6 +38,8 @@ class Evidence:
     harness_fault: bool = False
     #: The exception is a comparison of shop data that did not match.
     data_mismatch: bool = False
+    #: The project's HTTP call to the shop (order read-back) could not connect: why.
+    api_unreachable: str | None = None
 
     @property
     def over_budget(self) -> bool:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faker import Faker
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
@@ -29,7 +28,7 @@ from checkout_probe.journey import Journey
 from checkout_probe.probe.model import ERROR, FAILED, PASSED, CheckoutResult
 from checkout_probe.redact import redact
 from checkout_probe.scrub import scrub_file
-from checkout_probe.shoppers import make_shopper
+from checkout_probe.shoppers import ShopperFactory
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)
@@ -51,17 +50,14 @@ def run_checkout(
     target: Target,
     orders: OrderAccess,
     browser: Browser,
-    faker: Faker,
+    shoppers: ShopperFactory,
     job: CheckoutJob,
 ) -> CheckoutResult:
     """Run ``job``'s journey against ``target`` in ``browser``, judged by a :class:`Journey`.
 
     Its evidence (failure screenshot, scrubbed trace) is kept only when it fails.
     """
-    faker.seed_instance(job.seed)
-    shopper = make_shopper(
-        faker, job.seed, settings.email_domain, settings.environment.shopper_password
-    )
+    shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     context = new_context(browser, settings, target)
     prepare_context(context, tracing=True)
     checkout = open_checkout(

@@ -23,7 +23,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
 from functools import partial
 
-from faker import Faker
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
@@ -33,6 +32,7 @@ from checkout_probe.errors import ProbeError
 from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
 from checkout_probe.probe.model import FAILED, CheckoutResult
 from checkout_probe.remote import open_browser
+from checkout_probe.shoppers import ShopperFactory
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class _Worker(threading.Thread):
         self,
         name: str,
         jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None],
-        run: Callable[[OrderAccess, Browser, Faker, CheckoutJob], CheckoutResult],
+        run: Callable[[OrderAccess, Browser, ShopperFactory, CheckoutJob], CheckoutResult],
         settings: Settings,
         target: Target,
     ) -> None:
@@ -62,7 +62,8 @@ class _Worker(threading.Thread):
         self.retired = threading.Event()
 
     def run(self) -> None:
-        faker = Faker("en_US")
+        # Per worker: Faker instances are not to be shared between threads.
+        shoppers = ShopperFactory(self._settings.shop.shopper_locales, self._settings.email_domain)
         # Per worker: an adapter (an HTTP session, a staff login) need not be thread-safe.
         orders = open_orders(self._settings, self._target)
         try:
@@ -72,7 +73,7 @@ class _Worker(threading.Thread):
                     continue
                 self.current = future
                 try:
-                    future.set_result(self._checkout(job, faker, orders))
+                    future.set_result(self._checkout(job, shoppers, orders))
                 except BaseException as exc:  # the round must hear of every checkout
                     log.exception("checkout worker %s failed", self.name)
                     message = f"harness error: {type(exc).__name__}: {exc}"
@@ -84,14 +85,16 @@ class _Worker(threading.Thread):
             with suppress(Exception):  # the adapter's own connections; nothing to report
                 orders.close()
 
-    def _checkout(self, job: CheckoutJob, faker: Faker, orders: OrderAccess) -> CheckoutResult:
+    def _checkout(
+        self, job: CheckoutJob, shoppers: ShopperFactory, orders: OrderAccess
+    ) -> CheckoutResult:
         try:
             browser = self._ensure_browser()
         except ProbeError as exc:
             return harness_error(f"no browser: {exc}", job.journey)
         except PlaywrightError as exc:
             return harness_error(f"no browser: {_first_line(str(exc))}", job.journey)
-        result = self._run(orders, browser, faker, job)
+        result = self._run(orders, browser, shoppers, job)
         if not browser.is_connected():
             # The browser died under the checkout: whatever it saw says nothing about the shop.
             self._close()

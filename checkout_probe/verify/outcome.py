@@ -79,9 +79,13 @@ def print_summary(summary: RunSummary, rollout_s: float | None, wall_s: float) -
             print(f"FLAKY {test.nodeid}: {test.note}")
         if test.outcome == SKIPPED and test.skip_reason:
             print(f"SKIPPED {test.nodeid}: {test.skip_reason}")
+        for what in test.not_done:
+            print(f"NOT DONE {test.nodeid}: {what}")
         if test.outcome != FAILED:
             continue
         print(f"FAILED {test.nodeid} [{test.category}]")
+        if test.reason:
+            print(f"  {test.reason}")
         diagnosis = test.diagnosis
         if diagnosis:
             print(f"  step '{diagnosis['step']}': {diagnosis['reason']}")

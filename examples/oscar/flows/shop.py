@@ -1,0 +1,39 @@
+"""What checkout-probe needs to know about the oscar shop (``[tool.checkout-probe] shop``)."""
+
+from __future__ import annotations
+
+from checkout_probe.shop import Shop, ShopErrors
+from flows.cards import CARD_PROFILES
+from flows.dashboard import DashboardOrders
+from flows.journeys import checkout_as_guest
+from flows.pages.errors import error_indicators
+
+SHOP = Shop(
+    name="oscar shop",
+    steps={
+        "open catalogue": 8.0,
+        "add to basket": 8.0,
+        "review basket": 8.0,
+        "who are you": 8.0,
+        "shipping address": 8.0,
+        "shipping method": 8.0,
+        "payment details": 8.0,
+        "place order": 10.0,
+        "confirmation": 5.0,
+        "verify stored order": 10.0,
+    },
+    cards=CARD_PROFILES,
+    errors=ShopErrors(
+        shown=error_indicators,
+        # Oscar's own words when placing or paying for an order fails.
+        payment_failed=r"problem occurred while (?:placing this order|processing payment)",
+        declined=r"declined|payment (?:was )?refused",
+    ),
+    orders=DashboardOrders.connect,
+    journeys={"guest checkout": checkout_as_guest},
+    health_path="/health",
+    version_path="/version",
+    version_header="X-Shop-Version",
+    # Oscar validates phone numbers for the address's country: shoppers from several.
+    shopper_locales=("en_GB", "de_DE", "fr_FR", "nl_NL"),
+)
