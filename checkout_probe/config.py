@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checkout_probe.data import TestCard
-from checkout_probe.environments import LOCAL, Environment, load_file, resolve
+from checkout_probe.environments import LOCAL, Environment, is_http_url, load_file, resolve
 from checkout_probe.errors import ConfigError
 from checkout_probe.options import pick
 from checkout_probe.shop import APPROVED, NO_SHOP, Shop
@@ -179,12 +179,7 @@ def _parse_timeout(raw: Any) -> int | None:
 def _check_url(url: str | None, source: str) -> str | None:
     if url is None:
         return None
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        parts = urlsplit("")
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+    if not is_http_url(url):
         raise ConfigError(
             f"{source} {url[:200]!r} is not an http(s) URL: "
             "use e.g. --base-url http://127.0.0.1:8000"

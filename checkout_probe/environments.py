@@ -126,6 +126,16 @@ def _check_keys(name: str, table: Mapping[str, Any], path: Path) -> None:
             raise ConfigError(f"{_where(name, path)}: {key} must be a table")
 
 
+def is_http_url(url: str) -> bool:
+    """True for an http(s) URL a browser can go to: a host, no space, a port that can exist."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+
+
 def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
     url = table.get("base_url")
     if url is None:
@@ -134,12 +144,7 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
         raise ConfigError(
             f"{_where(name, path)}: base_url and demo_shop = true exclude each other: keep one"
         )
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        parts = urlsplit("")
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+    if not is_http_url(url):
         raise ConfigError(
             f"{_where(name, path)}: base_url {url!r} is not an http(s) URL "
             '(expected e.g. "https://shop.example.com")'

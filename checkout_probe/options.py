@@ -12,7 +12,7 @@ the three parsers agree.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -130,7 +130,3 @@ def pick(given: Mapping[str, Any], environ: Mapping[str, str], dest: str) -> Any
         return environ[option.env]
     return None
 
-
-def flags(names: Sequence[str]) -> list[str]:
-    """The flags of the given dests (for messages and docs)."""
-    return [BY_DEST[n].flag for n in names]

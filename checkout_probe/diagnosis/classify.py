@@ -7,7 +7,8 @@ order service cannot reach its database) reads as ``payment_error`` pointing
 at the dependency ``/health`` names, never as "a timeout".
 
 1. ``harness_error``      the exception came from the harness (bug, misconfiguration).
-2. ``target_unreachable`` the browser could not connect to the shop at all.
+2. ``target_unreachable`` the browser could not connect to the shop at all, a navigation to
+                          it was refused mid-journey, or the project's HTTP call to it was.
 3. ``data_mismatch``      a comparison of totals, items or the stored order failed.
 4. ``payment_provider``   a request to another origin (the payment provider) failed,
                           the shop answered 502/503/504 about its provider, or

@@ -23,6 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from checkout_probe.browser import discover_chromium
+from checkout_probe.checkout import open_orders
 from checkout_probe.config import Settings
 from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
@@ -32,6 +33,7 @@ from checkout_probe.probe.history_url import open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
+from checkout_probe.probe.round_line import round_line
 from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
@@ -39,35 +41,6 @@ from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.target import LocalShop, Target, make_target
 
 log = logging.getLogger("checkout_probe.probe")
-
-
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
-def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> str:
-    """One line per round for the probe's log: counts, window rate and interval, verdict."""
-    top = round_.top_failure()
-    step = f" at '{top.failing_step}'" if top and top.failing_step else ""
-    where = f" in '{top.journey}'" if top and len(round_.by_journey()) > 1 else ""
-    failing = f" · top {top.category}{step}{where}" if top else ""
-    errors = f" · {round_.errors} harness errors" if round_.errors else ""
-    per_journey = round_.by_journey()
-    journeys = (
-        " ("
-        + ", ".join(f"{name} {j['failures']}/{j['checkouts']}" for name, j in per_journey.items())
-        + ")"
-        if per_journey
-        else ""
-    )
-    left = f" · {len(round_.cleanup_failures)} not cleaned up" if round_.cleanup_failures else ""
-    return (
-        f"round {number} · {round_.env} · version {round_.shop_version or 'unknown'} · "
-        f"{round_.failures}/{round_.checkouts} failed{journeys}{failing}{errors}{left} · "
-        f"window {verdict.failures}/{verdict.checkouts} = {_percent(verdict.rate)} "
-        f"[{_percent(verdict.low)}, {_percent(verdict.high)}] · {verdict.state.upper()} · "
-        f"{wall_s:.1f} s"
-    )
 
 
 class Probe:
@@ -116,6 +89,7 @@ class Probe:
             )
             if target.sources_note():
                 print(target.sources_note(), flush=True)
+            self._say_if_no_read_back(target)
             if settings.order_block_reason:
                 print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
                       "before charging", flush=True)  # fmt: skip
@@ -130,6 +104,13 @@ class Probe:
             if not args.once:
                 print(f"probe stopped after {self.rounds_run} rounds", flush=True)
         return self._exit_code()
+
+    def _say_if_no_read_back(self, target: Target) -> None:
+        """Once at start: the checkouts run either way, but say what they will not check."""
+        access = open_orders(self.settings, target)
+        access.close()
+        if access.adapter is None:
+            print(f"orders not read back or cleaned up: {access.unavailable}", flush=True)
 
     def _discard_cut_round(self) -> None:
         """Delete a cut round's evidence: no history row points at it, so retention never would."""

@@ -168,3 +168,39 @@ def live_probe(base_url: str, workdir: Path, *args: str) -> Iterator[LiveProbe]:
 def alerts(requests: list[Any]) -> list[dict[str, Any]]:
     """The generic JSON alerts a receiver got, in order."""
     return [json.loads(r.body) for r in requests]
+
+
+#: A project of one step (open the demo shop's catalog): for tests of the probe's loop
+#: (rounds, alert state, metrics, signals) that need many rounds, not whole checkouts.
+_CATALOG_ONLY_SHOP = '''
+from checkout_probe.data import TestCard
+from checkout_probe.shop import Shop, ShopErrors
+
+
+def open_catalog(journey, shopper, card, *, orders=None):
+    """Open the demo shop's catalog and see its heading."""
+    with journey.step("open catalog"):
+        journey.page.goto("/")
+        journey.wait_for_page(journey.page.get_by_role("heading", name="Products"), "the catalog")
+
+
+SHOP = Shop(
+    name="demo shop, catalog only",
+    steps={"open catalog": 5.0},
+    cards={"test": {"approved": TestCard("4242 4242 4242 4242", "12 / 34", "123", "approved")}},
+    journeys={"open catalog": open_catalog},
+    # The demo shop's error page, so a failing catalog fails at once, not at the timeout.
+    errors=ShopErrors(
+        shown=lambda page: page.get_by_role("heading", name="Something went wrong", level=1)
+    ),
+    health_path="/health", version_path="/version", version_header="X-Shop-Version",
+)
+'''
+
+
+def catalog_only_project(folder: Path) -> Path:
+    """Write the one-step project into ``folder`` and return it (for ``--project``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text('[tool.checkout-probe]\nshop = "catalog_only:SHOP"\n')
+    (folder / "catalog_only.py").write_text(_CATALOG_ONLY_SHOP)
+    return folder

@@ -1,0 +1,35 @@
+"""The line the probe prints per round: counts per journey, window rate and interval, verdict."""
+
+from __future__ import annotations
+
+from checkout_probe.probe.model import Round
+from checkout_probe.probe.rule import Verdict
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> str:
+    """One line per round for the probe's log: counts, window rate and interval, verdict."""
+    top = round_.top_failure()
+    step = f" at '{top.failing_step}'" if top and top.failing_step else ""
+    where = f" in '{top.journey}'" if top and len(round_.by_journey()) > 1 else ""
+    failing = f" · top {top.category}{step}{where}" if top else ""
+    errors = f" · {round_.errors} harness errors" if round_.errors else ""
+    per_journey = round_.by_journey()
+    journeys = (
+        " ("
+        + ", ".join(f"{name} {j['failures']}/{j['checkouts']}" for name, j in per_journey.items())
+        + ")"
+        if per_journey
+        else ""
+    )
+    left = f" · {len(round_.cleanup_failures)} not cleaned up" if round_.cleanup_failures else ""
+    return (
+        f"round {number} · {round_.env} · version {round_.shop_version or 'unknown'} · "
+        f"{round_.failures}/{round_.checkouts} failed{journeys}{failing}{errors}{left} · "
+        f"window {verdict.failures}/{verdict.checkouts} = {_percent(verdict.rate)} "
+        f"[{_percent(verdict.low)}, {_percent(verdict.high)}] · {verdict.state.upper()} · "
+        f"{wall_s:.1f} s"
+    )
