@@ -8,7 +8,7 @@ summary back into a :class:`RunSummary`. One typed structure, one JSON form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checkout_probe.orders import CleanupResult
@@ -172,7 +172,6 @@ class RunSummary:
     shop_versions: tuple[str, ...] = ()
     target_failure: str | None = None
     exit_status: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def checkouts(self) -> int:
@@ -186,8 +185,6 @@ class RunSummary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunSummary:
         """Read a ``summary.json`` document."""
-        known = {"run_id", "env", "target", "tests", "shop_versions", "target_failure",
-                 "exit_status"}  # fmt: skip
         return cls(
             run_id=str(data["run_id"]),
             env=str(data["env"]),
@@ -196,5 +193,4 @@ class RunSummary:
             shop_versions=tuple(data.get("shop_versions", [])),
             target_failure=data.get("target_failure"),
             exit_status=int(data.get("exit_status", 0)),
-            extra={k: v for k, v in data.items() if k not in known},
         )

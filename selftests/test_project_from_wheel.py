@@ -151,11 +151,13 @@ def test_pytest_in_the_project_runs_its_own_flows_against_the_demo_shop(
 def test_verify_in_the_project_passes_on_the_healthy_demo_shop(
     installed: Installed, project: Path
 ) -> None:
-    run = installed.run("checkout-probe", "verify", "--workers", "0", cwd=project)
+    run = installed.run("checkout-probe", "verify", cwd=project)
 
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert run.stdout.count("  PASS ") == 3
+    assert run.stdout.count("  PASS ") == 3 and "3 passed, 0 failed" in run.stdout
     assert f"in {project.resolve()}" in run.stdout
+    summary = json.loads((project / "reports" / "summary.json").read_text())
+    assert summary["totals"] == {"passed": 3} and summary["checkouts"] == 3
 
 
 def test_probe_once_in_the_project_runs_its_declared_journey(

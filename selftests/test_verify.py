@@ -34,14 +34,6 @@ def shop(tmp_path: Path) -> Iterator[LocalShop]:
         yield started
 
 
-def test_healthy_shop_exits_0_with_each_journey_listed(tmp_path: Path) -> None:
-    code, output, _ = run_verify("--env", "local", "--reports", str(tmp_path))
-    assert code == 0, output
-    assert output.count("  PASS ") == 3
-    assert "3 passed, 0 failed" in output
-    assert _summary(tmp_path)["totals"] == {"passed": 3}
-
-
 def test_broken_order_database_exits_1_naming_request_category_and_dependency(
     tmp_path: Path,
 ) -> None:
