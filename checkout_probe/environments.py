@@ -5,7 +5,7 @@ One table per environment. Keys (all optional unless marked):
 ``base_url``              the shop's URL (required, except for ``local``, which starts the
                           embedded demo shop when it has none)
 ``production``            true for real customers' shops: safety rules apply (default false)
-``allow_orders``          may order-placing tests place orders (default: not ``production``);
+``allow_orders``          may checkouts create orders (default: not ``production``);
                           in production also needs ``--allow-production-orders``
 ``demo_shop``             true: the harness starts the embedded demo shop (one per pytest
                           worker, one per probe) instead of using ``base_url``

@@ -49,7 +49,7 @@ SHARED: tuple[Option, ...] = (
            env="CHECKOUT_PROBE_CONFIG", metavar="PATH"),
     Option("--base-url", "base_url", "test the shop running at this URL instead of the "
            "environment's", env="PYTEST_BASE_URL", metavar="URL", pytest_owner="pytest-base-url"),
-    Option("--allow-production-orders", "allow_production_orders", "let checkouts place orders "
+    Option("--allow-production-orders", "allow_production_orders", "let checkouts order "
            "in a production environment (its allow_orders must be true as well)",
            action="store_true"),
     Option("--faker-seed", "faker_seed", "run seed for generated shoppers; replays a run's "
