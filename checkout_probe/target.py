@@ -176,6 +176,11 @@ class LocalShop:
             return "no log"
         return lines[-1] if lines else "it printed nothing"
 
+    @property
+    def pid(self) -> int | None:
+        """The shop process's id while it runs."""
+        return self._process.pid if self._process is not None else None
+
     def stop(self, timeout_s: float = 10.0) -> None:
         """Stop the shop with SIGTERM (SIGKILL if it does not exit in time)."""
         process, self._process = self._process, None
