@@ -40,6 +40,10 @@ _FORM_FIELD = re.compile(r"((?:^|[&?])(?:cvc|cvv|csc|password|number|exp)=)[^&\s
 _TEXT_SUFFIXES = {".trace", ".network", ".json", ".har", ".txt", ".log", ".html", ".xml", ".stacks"}
 
 
+#: What Playwright's action log says it typed: 'fill("…")', 'type("…")', 'press("…")'.
+_TYPED = re.compile(r'\b(fill|type|pressSequentially|press)\((?:"(?:[^"\\]|\\.)*"|[^)]*)\)')
+_NOT_JSON = object()
+
 #: Numbers under these keys are clocks and ids, never card data (wallTime is 13 digits).
 _NOT_CARD_KEYS = re.compile(r"time|stamp|id$|size|bytes|offset", re.IGNORECASE)
 
@@ -65,6 +69,16 @@ def _scrub_number(key: str, value: int) -> Any:
     return value
 
 
+def _is_sensitive_action(node: dict[str, Any]) -> bool:
+    """An action typing into a card or password field (its selector names the field)."""
+    params = node.get("params")
+    return (
+        isinstance(params, dict)
+        and "value" in params
+        and _SENSITIVE.search(str(params.get("selector", ""))) is not None
+    )
+
+
 def _scrub_node(node: Any, secrets: tuple[str, ...], key: str = "") -> Any:
     # DOM snapshot nodes look like [tag, {attrs}, *children]; actions carry params.
     # Strings are scrubbed by pattern; numbers only when they could be a card number,
@@ -85,13 +99,12 @@ def _scrub_node(node: Any, secrets: tuple[str, ...], key: str = "") -> Any:
                         attrs[name] = MASK
         return [_scrub_node(child, secrets, key) for child in node]
     if isinstance(node, dict):
-        params = node.get("params")
-        if (
-            isinstance(params, dict)
-            and "value" in params
-            and _SENSITIVE.search(str(params.get("selector", "")))
-        ):
-            params["value"] = MASK
+        if _is_sensitive_action(node):
+            node["params"]["value"] = MASK
+        # Name/value pairs (HAR form params, headers): the name says what the value is.
+        if isinstance(node.get("name"), str) and _SENSITIVE_KEY.fullmatch(node["name"]):
+            if isinstance(node.get("value"), str):
+                node["value"] = MASK
         return {
             name: MASK
             if isinstance(value, (str, int)) and _SENSITIVE_KEY.fullmatch(name)
@@ -111,18 +124,32 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
             pass  # JSON lines (a trace): one document per line, below
         else:
             return json.dumps(_scrub_node(whole, secrets), indent=2) + "\n"
-    lines = []
+    parsed_lines: list[tuple[str, Any]] = []
+    sensitive_calls: set[str] = set()
     for line in text.splitlines(keepends=True):
+        parsed: Any = _NOT_JSON
         stripped = line.strip()
         if stripped.startswith(("{", "[")):
             try:
                 parsed = json.loads(stripped)
             except ValueError:
                 pass
-            else:
-                lines.append(json.dumps(_scrub_node(parsed, secrets)) + "\n")
-                continue
-        lines.append(_scrub_string(line, secrets))
+        if isinstance(parsed, dict) and _is_sensitive_action(parsed):
+            sensitive_calls.add(str(parsed.get("callId")))
+        parsed_lines.append((line, parsed))
+    lines = []
+    for line, parsed in parsed_lines:
+        if parsed is _NOT_JSON:
+            lines.append(_scrub_string(line, secrets))
+            continue
+        if (
+            isinstance(parsed, dict)
+            and parsed.get("type") == "log"
+            and str(parsed.get("callId")) in sensitive_calls
+        ):
+            # Playwright logs what a fill types ('fill("123")') under the action's callId.
+            parsed["message"] = _TYPED.sub(f'\\1("{MASK}")', str(parsed.get("message", "")))
+        lines.append(json.dumps(_scrub_node(parsed, secrets)) + "\n")
     return "".join(lines)
 
 

@@ -21,19 +21,39 @@ from selftests.helpers import run_suites
 
 TOKEN = "scan-token-Hq3mZ7"
 PASSWORD = "Scan-Pa55-word-x9!"
-CVC = next(iter(TEST_CARDS.values())).cvc
+CARD = next(iter(TEST_CARDS.values()))
+CVC = CARD.cvc
 
 
 def _needles() -> list[bytes]:
     numbers = {c.number for c in TEST_CARDS.values()}
     found = [n.encode() for n in numbers] + [n.replace(" ", "").encode() for n in numbers]
+    found += [n.replace(" ", "+").encode() for n in numbers]  # a form-encoded body
+    expiry = {c.expiry for c in TEST_CARDS.values()}
+    found += [e.encode() for e in expiry] + [e.replace(" ", "").encode() for e in expiry]
     return [*found, PASSWORD.encode(), TOKEN.encode()]
 
 
-# The CVC is three digits: look for it as a value, not anywhere.
+# The CVC is three digits: look for it as a typed or stored value, not anywhere
+# ("Content-Length: 123" is a header, not a card).
 _CVC_AS_VALUE = re.compile(
-    rb'(?:"(?:value|cvc|__playwright_value_)"\s*:\s*"|value="|cvc=)' + CVC.encode() + rb"(?!\d)"
+    rb'(?:"(?:value|cvc|__playwright_value_)"\s*:\s*"|value="|(?:fill|type)\(\\?")'
+    + CVC.encode()
+    + rb'(?:\\?")|cvc=' + CVC.encode() + rb"(?!\d)"
 )
+_HEADER_BEFORE = re.compile(rb'\{"name"\s*:\s*"([^"]*)"\s*,\s*$')
+
+
+def _cvc_leaks(data: bytes) -> list[str]:
+    """Each place the CVC is a value, with what precedes it (for the failure message)."""
+    leaks = []
+    for match in _CVC_AS_VALUE.finditer(data):
+        before = data[max(0, match.start() - 80) : match.start()]
+        header = _HEADER_BEFORE.search(before)
+        if header and not re.search(rb"cvc|cvv|csc", header.group(1), re.IGNORECASE):
+            continue  # a name/value pair whose name is not a card field (a header)
+        leaks.append((before + match.group(0)).decode(errors="replace"))
+    return leaks
 
 
 def _contents(root: Path) -> Iterator[tuple[str, bytes]]:
@@ -83,5 +103,5 @@ def test_no_card_number_cvc_password_or_token_in_any_artifact(
     assert any("!" in name for name, _ in files), "no trace was unzipped"
     leaks = [
         (name, needle.decode()) for name, data in files for needle in _needles() if needle in data
-    ] + [(name, f"CVC {CVC}") for name, data in files if _CVC_AS_VALUE.search(data)]
+    ] + [(name, f"CVC: …{leak}") for name, data in files for leak in _cvc_leaks(data)]
     assert leaks == []

@@ -60,3 +60,37 @@ def test_card_fields_of_a_json_request_body_are_masked_by_key() -> None:
         "exp": "[redacted]",
         "name": "Ann",
     }
+
+
+def test_what_a_fill_into_a_card_field_typed_is_masked_in_the_action_log_too() -> None:
+    card_cvc = (
+        'internal:title="Card details" >> internal:control=enter-frame >> internal:label="CVC"i'
+    )
+    events = [
+        {"type": "before", "callId": "c@1", "params": {"selector": card_cvc, "value": "123"}},
+        {"type": "log", "callId": "c@1", "message": '  fill("123")'},
+        {"type": "before", "callId": "c@2", "params": {"selector": 'internal:label="City"i', "value": "Leeds"}},
+        {"type": "log", "callId": "c@2", "message": '  fill("Leeds")'},
+    ]  # fmt: skip
+    scrubbed = [
+        json.loads(line)
+        for line in scrub_text("".join(json.dumps(e) + "\n" for e in events)).splitlines()
+    ]
+    assert scrubbed[0]["params"]["value"] == "[redacted]"
+    assert scrubbed[1]["message"] == '  fill("[redacted]")'
+    assert scrubbed[3]["message"] == '  fill("Leeds")'  # what is not card data stays readable
+
+
+def test_a_posted_forms_card_fields_are_masked_by_name_while_headers_stay() -> None:
+    request = {
+        "headers": [{"name": "Content-Length", "value": "123"}],
+        "postData": {
+            "params": [{"name": "cvc", "value": "123"}, {"name": "exp", "value": "12/34"}]
+        },
+    }
+    scrubbed = json.loads(scrub_text(json.dumps(request) + "\n"))
+    assert scrubbed["headers"] == [{"name": "Content-Length", "value": "123"}]
+    assert scrubbed["postData"]["params"] == [
+        {"name": "cvc", "value": "[redacted]"},
+        {"name": "exp", "value": "[redacted]"},
+    ]
