@@ -10,6 +10,7 @@ Screenshots and video are pixels: they are protected at capture time instead
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -102,9 +103,9 @@ def _scrub_node(node: Any, secrets: tuple[str, ...], key: str = "") -> Any:
         if _is_sensitive_action(node):
             node["params"]["value"] = MASK
         # Name/value pairs (HAR form params, headers): the name says what the value is.
-        if isinstance(node.get("name"), str) and _SENSITIVE_KEY.fullmatch(node["name"]):
-            if isinstance(node.get("value"), str):
-                node["value"] = MASK
+        name = node.get("name")
+        if isinstance(name, str) and _SENSITIVE_KEY.fullmatch(name) and "value" in node:
+            node["value"] = MASK
         return {
             name: MASK
             if isinstance(value, (str, int)) and _SENSITIVE_KEY.fullmatch(name)
@@ -130,10 +131,8 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
         parsed: Any = _NOT_JSON
         stripped = line.strip()
         if stripped.startswith(("{", "[")):
-            try:
+            with contextlib.suppress(ValueError):
                 parsed = json.loads(stripped)
-            except ValueError:
-                pass
         if isinstance(parsed, dict) and _is_sensitive_action(parsed):
             sensitive_calls.add(str(parsed.get("callId")))
         parsed_lines.append((line, parsed))

@@ -69,7 +69,7 @@ def test_what_a_fill_into_a_card_field_typed_is_masked_in_the_action_log_too() -
     events = [
         {"type": "before", "callId": "c@1", "params": {"selector": card_cvc, "value": "123"}},
         {"type": "log", "callId": "c@1", "message": '  fill("123")'},
-        {"type": "before", "callId": "c@2", "params": {"selector": 'internal:label="City"i', "value": "Leeds"}},
+        {"type": "before", "callId": "c@2", "params": {"selector": "#city", "value": "Leeds"}},
         {"type": "log", "callId": "c@2", "message": '  fill("Leeds")'},
     ]  # fmt: skip
     scrubbed = [
