@@ -103,8 +103,8 @@ def _scrub_node(node: Any, secrets: tuple[str, ...], key: str = "") -> Any:
         if _is_sensitive_action(node):
             node["params"]["value"] = MASK
         # Name/value pairs (HAR form params, headers): the name says what the value is.
-        name = node.get("name")
-        if isinstance(name, str) and _SENSITIVE_KEY.fullmatch(name) and "value" in node:
+        pair_name = node.get("name")
+        if isinstance(pair_name, str) and _SENSITIVE_KEY.fullmatch(pair_name) and "value" in node:
             node["value"] = MASK
         return {
             name: MASK
