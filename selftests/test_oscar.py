@@ -18,6 +18,7 @@ import pytest
 from checkout_probe.errors import ExitCode
 from checkout_probe.shoppers import LOCALES, ShopperFactory
 from selftests.oscar_shop import OscarShop, Run, oscar_shop, run_in_project, set_up
+from selftests.probe.running import workable_rule
 
 #: One worker runs them all: two shops, each started once for the module.
 pytestmark = pytest.mark.xdist_group("oscar")
@@ -44,7 +45,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OscarShop]:
 def _probe_once(shop: OscarShop, workdir: Path, k: int) -> Run:
     """One probe round of ``k`` checkouts of ``shop``, history and evidence in ``workdir``."""
     return run_in_project(
-        "probe", "--once", "-k", str(k), f"--base-url={shop.url}",
+        "probe", "--once", "-k", str(k), *workable_rule(["-k", str(k)]), f"--base-url={shop.url}",
         f"--history=sqlite:///{workdir / 'history.sqlite'}",
         f"--evidence-dir={workdir / 'evidence'}",
     )  # fmt: skip

@@ -164,8 +164,9 @@ def test_probe_once_in_the_project_runs_its_declared_journey(
     installed: Installed, project: Path
 ) -> None:
     run = installed.run(
-        "checkout-probe", "probe", "--once", "-k", "2", "--workers", "1", cwd=project
-    )
+        "checkout-probe", "probe", "--once", "-k", "2", "--recover-below", "0.5",
+        "--workers", "1", cwd=project,
+    )  # fmt: skip
 
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "journeys: guest checkout" in run.stdout

@@ -28,13 +28,14 @@ from checkout_probe.config import Settings
 from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
-from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history import HistoryStore, SavedAlertState
 from checkout_probe.probe.history_url import open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
 from checkout_probe.probe.round_line import round_line
 from checkout_probe.probe.rule import DecisionRule, Verdict
+from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.webhook import WebhookSink
@@ -67,8 +68,7 @@ class Probe:
             stack.callback(store.close)
             target = self._target(stack)
             reminder = timedelta(seconds=args.remind_every) if args.remind_every else None
-            saved = store.load_alert_state(settings.env)
-            machine = AlertMachine(AlertState.from_dict(saved) if saved else None, reminder)
+            machine = AlertMachine(reminder_every=reminder)  # its state: the history's, per round
             if args.once:
                 # A fresh process per round: start the counters where the history left them.
                 self.metrics.preload_checkouts(settings.env, store.checkout_totals(settings.env))
@@ -87,6 +87,7 @@ class Probe:
                 + f"; journeys: {', '.join(settings.shop.journeys)}",
                 flush=True,
             )
+            print(describe_rule(self.rule, args.checkouts, args.interval), flush=True)
             if target.sources_note():
                 print(target.sources_note(), flush=True)
             self._say_if_no_read_back(target)
@@ -187,26 +188,33 @@ class Probe:
             self.metrics.count_checkouts(round_)
             self._export()
             return
-        earlier = (
-            store.recent(env, self.rule.window_rounds - 1) if self.rule.window_rounds > 1 else []
-        )
-        window = [(r.failures, r.k) for r in earlier] + [(round_.failures, round_.checkouts)]
-        verdict = self.rule.decide(window, machine.state.state)
+        # One turn at a time among the probes sharing this history (regions, cron runs):
+        # the window and the alert state are what the previous turn left, and of probes
+        # judging the same change only the first sees it as one.
+        with store.turn(env) as turn:
+            saved = turn.alert_state()
+            machine.state = _alert_state(saved)
+            earlier = turn.recent(self.rule.window_rounds - 1)
+            window = [(r.failures, r.k) for r in earlier] + [(round_.failures, round_.checkouts)]
+            verdict = self.rule.decide(window, machine.state.state)
+            turn.add(round_, verdict)
+            before = machine.state
+            alert = machine.observe(round_, verdict)
+            if machine.state != before:
+                turn.save_alert_state(machine.state.to_dict())
         self.last_verdict = verdict
-        store.add(round_, verdict)
         self.unrecorded_folder = None  # its evidence belongs to the history now
         self.metrics.record_round(round_, verdict)
         # Numbered per process: with --once every run prints "round 1" (history has them all).
         print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
         for failure in round_.cleanup_failures:
             print(f"  not cleaned up: {failure}", flush=True)
-        before = machine.state
-        alert = machine.observe(round_, verdict)
         if alert is not None and not self._send(alert, store):
-            # Nobody heard it: keep the old state so the next round sends the change again.
+            # Nobody heard it: put the old state back (unless another probe has moved it
+            # on since) so the next round sends the change again.
+            store.advance_alert_state(env, saved.version + 1, before.to_dict())
             machine.state = before
             print("  the alert will be sent again after the next round", flush=True)
-        store.save_alert_state(env, machine.state.to_dict())
         self._retain(store)
         self._export()
 
@@ -256,6 +264,10 @@ class Probe:
         return int(ExitCode.CHECKOUT_FAILED if self.last_verdict.failing else ExitCode.OK)
 
 
+def _alert_state(saved: SavedAlertState) -> AlertState:
+    return AlertState.from_dict(saved.data) if saved.data else AlertState()
+
+
 def _remove_empty_parents(path: Path, root: Path) -> None:
     # Evidence folders are per round and per checkout; drop them once emptied.
     folder = path.parent
@@ -279,6 +291,7 @@ def main(argv: Sequence[str]) -> int:
         rule = decision_rule(args)
     except ValueError as exc:
         raise ConfigError(f"decision rule: {exc}") from None
+    check_rule(rule, args.checkouts)  # before the project loads or a browser starts
     settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.

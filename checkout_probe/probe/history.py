@@ -12,23 +12,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, func, inspect, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.probe.correlation import Correlation, correlate
+from checkout_probe.probe.db_lock import locked
+from checkout_probe.probe.history_migrations import reading_problem, upgrade
 from checkout_probe.probe.history_schema import (
     AlertStateRow,
-    Base,
     FailureRow,
     RoundRecord,
     RoundRow,
-    add_missing_columns,
     step_percentiles,
     to_record,
 )
@@ -41,11 +43,21 @@ __all__ = [
     "HistoryStore",
     "PruneResult",
     "RoundRecord",
+    "SavedAlertState",
+    "Turn",
     "render_html",
     "render_table",
 ]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SavedAlertState:
+    """An environment's saved alert state (``AlertState.to_dict()`` form) and its version."""
+
+    data: dict[str, Any] | None
+    version: int
 
 
 @dataclass(frozen=True)
@@ -59,9 +71,11 @@ class PruneResult:
 class HistoryStore:
     """Probe rounds in a database; ``url`` is any SQLAlchemy URL.
 
-    ``create_tables=False`` opens it read-only in spirit: nothing is created, so a
-    reader (``checkout-probe history``) never writes to a shared database; check
-    :meth:`has_history` before reading.
+    ``create_tables=True`` creates the tables, or upgrades an older schema
+    (:mod:`~checkout_probe.probe.history_migrations`). ``create_tables=False`` opens
+    it read-only in spirit: nothing is created or migrated, so a reader
+    (``checkout-probe history``) never writes to a shared database; check
+    :meth:`reading_problem` before reading.
     """
 
     def __init__(
@@ -72,15 +86,17 @@ class HistoryStore:
         **engine_kw: Any,
     ):
         self.engine = create_engine(url, **engine_kw)
+        self.shown = make_url(url).render_as_string(hide_password=True)
         if create_tables:
-            Base.metadata.create_all(self.engine)
-            for column in add_missing_columns(self.engine):
-                log.warning("history database upgraded: added the column %s", column)
+            upgrade(self.engine, self.shown)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
-    def has_history(self) -> bool:
-        """True when the rounds table exists (connects: raises if the database is unreachable)."""
-        return inspect(self.engine).has_table(RoundRow.__tablename__)
+    def reading_problem(self) -> str | None:
+        """Why this release cannot read the database (no tables, another schema), or None."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table(RoundRow.__tablename__):
+                return "no probe tables"
+            return reading_problem(connection, self.shown)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -88,48 +104,32 @@ class HistoryStore:
 
     def add(self, round_: Round, verdict: Verdict) -> int:
         """Store a round and its failed checkouts; returns the round id."""
-        row = RoundRow(
-            started_at=round_.started_at,
-            finished_at=round_.finished_at,
-            env=round_.env,
-            shop_version=round_.shop_version,
-            k=round_.checkouts,
-            failures=round_.failures,
-            failures_by_category=round_.failures_by_category(),
-            rate=verdict.rate,
-            low=verdict.low,
-            high=verdict.high,
-            step_p50=step_percentiles(round_, 50),
-            step_p95=step_percentiles(round_, 95),
-            verdict=verdict.state,
-            by_journey=round_.by_journey(),
-            cleanup_failures=round_.cleanup_failures,
-            failed=[
-                FailureRow(
-                    category=r.category,
-                    journey=r.journey,
-                    failing_step=r.failing_step,
-                    message=r.message,
-                    evidence=list(r.evidence),
-                )
-                for r in round_.failed_results
-            ],
-        )
         with self._session.begin() as session:
-            session.add(row)
-            session.flush()
-            return row.id
+            return _add(session, round_, verdict)
 
     def recent(self, env: str, limit: int = 100) -> list[RoundRecord]:
         """The last ``limit`` rounds of ``env``, oldest first."""
-        query = (
-            select(RoundRow)
-            .where(RoundRow.env == env)
-            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-            .limit(limit)
-        )
         with self._session() as session:
-            return [to_record(row) for row in reversed(session.scalars(query).all())]
+            return _recent(session, env, limit)
+
+    @contextmanager
+    def turn(self, env: str) -> Iterator[Turn]:
+        """One probe's turn at judging a round of ``env``: probes sharing the history wait.
+
+        Reading the window and the alert state, storing the round and advancing the
+        state happen in one transaction holding ``env``'s lock
+        (:func:`~checkout_probe.probe.db_lock.locked`), so of probes judging at the
+        same moment each sees the rounds and the state the previous one left, and a
+        change is sent once.
+        """
+        with (
+            self.engine.connect() as connection,
+            locked(connection, f"alerts {env}"),
+            # Joins the locked transaction; locked() commits it.
+            Session(bind=connection, expire_on_commit=False) as session,
+        ):
+            yield Turn(session, env)
+            session.flush()
 
     def envs(self) -> list[str]:
         """The environments that have rounds, sorted."""
@@ -198,28 +198,37 @@ class HistoryStore:
         with self._session() as session:
             return correlate(self._newest_first(session, env), failing=FAILING)
 
-    def load_alert_state(self, env: str) -> dict[str, Any] | None:
-        """The alert state last saved for ``env`` (``AlertState.to_dict()`` form), or None."""
+    def read_alert_state(self, env: str) -> SavedAlertState:
+        """The alert state last saved for ``env`` and its version (``None``, 0: never saved)."""
         with self._session() as session:
             row = session.get(AlertStateRow, env)
-            return dict(row.data) if row is not None else None
+            if row is None:
+                return SavedAlertState(None, 0)
+            return SavedAlertState(dict(row.data), row.version)
 
-    def save_alert_state(self, env: str, state: dict[str, Any]) -> None:
-        """Store ``state`` for ``env``, replacing what was there (an upsert)."""
-        values = {"data": dict(state), "updated_at": datetime.now(UTC)}
-        change = update(AlertStateRow).where(AlertStateRow.env == env).values(**values)
-        # UPDATE, else INSERT: portable across databases, unlike dialect-specific upserts.
+    def advance_alert_state(self, env: str, seen: int, state: dict[str, Any]) -> bool:
+        """Store ``state`` for ``env`` if it is still at version ``seen``; True if it was.
+
+        A compare-and-set, so it works alike on SQLite and PostgreSQL: of probes that
+        read the same version, exactly one advances it (and sends the alert); the
+        others get False and read the state again.
+        """
+        values = {"data": dict(state), "updated_at": datetime.now(UTC), "version": seen + 1}
+        if seen == 0:
+            try:
+                with self._session.begin() as session:
+                    session.add(AlertStateRow(env=env, **values))
+                return True
+            except IntegrityError:
+                return False  # another probe saved the first state in between
+        change = (
+            update(AlertStateRow)
+            .where(AlertStateRow.env == env, AlertStateRow.version == seen)
+            .values(**values)
+        )
         with self._session.begin() as session:
             # Core execution on the session's connection: its result has the rowcount.
-            if session.connection().execute(change).rowcount:
-                return
-        try:
-            with self._session.begin() as session:
-                session.add(AlertStateRow(env=env, **values))
-        except IntegrityError:
-            # Another probe (region) sharing the database inserted the row in between.
-            with self._session.begin() as session:
-                session.execute(change)
+            return bool(session.connection().execute(change).rowcount)
 
     @staticmethod
     def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:
@@ -294,3 +303,77 @@ class HistoryStore:
                         gone.append(path)
                 failure.evidence = kept
         return gone
+
+
+class Turn:
+    """What a probe does inside its turn (:meth:`HistoryStore.turn`)."""
+
+    def __init__(self, session: Session, env: str) -> None:
+        self._session = session
+        self.env = env
+
+    def recent(self, limit: int) -> list[RoundRecord]:
+        """The last ``limit`` rounds of the environment, oldest first."""
+        return _recent(self._session, self.env, limit) if limit > 0 else []
+
+    def alert_state(self) -> SavedAlertState:
+        """The environment's alert state as the previous turn left it."""
+        row = self._session.get(AlertStateRow, self.env)
+        return SavedAlertState(dict(row.data), row.version) if row else SavedAlertState(None, 0)
+
+    def add(self, round_: Round, verdict: Verdict) -> int:
+        """Store the round; returns its id."""
+        return _add(self._session, round_, verdict)
+
+    def save_alert_state(self, state: dict[str, Any]) -> None:
+        """Replace the environment's alert state (its version goes up by one)."""
+        row = self._session.get(AlertStateRow, self.env)
+        now = datetime.now(UTC)
+        if row is None:
+            row = AlertStateRow(env=self.env, data=dict(state), updated_at=now, version=1)
+            self._session.add(row)
+        else:
+            row.data, row.updated_at, row.version = dict(state), now, row.version + 1
+
+
+def _recent(session: Session, env: str, limit: int) -> list[RoundRecord]:
+    query = (
+        select(RoundRow)
+        .where(RoundRow.env == env)
+        .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+        .limit(limit)
+    )
+    return [to_record(row) for row in reversed(session.scalars(query).all())]
+
+
+def _add(session: Session, round_: Round, verdict: Verdict) -> int:
+    row = RoundRow(
+        started_at=round_.started_at,
+        finished_at=round_.finished_at,
+        env=round_.env,
+        shop_version=round_.shop_version,
+        k=round_.checkouts,
+        failures=round_.failures,
+        failures_by_category=round_.failures_by_category(),
+        rate=verdict.rate,
+        low=verdict.low,
+        high=verdict.high,
+        step_p50=step_percentiles(round_, 50),
+        step_p95=step_percentiles(round_, 95),
+        verdict=verdict.state,
+        by_journey=round_.by_journey(),
+        cleanup_failures=round_.cleanup_failures,
+        failed=[
+            FailureRow(
+                category=r.category,
+                journey=r.journey,
+                failing_step=r.failing_step,
+                message=r.message,
+                evidence=list(r.evidence),
+            )
+            for r in round_.failed_results
+        ],
+    )
+    session.add(row)
+    session.flush()
+    return row.id

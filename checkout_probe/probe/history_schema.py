@@ -1,4 +1,8 @@
-"""Tables of the round history and the plain records read back from them."""
+"""Tables of the round history and the plain records read back from them.
+
+The schema's revisions (and upgrades of older databases) are in
+:mod:`checkout_probe.probe.history_migrations`; a change here needs a new revision there.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, inspect, text
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -78,32 +82,6 @@ class FailureRow(Base):
     round: Mapped[RoundRow] = relationship(back_populates="failed")
 
 
-#: Columns added after the first release: (table, column). An older database gets them
-#: on open (``add_missing_columns``), nullable, so its rows stay valid.
-ADDED_COLUMNS = (
-    ("probe_rounds", "by_journey"),
-    ("probe_rounds", "cleanup_failures"),
-    ("probe_failures", "journey"),
-)
-
-
-def add_missing_columns(engine: Engine) -> list[str]:
-    """Add the columns of :data:`ADDED_COLUMNS` a database lacks; return what was added."""
-    inspector = inspect(engine)
-    added = []
-    with engine.begin() as connection:
-        for table, name in ADDED_COLUMNS:
-            if not inspector.has_table(table):
-                continue
-            if name in {c["name"] for c in inspector.get_columns(table)}:
-                continue
-            column = Base.metadata.tables[table].c[name]
-            kind = column.type.compile(dialect=engine.dialect)
-            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
-            added.append(f"{table}.{name}")
-    return added
-
-
 class AlertStateRow(Base):
     """The alert machine's state of one environment, so ``--once`` runs carry it over."""
 
@@ -112,6 +90,8 @@ class AlertStateRow(Base):
     env: Mapped[str] = mapped_column(String(100), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)  # ``AlertState.to_dict()``
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Bumped by every change: a probe advances the state only from the version it read.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 @dataclass(frozen=True)

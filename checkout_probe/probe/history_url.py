@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
@@ -45,17 +46,37 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(name)
 
 
+def _reason(exc: DatabaseError) -> str:
+    lines = str(exc.orig or exc).strip().splitlines()
+    return lines[0] if lines else type(exc.orig or exc).__name__
+
+
 @contextmanager
 def reading(shown: str) -> Iterator[None]:
     """Turn database errors into one-line user errors (exit 3 unreachable, 2 not a history)."""
     try:
         yield
     except OperationalError as exc:
-        reason = str(exc.orig or exc).splitlines()[0]
+        reason = _reason(exc)
         raise TargetUnreachable(f"cannot read the history database {shown}: {reason}") from None
     except DatabaseError as exc:
-        reason = str(exc.orig or exc).splitlines()[0]
+        reason = _reason(exc)
         raise ConfigError(f"{shown} is not a usable history database: {reason}") from None
+
+
+#: Seconds a database may take to answer a connection, so a host that never answers
+#: fails the probe in seconds (exit 3) instead of hanging it until it is killed.
+CONNECT_TIMEOUT_S = 5
+
+
+def _bounded(url: URL) -> dict[str, Any]:
+    """Engine options that bound connecting (and, on SQLite, waiting for a writer's lock)."""
+    # Options given in the URL's query win (connect_args would override them).
+    if url.get_backend_name() == "sqlite" and "timeout" not in url.query:
+        return {"connect_args": {"timeout": 15}}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        return {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
+    return {}
 
 
 def open_history(text: str, *, create: bool = False) -> HistoryStore:
@@ -78,8 +99,8 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
         what = "not a file" if path.exists() else "no such file"
         raise ConfigError(f"no history at {path.resolve()} ({what}): {RUN_PROBE_FIRST}")
     try:
-        with reading(shown):  # creating the tables connects
-            store = HistoryStore(text, create_tables=create)
+        with reading(shown):  # creating (or upgrading) the tables connects
+            store = HistoryStore(text, create_tables=create, **_bounded(url))
     except NoSuchModuleError:
         raise ConfigError(
             f"unknown database {url.drivername!r} in --history URL {shown!r}: "
@@ -88,16 +109,23 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
     except ArgumentError as exc:
         raise ConfigError(f"malformed --history URL {shown!r}: {exc}") from None
     except ImportError as exc:
+        hint = (
+            "install checkout-probe[postgres] and use postgresql+psycopg://"
+            if url.get_backend_name() == "postgresql"
+            else "install it next to checkout-probe"
+        )
         raise ConfigError(
-            f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): "
-            "install it next to checkout-probe"
+            f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): {hint}"
         ) from None
     if create:
         return store
     try:
         with reading(shown):
-            if not store.has_history():
-                raise ConfigError(f"no history at {shown} (no probe tables): {RUN_PROBE_FIRST}")
+            problem = store.reading_problem()
+        if problem == "no probe tables":
+            raise ConfigError(f"no history at {shown} (no probe tables): {RUN_PROBE_FIRST}")
+        if problem is not None:
+            raise ConfigError(problem)
     except BaseException:
         store.close()
         raise

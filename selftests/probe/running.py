@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import queue
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from checkout_probe.probe.rule import DecisionRule, wilson_interval
 from checkout_probe.target import LocalShop
 from selftests.helpers import CLI, ROOT
 
@@ -59,12 +61,35 @@ class ProbeRun:
         return [line for line in self.stdout.splitlines() if line.startswith("round ")]
 
 
+def workable_rule(args: Sequence[str]) -> list[str]:
+    """``--recover-below`` (and ``--min-failures``) for the few checkouts per round tests run.
+
+    The probe refuses a rule whose clean window can never recover (the upper bound
+    of 0 failures in 2×K stays above 10 % for K < 18) or that can never fire (fewer
+    checkouts in a window than ``--min-failures``); tests run small K for time, so
+    they pass the least loosening that works for theirs, unless ``args`` set it.
+    """
+    k = 20
+    for flag in ("--checkouts", "-k"):
+        if flag in args:
+            k = int(args[list(args).index(flag) + 1])
+    rule, window = DecisionRule(), DecisionRule().window_rounds * k
+    looser = []
+    high = wilson_interval(0, window)[1]
+    if "--recover-below" not in args and high >= rule.recover_below:
+        looser += ["--recover-below", f"{math.ceil(high * 100) / 100:.2f}"]
+    if "--min-failures" not in args and window < rule.min_failures:
+        looser += ["--min-failures", str(window)]  # K=1: the window has 2 checkouts
+    return looser
+
+
 def probe_args(base_url: str, workdir: Path, *args: str) -> list[str]:
     """``checkout-probe probe`` against ``base_url`` with history and evidence under ``workdir``."""
     return [
         CLI, "probe", "--env", "local", "--base-url", base_url,
         "--history", f"sqlite:///{workdir / 'history.sqlite'}",
-        "--evidence-dir", str(workdir / "evidence"), "--workers", "2", *args,
+        "--evidence-dir", str(workdir / "evidence"), "--workers", "2",
+        *workable_rule(args), *args,
     ]  # fmt: skip
 
 

@@ -1,12 +1,12 @@
-"""The alert machine's state kept in the history database between ``--once`` runs."""
+"""The alert machine's state kept in the history database, shared by every probe on it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 
 from checkout_probe.probe.alerts import AlertMachine, AlertState
 from checkout_probe.probe.history import HistoryStore
-from checkout_probe.probe.history_schema import Base
 from checkout_probe.probe.rule import DecisionRule
 from selftests.probe.support import make_round
 
@@ -21,41 +21,76 @@ def firing_state() -> AlertState:
     return machine.state
 
 
-def test_alert_state_survives_a_new_store_and_is_overwritten(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
-    first_run = HistoryStore(url)
-    assert first_run.load_alert_state("prod") is None
-    first_run.save_alert_state("prod", firing_state().to_dict())
+def test_alert_state_survives_a_new_store_and_advances_from_what_was_read(
+    history_url: str,
+) -> None:
+    first_run = HistoryStore(history_url)
+    saved = first_run.read_alert_state("prod")
+    assert (saved.data, saved.version) == (None, 0)
+    assert first_run.advance_alert_state("prod", 0, firing_state().to_dict())
     first_run.close()
 
-    next_run = HistoryStore(url)  # the next CronJob run, in a new process
-    saved = next_run.load_alert_state("prod")
-    assert saved is not None
-    assert AlertState.from_dict(saved) == firing_state()
-    assert saved["firing"]["top_category"] == "payment_error"
+    next_run = HistoryStore(history_url)  # the next CronJob run, in a new process
+    saved = next_run.read_alert_state("prod")
+    assert saved.version == 1 and saved.data is not None
+    assert AlertState.from_dict(saved.data) == firing_state()
+    assert saved.data["firing"]["top_category"] == "payment_error"
 
-    next_run.save_alert_state("prod", AlertState().to_dict())  # recovered
-    assert next_run.load_alert_state("prod") == AlertState().to_dict()
+    recovered = AlertState().to_dict()
+    assert not next_run.advance_alert_state("prod", 0, recovered)  # stale: someone moved it
+    assert next_run.advance_alert_state("prod", 1, recovered)
+    assert next_run.read_alert_state("prod").data == recovered
+    assert next_run.read_alert_state("prod").version == 2
     next_run.close()
 
 
-def test_each_env_has_its_own_alert_state(tmp_path: Path) -> None:
-    store = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
-    store.save_alert_state("prod", firing_state().to_dict())
-    store.save_alert_state("staging", AlertState().to_dict())
-    store.save_alert_state("staging", {**AlertState().to_dict(), "last_sent_at": None})
-    prod, staging = store.load_alert_state("prod"), store.load_alert_state("staging")
-    assert prod is not None and prod["state"] == "failing"
-    assert staging == AlertState().to_dict()
+def test_each_env_has_its_own_alert_state(history_url: str) -> None:
+    store = HistoryStore(history_url)
+    assert store.advance_alert_state("prod", 0, firing_state().to_dict())
+    assert store.advance_alert_state("staging", 0, AlertState().to_dict())
+    prod, staging = store.read_alert_state("prod"), store.read_alert_state("staging")
+    assert prod.data is not None and prod.data["state"] == "failing"
+    assert staging.data == AlertState().to_dict()
     store.close()
 
 
-def test_a_history_from_before_alert_state_gains_the_table(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
-    old = HistoryStore(url)
-    Base.metadata.tables["probe_alert_state"].drop(old.engine)  # as an older version left it
-    old.close()
-    upgraded = HistoryStore(url)
-    upgraded.save_alert_state("prod", AlertState().to_dict())
-    assert upgraded.load_alert_state("prod") == AlertState().to_dict()
-    upgraded.close()
+def test_of_probes_that_read_the_same_state_exactly_one_advances_it(history_url: str) -> None:
+    """Eight stores (as eight probes would open it) race to send the same change."""
+    stores = [HistoryStore(history_url) for _ in range(8)]
+    for round_ in range(3):  # the first state (an insert), then two updates
+        seen = stores[0].read_alert_state("prod").version
+        start = Barrier(len(stores))
+
+        def advance(
+            store: HistoryStore, seen: int = seen, round_: int = round_, start: Barrier = start
+        ) -> bool:
+            start.wait()
+            return store.advance_alert_state("prod", seen, {"state": f"change {round_}"})
+
+        with ThreadPoolExecutor(len(stores)) as pool:
+            won = list(pool.map(advance, stores))
+        assert won.count(True) == 1, won
+        assert stores[0].read_alert_state("prod").version == seen + 1
+    for store in stores:
+        store.close()
+
+
+def test_turns_of_probes_judging_at_once_follow_one_another(history_url: str) -> None:
+    """Each turn reads what the previous one wrote: eight increments, no update lost."""
+    stores = [HistoryStore(history_url) for _ in range(8)]
+    start = Barrier(len(stores))
+
+    def increment(store: HistoryStore) -> None:
+        start.wait()
+        with store.turn("prod") as turn:
+            seen = turn.alert_state().data or {"count": 0}
+            turn.add(make_round(seen["count"]), RULE.decide([(0, 20)]))
+            turn.save_alert_state({"count": seen["count"] + 1})
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        list(pool.map(increment, stores))
+    saved = stores[0].read_alert_state("prod")
+    assert (saved.data, saved.version) == ({"count": 8}, 8)
+    assert stores[0].count("prod") == 8
+    for store in stores:
+        store.close()

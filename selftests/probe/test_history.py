@@ -1,4 +1,4 @@
-"""Round history in a temp SQLite file: correlation, retention, evidence, rendering."""
+"""Round history on SQLite and on PostgreSQL: correlation, retention, evidence, rendering."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from checkout_probe.probe.correlation import (
     FAILING_NOW,
@@ -19,7 +18,6 @@ from checkout_probe.probe.correlation import (
     NO_DATA,
 )
 from checkout_probe.probe.history import HistoryStore, render_html, render_table
-from checkout_probe.probe.history_schema import ADDED_COLUMNS
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import DecisionRule, wilson_interval
 from selftests.probe.support import JOURNEY, T0, make_round
@@ -28,8 +26,8 @@ RULE = DecisionRule()
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[HistoryStore]:
-    history = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
+def store(history_url: str) -> Iterator[HistoryStore]:
+    history = HistoryStore(history_url)
     yield history
     history.close()
 
@@ -109,28 +107,6 @@ def test_recent_round_trips_a_round(store: HistoryStore) -> None:
         JOURNEY: {"checkouts": 20, "failures": 5, "categories": {"payment_error": 5}}
     }
     assert store.checkout_totals("prod")[(JOURNEY, "failed", "payment_error")] == 13
-
-
-def test_a_history_from_before_journeys_gains_the_columns_and_keeps_its_rounds(
-    tmp_path: Path,
-) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    old = HistoryStore(url)
-    record(old, [make_round(0, 2)])
-    with old.engine.begin() as connection:  # the schema as the first release wrote it
-        for table, column in ADDED_COLUMNS:
-            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
-    old.close()
-
-    upgraded = HistoryStore(url)
-    record(upgraded, [make_round(1, 1)])
-    first, second = upgraded.recent("prod")
-    assert (first.failures, first.by_journey) == (2, {})
-    assert second.by_journey[JOURNEY]["failures"] == 1
-    totals = upgraded.checkout_totals("prod")
-    assert totals[("unknown", "failed", "payment_error")] == 2
-    assert totals[(JOURNEY, "failed", "payment_error")] == 1
-    upgraded.close()
 
 
 def test_prune_keeps_the_newest_rounds_per_env(store: HistoryStore) -> None:

@@ -129,8 +129,12 @@ def test_default_history_comes_from_the_environment_then_the_probe_default() -> 
         ("not a url", r"^malformed --history URL 'not a url': expected e\.g\. sqlite:///"),
         ("mongo://db.example/probe", r"^unknown database 'mongo' in --history URL"),
         ("sqlite://", r"^an in-memory SQLite database holds no history"),
-        # No PostgreSQL driver is installed here: the password must not leak into the message.
-        ("postgresql://probe:s3cret@db.example/probe", r"^no driver for postgresql .*\*\*\*@db"),
+        # No psycopg2 (only psycopg 3): the password must not leak into the message, and
+        # the message names the extra and the URL form that work.
+        (
+            "postgresql+psycopg2://probe:s3cret@db.example/probe",
+            r"^no driver for postgresql\+psycopg2 .*\*\*\*@db.*checkout-probe\[postgres\]",
+        ),
     ],
 )
 def test_bad_history_urls_are_one_line_usage_errors(url: str, message: str) -> None:

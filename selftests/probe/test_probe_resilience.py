@@ -112,9 +112,13 @@ def _browsers(pid: int) -> set[int]:
 
 
 def test_browser_crash_is_replaced_and_later_rounds_are_clean(tmp_path: Path) -> None:
+    # Replacing browsers does not depend on the journey: the one-step project keeps it short.
+    project = f"--project={catalog_only_project(tmp_path / 'project')}"
     with demo_shop(tmp_path / "shop") as shop:
         assert shop.url is not None
-        with live_probe(shop.url, tmp_path, "--interval", "0", "--checkouts", "4") as probe:
+        with live_probe(
+            shop.url, tmp_path, "--interval", "0", "--checkouts", "4", project
+        ) as probe:
             probe.wait_for("round 1 ", 120)
             crashed = _browsers(probe.process.pid)
             assert crashed, "no browser process found under the probe"
@@ -131,11 +135,12 @@ def test_browser_crash_is_replaced_and_later_rounds_are_clean(tmp_path: Path) ->
 def test_wedged_browser_costs_one_round_not_the_workers(tmp_path: Path) -> None:
     # SIGSTOP: the browsers live but never answer, so calls without a timeout of their
     # own (closing a context, stopping a trace) hang their workers past the round.
+    project = f"--project={catalog_only_project(tmp_path / 'project')}"
     with demo_shop(tmp_path / "shop") as shop:
         assert shop.url is not None
         with live_probe(
             shop.url, tmp_path, "--interval", "0", "--checkouts", "2",
-            "--action-timeout", "3", "--round-timeout", "25",
+            "--action-timeout", "3", "--round-timeout", "25", project,
         ) as probe:  # fmt: skip
             probe.wait_for("round 1 ", 120)
             wedged = _browsers(probe.process.pid)
@@ -173,12 +178,14 @@ def _full_disk(folder: Path) -> Iterator[str]:
 
 
 def test_full_evidence_disk_loses_evidence_not_the_round(tmp_path: Path) -> None:
-    with demo_shop(tmp_path / "shop", "--fault=bad-db-connection-string") as shop:
+    # Every checkout fails and keeps evidence; one step of it is enough to fill the disk.
+    project = f"--project={catalog_only_project(tmp_path / 'project')}"
+    with demo_shop(tmp_path / "shop", "--fault=catalog-db-down") as shop:
         assert shop.url is not None
         with _full_disk(tmp_path / "evidence") as kind:
-            run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "4")
+            run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "4", project)
     assert run.returncode == 1, run.output
-    assert "4/4 failed" in run.rounds()[0] and "payment_error" in run.rounds()[0], run.output
+    assert "4/4 failed" in run.rounds()[0] and "server_error" in run.rounds()[0], run.output
     assert "could not keep" in run.stderr, f"({kind}) {run.output}"
     assert "Traceback" not in run.output
     with sqlite3.connect(tmp_path / "history.sqlite") as db:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the probe's history database (see ``history_migrations``)."""
