@@ -23,6 +23,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from checkout_probe.argtypes import OneLineParser
 from checkout_probe.errors import ConfigError, ProbeError
 
 
@@ -80,7 +81,7 @@ COMMANDS = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; each subcommand parses its own options."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="checkout-probe",
         description=__doc__.split("\n\n", 1)[0],
         epilog=__doc__.split("\n\n", 1)[1],

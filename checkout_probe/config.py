@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checkout_probe.data import TestCard
-from checkout_probe.environments import LOCAL, Environment, is_http_url, load_file, resolve
+from checkout_probe.environments import LOCAL, Environment, load_file, resolve, url_problem
 from checkout_probe.errors import ConfigError
 from checkout_probe.options import pick
 from checkout_probe.shop import APPROVED, NO_SHOP, Shop
@@ -179,10 +179,9 @@ def _parse_timeout(raw: Any) -> int | None:
 def _check_url(url: str | None, source: str) -> str | None:
     if url is None:
         return None
-    if not is_http_url(url):
+    if (problem := url_problem(url)) is not None:
         raise ConfigError(
-            f"{source} {url[:200]!r} is not an http(s) URL: "
-            "use e.g. --base-url http://127.0.0.1:8000"
+            f"{source} {url[:200]!r} {problem}: use e.g. --base-url http://127.0.0.1:8000"
         )
     return url.rstrip("/")
 

@@ -126,8 +126,21 @@ def _check_keys(name: str, table: Mapping[str, Any], path: Path) -> None:
             raise ConfigError(f"{_where(name, path)}: {key} must be a table")
 
 
+#: Longest URL taken: browsers and servers refuse much longer ones (HTTP client: "URL too long").
+MAX_URL_LENGTH = 4096
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is no http(s) URL a browser can go to, or None: for one-line messages."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"is longer than {MAX_URL_LENGTH} characters ({len(url)})"
+    return None if is_http_url(url) else "is not an http(s) URL"
+
+
 def is_http_url(url: str) -> bool:
     """True for an http(s) URL a browser can go to: a host, no space, a port that can exist."""
+    if len(url) > MAX_URL_LENGTH:
+        return False
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
@@ -144,9 +157,9 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
         raise ConfigError(
             f"{_where(name, path)}: base_url and demo_shop = true exclude each other: keep one"
         )
-    if not is_http_url(url):
+    if (problem := url_problem(url)) is not None:
         raise ConfigError(
-            f"{_where(name, path)}: base_url {url!r} is not an http(s) URL "
+            f"{_where(name, path)}: base_url {url[:200]!r} {problem} "
             '(expected e.g. "https://shop.example.com")'
         )
     return str(url).rstrip("/")

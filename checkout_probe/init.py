@@ -9,13 +9,13 @@ of the files exists, nothing is written and the command says which.
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from checkout_probe.argtypes import OneLineParser
 from checkout_probe.errors import ConfigError
 
 SUFFIX = ".tmpl"
@@ -66,7 +66,7 @@ def write_project(folder: Path, name: str | None = None) -> list[Path]:
 
 def main(argv: Sequence[str]) -> int:
     """Write a project and say what to do next."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="checkout-probe init", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("folder", type=Path, metavar="DIR", help="where to write the project")

@@ -89,10 +89,17 @@ def add_to_pytest(group: _PytestGroup) -> None:
         )  # fmt: skip
 
 
-def add_to_argparse(parser: argparse.ArgumentParser, title: str = "target and browser") -> None:
-    """Add the shared options to a ``checkout-probe`` command's parser."""
+def add_to_argparse(
+    parser: argparse.ArgumentParser,
+    title: str = "target and browser",
+    *,
+    without: Iterable[str] = (),
+) -> None:
+    """Add the shared options (but those whose dest is in ``without``) to a command's parser."""
     group = parser.add_argument_group(title)
     for option in SHARED:
+        if option.dest in without:
+            continue
         extra: dict[str, Any] = {"metavar": option.metavar} if option.metavar else {}
         group.add_argument(
             option.flag, action=option.action, dest=option.dest, default=option.default,

@@ -6,7 +6,6 @@ its "awesome" report in single-file mode needs no web server to view.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from checkout_probe.argtypes import OneLineParser
 from checkout_probe.diagnosis.classify import LOOK_FIRST, Category
 from checkout_probe.errors import ConfigError, ProbeError
 
@@ -97,7 +97,7 @@ def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
 
 def main(argv: Sequence[str]) -> int:
     """Parse ``report`` options and render."""
-    parser = argparse.ArgumentParser(prog="checkout-probe report", description=__doc__)
+    parser = OneLineParser(prog="checkout-probe report", description=__doc__)
     parser.add_argument("--results", type=Path, default=Path("reports/allure-results"))
     parser.add_argument("--output", type=Path, default=Path("reports/allure-report"))
     args = parser.parse_args(argv)

@@ -23,13 +23,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from checkout_probe.argtypes import OneLineParser, positive_int
 from checkout_probe.errors import ConfigError
 from checkout_probe.probe.alerts import MAX_EVIDENCE
 from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_schema import RoundRecord
 from checkout_probe.probe.history_url import open_history, reading, shown_url
-from checkout_probe.probe.options import DEFAULT_HISTORY, positive_int
+from checkout_probe.probe.options import DEFAULT_HISTORY
 from checkout_probe.probe.render import render_html, render_table
 from checkout_probe.redact import redact
 
@@ -40,7 +41,7 @@ def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentP
     """history's options (``checkout-probe history --help``); ``environ``: os.environ if None."""
     env = os.environ if environ is None else environ
     intro, details, codes = __doc__.replace("``", "").split("\n\n", 2)
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="checkout-probe history",
         description=f"{intro}\n\n{details}",
         epilog=codes,

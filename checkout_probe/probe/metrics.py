@@ -22,6 +22,7 @@ from prometheus_client import (
     write_to_textfile,
 )
 
+from checkout_probe.errors import ConfigError
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import Verdict
 
@@ -208,6 +209,16 @@ class ProbeMetrics:
         return PushResult(True)
 
     def serve(self, port: int, addr: str = "127.0.0.1") -> MetricsServer:
-        """Serve ``/metrics`` on ``addr:port`` (0 picks a free port) in a daemon thread."""
-        server, thread = start_http_server(port, addr=addr, registry=self.registry)
+        """Serve ``/metrics`` on ``addr:port`` (0 picks a free port) in a daemon thread.
+
+        A port in use or an address this host does not have is the user's to fix:
+        a ConfigError (one line, exit 2), not a traceback.
+        """
+        try:
+            server, thread = start_http_server(port, addr=addr, registry=self.registry)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot serve metrics on {addr}:{port}: {exc.strerror or exc}: "
+                "fix --metrics-port or --metrics-addr"
+            ) from None
         return MetricsServer(server, thread)

@@ -9,6 +9,15 @@ import argparse
 import os
 from pathlib import Path
 
+from checkout_probe.argtypes import (
+    OneLineParser,
+    fraction,
+    http_url,
+    port,
+    positive_int,
+    positive_seconds,
+    seconds,
+)
 from checkout_probe.commandline import add_project_option, project_settings
 from checkout_probe.config import Settings
 from checkout_probe.errors import ConfigError
@@ -42,48 +51,29 @@ Secrets may come from the environment instead of the command line:
 """
 
 DEFAULT_HISTORY = "sqlite:///reports/probe/history.sqlite"
-
-
-def positive_int(text: str) -> int:
-    """argparse type: a whole number >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 1")
-    return value
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds >= 0")
-    return value
-
-
-def _fraction(text: str) -> float:
-    value = float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a fraction between 0 and 1")
-    return value
+#: Shared options that mean nothing to the probe.
+PROBE_WITHOUT = frozenset({"reports_dir"})
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The probe's options (``checkout-probe probe --help``)."""
     env = os.environ
     rule = DecisionRule()
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="checkout-probe probe",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_project_option(parser)
-    add_to_argparse(parser)
+    # No --reports: a probe writes no summary.json; its evidence goes to --evidence-dir.
+    add_to_argparse(parser, without=PROBE_WITHOUT)
 
     schedule = parser.add_argument_group("schedule")
     mode = schedule.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="run one round and exit (cron, CronJob)")
     mode.add_argument(
-        "--interval", type=_seconds, default=300.0, metavar="S",
+        "--interval", type=seconds, default=300.0, metavar="S",
         help="seconds from one round's start to the next (long-running mode; default 300)",
     )  # fmt: skip
     schedule.add_argument(
@@ -91,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after N rounds (default: run until SIGTERM/SIGINT)",
     )  # fmt: skip
     schedule.add_argument(
-        "--round-timeout", type=_seconds, default=240.0, metavar="S",
+        "--round-timeout", type=positive_seconds, default=240.0, metavar="S",
         help="longest a round may take; unfinished checkouts count as failed (default 240)",
     )  # fmt: skip
 
@@ -106,9 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     sample.add_argument("--window-rounds", type=positive_int, default=rule.window_rounds)
     sample.add_argument("--min-failures", type=positive_int, default=rule.min_failures)
-    sample.add_argument("--threshold", type=_fraction, default=rule.threshold,
+    sample.add_argument("--threshold", type=fraction, default=rule.threshold,
                         help="fire when the interval's lower bound is above this")  # fmt: skip
-    sample.add_argument("--recover-below", type=_fraction, default=rule.recover_below,
+    sample.add_argument("--recover-below", type=fraction, default=rule.recover_below,
                         help="recover when the interval's upper bound is below this")  # fmt: skip
 
     alerts = parser.add_argument_group("alerts")
@@ -118,13 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     alerts.add_argument("--webhook-format", choices=sorted(FORMATS), default="generic")
     alerts.add_argument(
-        "--remind-every", type=_seconds, default=None, metavar="S",
+        "--remind-every", type=positive_seconds, default=None, metavar="S",
         help="re-send 'still failing' this often (Alertmanager: at most its resolve_timeout)",
     )  # fmt: skip
 
     metrics = parser.add_argument_group("metrics")
     metrics.add_argument(
-        "--metrics-port", type=int, default=None, metavar="PORT",
+        "--metrics-port", type=port, default=None, metavar="PORT",
         help="long-running mode: serve Prometheus /metrics on this port (0: any free port)",
     )  # fmt: skip
     metrics.add_argument("--metrics-addr", default="127.0.0.1",
@@ -132,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--metrics-textfile", type=Path, default=None, metavar="FILE",
                          help="write metrics for node_exporter's textfile collector")  # fmt: skip
     metrics.add_argument(
-        "--pushgateway", default=env.get("CHECKOUT_PROBE_PUSHGATEWAY"), metavar="URL",
+        "--pushgateway", type=http_url, default=env.get("CHECKOUT_PROBE_PUSHGATEWAY"),
+        metavar="URL",
         help="push metrics to this Prometheus Pushgateway after each round",
     )  # fmt: skip
     metrics.add_argument("--push-job", default="checkout-probe", help="Pushgateway job name")

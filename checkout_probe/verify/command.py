@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from checkout_probe.argtypes import OneLineParser, positive_seconds, workers
 from checkout_probe.commandline import add_project_option, project_of, project_settings
 from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.options import add_to_argparse, as_arguments, values
@@ -38,19 +39,9 @@ from checkout_probe.verify.rollout import wait_for_version
 _OUTPUTS = ("summary.json", "junit.xml")
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     """verify's options (``checkout-probe verify --help``)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="checkout-probe verify",
         description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 2)[2],
@@ -60,13 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_to_argparse(parser)
     gate = parser.add_argument_group("the gate")
     gate.add_argument("--expect-version", default=None, help="wait until the shop reports it")
-    gate.add_argument("--version-interval", type=_positive, default=2.0, metavar="S")
-    gate.add_argument("--version-timeout", type=_positive, default=300.0, metavar="S")
+    gate.add_argument("--version-interval", type=positive_seconds, default=2.0, metavar="S")
+    gate.add_argument("--version-timeout", type=positive_seconds, default=300.0, metavar="S")
     gate.add_argument("-m", "--marker", default="smoke", help="checkouts to run (pytest -m)")
-    gate.add_argument("--workers", type=int, default=2, help="parallel browsers (0: none)")
+    gate.add_argument("--workers", type=workers, default=2, help="parallel browsers (0: none)")
     gate.add_argument("--retries", type=int, default=1, choices=(0, 1), help="re-runs per failure")
     gate.add_argument(
-        "--timeout", type=_positive, default=600.0, metavar="S", help="total time budget"
+        "--timeout", type=positive_seconds, default=600.0, metavar="S", help="total time budget"
     )
     return parser
 
