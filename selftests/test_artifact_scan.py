@@ -7,10 +7,15 @@ the CVC as a field value, the shoppers' password and the API token.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import json
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -25,13 +30,28 @@ CARD = next(iter(TEST_CARDS.values()))
 CVC = CARD.cvc
 
 
+def _encodings(value: str) -> set[bytes]:
+    """``value`` as a trace may hold it: plain, without spaces, URL-encoded, JSON-escaped."""
+    forms = {value, value.replace(" ", "")}
+    forms |= {quote_plus(f) for f in set(forms)} | {quote(f, safe="") for f in set(forms)}
+    forms |= {json.dumps(f)[1:-1] for f in set(forms)}  # JSON-escaped (inside a string)
+    return {f.encode() for f in forms}
+
+
 def _needles() -> list[bytes]:
-    numbers = {c.number for c in TEST_CARDS.values()}
-    found = [n.encode() for n in numbers] + [n.replace(" ", "").encode() for n in numbers]
-    found += [n.replace(" ", "+").encode() for n in numbers]  # a form-encoded body
-    expiry = {c.expiry for c in TEST_CARDS.values()}
-    found += [e.encode() for e in expiry] + [e.replace(" ", "").encode() for e in expiry]
-    return [*found, PASSWORD.encode(), TOKEN.encode()]
+    """Every typed value that is long enough to search for anywhere (the CVC is not)."""
+    values = {c.number for c in TEST_CARDS.values()} | {c.expiry for c in TEST_CARDS.values()}
+    return sorted({form for v in [*values, PASSWORD, TOKEN] for form in _encodings(v)})
+
+
+#: Base64 runs long enough to hold a needle (resources, HAR bodies): decoded and searched too.
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]{16,}={0,2}")
+
+
+def _decoded_base64(data: bytes) -> Iterator[bytes]:
+    for run in _BASE64.findall(data):
+        with contextlib.suppress(binascii.Error, ValueError):
+            yield base64.b64decode(run + b"=" * (-len(run) % 4), validate=True)
 
 
 # The CVC is three digits: look for it as a typed or stored value, not anywhere
@@ -101,7 +121,18 @@ def test_no_card_number_cvc_password_or_token_in_any_artifact(
     kinds = {Path(name.split("!")[0]).suffix for name, _ in files}
     assert {".zip", ".png", ".webm", ".json", ".xml"} <= kinds, kinds
     assert any("!" in name for name, _ in files), "no trace was unzipped"
-    leaks = [
-        (name, needle.decode()) for name, data in files for needle in _needles() if needle in data
-    ] + [(name, f"CVC: …{leak}") for name, data in files for leak in _cvc_leaks(data)]
+    needles = _needles()
+    leaks, decoded = [], 0
+    for name, data in files:
+        pixels = name.endswith((".png", ".jpeg", ".jpg", ".webm"))  # masked at capture instead
+        blobs = [data] if pixels else [data, *_decoded_base64(data)]
+        decoded += len(blobs) - 1
+        leaks += [(name, n.decode()) for n in needles for blob in blobs if n in blob]
+        leaks += [(name, f"CVC: …{leak}") for leak in _cvc_leaks(data)]
+    print(
+        f"artifact scan: {sum('!' not in n for n, _ in files)} files and "
+        f"{sum('!' in n for n, _ in files)} archive entries, {decoded} base64 runs decoded; "
+        f"{len(needles)} forms of {len(TEST_CARDS)} cards' numbers and expiry, the password and "
+        f"the token, and the CVC as a field value; {len(leaks)} hits"
+    )
     assert leaks == []

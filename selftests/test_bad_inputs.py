@@ -11,6 +11,7 @@ starts: no shop, no browser, no checkout.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import pytest
 
 from checkout_probe.cli import main
 from selftests.helpers import ROOT
+from selftests.probe.support import closed_port
 
 LONG_URL = "http://shop.example/" + "a" * 100_000
 
@@ -184,3 +186,22 @@ def test_plain_pytest_refuses_a_bad_option_in_one_line_with_its_usage_exit(
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]  # pytest's usage error
     assert len(errors) == 1 and errors[0].startswith("ERROR: ") and says in errors[0], errors
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_metrics_port_in_use_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code = main([
+            "probe", "--base-url", f"http://127.0.0.1:{closed_port()}", "--rounds", "1",
+            "--metrics-port", str(taken.getsockname()[1]),
+            "--history", f"sqlite:///{tmp_path / 'history.sqlite'}",
+        ])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2, err
+    (line,) = [line for line in err.splitlines() if line.strip()]
+    assert line.startswith("checkout-probe probe: cannot serve metrics on 127.0.0.1:"), line
+    assert "fix --metrics-port" in line
