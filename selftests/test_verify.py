@@ -179,7 +179,7 @@ def test_pytests_internal_error_at_the_gate_is_a_harness_error_not_unreachable(
         (["--retries", "5"], "invalid choice: 5"),
         (["--step-budget", "plac order=3"], "--step-budget: unknown step 'plac order'"),
         (["--timeout", "0"], "0 is not a positive number of seconds"),
-        (["--version-interval", "nan"], "nan is not a positive number of seconds"),
+        (["--version-interval", "nan"], "'nan' is not a positive number of seconds"),
         (["--project", "/nonexistent"], "project folder /nonexistent does not exist"),
         (["--env", "nowhere"], "unknown environment 'nowhere'"),
     ],

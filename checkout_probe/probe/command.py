@@ -29,7 +29,7 @@ from checkout_probe.errors import ConfigError, ExitCode
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.history import HistoryStore, SavedAlertState
-from checkout_probe.probe.history_url import open_history
+from checkout_probe.probe.history_url import check_history_url, open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
@@ -293,6 +293,9 @@ def main(argv: Sequence[str]) -> int:
         raise ConfigError(f"decision rule: {exc}") from None
     check_rule(rule, args.checkouts)  # before the project loads or a browser starts
     settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli
+    # Every mistake the options can hold is refused before a browser starts.
+    webhooks(args)
+    check_history_url(args.history)
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.
         with sync_playwright() as playwright:

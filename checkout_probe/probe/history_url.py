@@ -79,6 +79,48 @@ def _bounded(url: URL) -> dict[str, Any]:
     return {}
 
 
+def check_history_url(text: str) -> None:
+    """Refuse (ConfigError) a ``--history`` URL that cannot work, without connecting or writing.
+
+    The probe checks it before it starts a browser, so a typo costs one line, not a round.
+    """
+    shown = shown_url(text)
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise ConfigError(_malformed(shown)) from None
+    try:
+        url.get_dialect().import_dbapi()  # the driver, as create_engine would load it
+    except NoSuchModuleError:
+        raise ConfigError(_unknown_database(url, shown)) from None
+    except ImportError as exc:
+        raise ConfigError(_no_driver(url, shown, exc)) from None
+    _sqlite_file(url)  # an in-memory SQLite database holds no history
+
+
+def _malformed(shown: str) -> str:
+    return (
+        f"malformed --history URL {shown!r}: expected e.g. {DEFAULT_HISTORY} "
+        "or postgresql+psycopg://user@host/db"
+    )
+
+
+def _unknown_database(url: URL, shown: str) -> str:
+    return (
+        f"unknown database {url.drivername!r} in --history URL {shown!r}: "
+        "use a SQLAlchemy URL such as sqlite:///path/to/history.sqlite"
+    )
+
+
+def _no_driver(url: URL, shown: str, exc: ImportError) -> str:
+    hint = (
+        "install checkout-probe[postgres] and use postgresql+psycopg://"
+        if url.get_backend_name() == "postgresql"
+        else "install it next to checkout-probe"
+    )
+    return f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): {hint}"
+
+
 def open_history(text: str, *, create: bool = False) -> HistoryStore:
     """Open the history at ``text``; ``create`` makes its tables (and a SQLite file's folder).
 
@@ -88,10 +130,7 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
     try:
         url = make_url(text)
     except ArgumentError:
-        raise ConfigError(
-            f"malformed --history URL {shown!r}: expected e.g. {DEFAULT_HISTORY} "
-            "or postgresql+psycopg://user@host/db"
-        ) from None
+        raise ConfigError(_malformed(shown)) from None
     path = _sqlite_file(url)
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,21 +141,11 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
         with reading(shown):  # creating (or upgrading) the tables connects
             store = HistoryStore(text, create_tables=create, **_bounded(url))
     except NoSuchModuleError:
-        raise ConfigError(
-            f"unknown database {url.drivername!r} in --history URL {shown!r}: "
-            "use a SQLAlchemy URL such as sqlite:///path/to/history.sqlite"
-        ) from None
+        raise ConfigError(_unknown_database(url, shown)) from None
     except ArgumentError as exc:
         raise ConfigError(f"malformed --history URL {shown!r}: {exc}") from None
     except ImportError as exc:
-        hint = (
-            "install checkout-probe[postgres] and use postgresql+psycopg://"
-            if url.get_backend_name() == "postgresql"
-            else "install it next to checkout-probe"
-        )
-        raise ConfigError(
-            f"no driver for {url.drivername} in --history URL {shown!r} ({exc}): {hint}"
-        ) from None
+        raise ConfigError(_no_driver(url, shown, exc)) from None
     if create:
         return store
     try:
