@@ -201,10 +201,7 @@ class HistoryStore:
     def read_alert_state(self, env: str) -> SavedAlertState:
         """The alert state last saved for ``env`` and its version (``None``, 0: never saved)."""
         with self._session() as session:
-            row = session.get(AlertStateRow, env)
-            if row is None:
-                return SavedAlertState(None, 0)
-            return SavedAlertState(dict(row.data), row.version)
+            return _saved_alert_state(session, env)
 
     def advance_alert_state(self, env: str, seen: int, state: dict[str, Any]) -> bool:
         """Store ``state`` for ``env`` if it is still at version ``seen``; True if it was.
@@ -318,8 +315,7 @@ class Turn:
 
     def alert_state(self) -> SavedAlertState:
         """The environment's alert state as the previous turn left it."""
-        row = self._session.get(AlertStateRow, self.env)
-        return SavedAlertState(dict(row.data), row.version) if row else SavedAlertState(None, 0)
+        return _saved_alert_state(self._session, self.env)
 
     def add(self, round_: Round, verdict: Verdict) -> int:
         """Store the round; returns its id."""
@@ -334,6 +330,11 @@ class Turn:
             self._session.add(row)
         else:
             row.data, row.updated_at, row.version = dict(state), now, row.version + 1
+
+
+def _saved_alert_state(session: Session, env: str) -> SavedAlertState:
+    row = session.get(AlertStateRow, env)
+    return SavedAlertState(dict(row.data), row.version) if row else SavedAlertState(None, 0)
 
 
 def _recent(session: Session, env: str, limit: int) -> list[RoundRecord]:

@@ -126,11 +126,8 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
 
     Without ``create`` nothing is written, and a missing history is a ConfigError.
     """
-    shown = shown_url(text)
-    try:
-        url = make_url(text)
-    except ArgumentError:
-        raise ConfigError(_malformed(shown)) from None
+    check_history_url(text)  # a malformed URL, an unknown database, no driver
+    shown, url = shown_url(text), make_url(text)
     path = _sqlite_file(url)
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,12 +137,8 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
     try:
         with reading(shown):  # creating (or upgrading) the tables connects
             store = HistoryStore(text, create_tables=create, **_bounded(url))
-    except NoSuchModuleError:
-        raise ConfigError(_unknown_database(url, shown)) from None
-    except ArgumentError as exc:
+    except ArgumentError as exc:  # query arguments the driver does not take
         raise ConfigError(f"malformed --history URL {shown!r}: {exc}") from None
-    except ImportError as exc:
-        raise ConfigError(_no_driver(url, shown, exc)) from None
     if create:
         return store
     try:
