@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
+from checkout_probe.pytest_plugin.shoppers import attempt_seed
 from checkout_probe.shoppers import LOCALES, ShopperFactory
 
 
@@ -31,3 +32,14 @@ def test_the_same_seed_gives_the_same_shopper_and_locales_take_turns() -> None:
 def test_an_unknown_locale_is_refused_naming_the_known_ones() -> None:
     with pytest.raises(ValueError, match="unknown shopper locale xx_XX: known: en_US"):
         ShopperFactory(("xx_XX",), "synthetic.example")
+
+
+def test_a_retried_attempt_gets_a_shopper_of_its_own_and_the_first_keeps_the_replay_seed() -> None:
+    # A registered checkout's retry must not re-register the account its first attempt
+    # left in the shop (no token to clean it up): that fails as "ui_broken", not the fault.
+    factory = ShopperFactory(("en_US",), "synthetic.example")
+    test = "tests/test_registered_checkout.py::test_x[chromium]"
+    first, replayed, retry = (attempt_seed(48817, test, n) for n in (1, 1, 2))
+    assert first == replayed == attempt_seed(48817, test)
+    assert factory.make(first).email != factory.make(retry).email
+    assert attempt_seed(48817, test, 2) == retry  # a replayed retry meets the same shopper
