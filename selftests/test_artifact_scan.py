@@ -2,7 +2,8 @@
 
 Runs the suites (some failing) with tracing, screenshots and video on, then
 scans every file the run produced — unzipping traces — for the card numbers,
-the CVC as a field value, the shoppers' password and the API token.
+the CVC as a field value, the shoppers' password and the API token; and reads every
+screenshot and every changed video frame by OCR for what a person would see typed.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
+from checkout_probe.context import MASK_SCRIPT
 from checkout_probe.target import LocalShop
 from flows.cards import TEST_CARDS
 from selftests.helpers import run_suites
+from selftests.pixels import PictureScan, scan_picture, squeezed
 
 TOKEN = "scan-token-Hq3mZ7"
 PASSWORD = "Scan-Pa55-word-x9!"
@@ -44,6 +49,22 @@ def _needles() -> list[bytes]:
     return sorted({form for v in [*values, PASSWORD, TOKEN] for form in _encodings(v)})
 
 
+def _seen_needles() -> list[str]:
+    """What a picture must not show: each card number whole and its first twelve digits (the
+    last four are the shop's own "ending 4242"), the expiry, the password and the token.
+    The CVC's three digits are no needle for OCR (prices hold them): its field is masked
+    by the same rule as the others, which the control test shows works."""
+    numbers = [squeezed(c.number) for c in TEST_CARDS.values()]
+    expiry = {squeezed(c.expiry) for c in TEST_CARDS.values()}
+    return sorted({*numbers, *(n[:12] for n in numbers), *expiry, PASSWORD, TOKEN})
+
+
+def _read_pictures(root: Path, workdir: Path) -> list[PictureScan]:
+    pictures = sorted(p for p in root.rglob("*") if p.suffix in {".png", ".jpeg", ".webm"})
+    with ThreadPoolExecutor(max_workers=2) as pool:  # one OCR process per core
+        return list(pool.map(lambda p: scan_picture(p, workdir), pictures))
+
+
 #: Base64 runs long enough to hold a needle (resources, HAR bodies): decoded and searched too.
 _BASE64 = re.compile(rb"[A-Za-z0-9+/]{16,}={0,2}")
 
@@ -59,7 +80,9 @@ def _decoded_base64(data: bytes) -> Iterator[bytes]:
 _CVC_AS_VALUE = re.compile(
     rb'(?:"(?:value|cvc|__playwright_value_)"\s*:\s*"|value="|(?:fill|type)\(\\?")'
     + CVC.encode()
-    + rb'(?:\\?")|cvc=' + CVC.encode() + rb"(?!\d)"
+    + rb'(?:\\?")|cvc='
+    + CVC.encode()
+    + rb"(?!\d)"
 )
 _HEADER_BEFORE = re.compile(rb'\{"name"\s*:\s*"([^"]*)"\s*,\s*$')
 
@@ -136,3 +159,64 @@ def test_no_card_number_cvc_password_or_token_in_any_artifact(
         f"the token, and the CVC as a field value; {len(leaks)} hits"
     )
     assert leaks == []
+
+    pictures = _read_pictures(reports, tmp_path / "frames")
+    videos = [p for p in pictures if p.artifact.endswith(".webm")]
+    seen = [(p.artifact, hit) for p in pictures for hit in p.hits(_seen_needles())]
+    payment_pages = sum("Card number" in p.text for p in videos)
+    print(
+        f"pixel scan: {len(pictures) - len(videos)} screenshots and {len(videos)} videos "
+        f"({sum(p.frames for p in videos)} changed frames) read by OCR, {payment_pages} videos "
+        f"showing the payment form; {len(_seen_needles())} values looked for; {len(seen)} hits"
+    )
+    assert len(videos) >= 4 and payment_pages >= 4, "OCR did not read the payment pages"
+    assert seen == []
+
+
+_PAYMENT_FORM = (
+    # Styled like a shop's form (its fonts and sizes), where the suites' videos show one.
+    "<html><head><style>body { font: 16px sans-serif; margin: 40px }"
+    " input { font: inherit; padding: 6px; margin: 8px } label { display: block }</style>"
+    "</head><body><h1>Payment</h1>"
+    "<label>Card number <input name='card_number' autocomplete='cc-number' size='24'></label>"
+    "<label>Expiry date <input name='expiry' autocomplete='cc-exp' size='10'></label>"
+    "<label>Name on card <input name='holder' size='24'></label>"
+    "</body></html>"
+)
+
+
+@pytest.mark.parametrize("masked", [False, True], ids=["unmasked", "masked"])
+def test_ocr_reads_a_typed_card_in_a_video_frame_unless_the_harness_masks_it(
+    browser: Browser, tmp_path: Path, masked: bool
+) -> None:
+    # The control for the pixel scan: the same OCR, on frames of the same size, does read
+    # a card number and expiry typed into a plain page, and reads neither with the mask.
+    context = browser.new_context(
+        record_video_dir=str(tmp_path), viewport={"width": 1280, "height": 720}
+    )
+    if masked:
+        context.add_init_script(MASK_SCRIPT)
+    page = context.new_page()
+    page.route(
+        "http://control.test/",
+        lambda route: route.fulfill(body=_PAYMENT_FORM, content_type="text/html"),
+    )
+    page.goto("http://control.test/")
+    page.get_by_label("Expiry date").fill(CARD.expiry)
+    page.get_by_label("Card number").fill(CARD.number)
+    # A shopper goes on typing after the card: the video's frames catch up meanwhile.
+    page.get_by_label("Name on card").press_sequentially("Control Holder")
+    page.screenshot(path=str(tmp_path / "filled.png"))
+    context.close()
+
+    pictures = [
+        scan_picture(p, tmp_path / "frames")
+        for p in (*tmp_path.glob("*.webm"), tmp_path / "filled.png")
+    ]
+    assert [p.artifact.endswith(".webm") for p in pictures] == [True, False]
+    assert all("Payment" in p.text and "Card" in p.text for p in pictures), (
+        pictures
+    )  # OCR read the form
+    typed = [squeezed(CARD.number), squeezed(CARD.expiry)]
+    found = {Path(p.artifact).suffix: p.hits(typed) for p in pictures}
+    assert found == ({".webm": [], ".png": []} if masked else {".webm": typed, ".png": typed})

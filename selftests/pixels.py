@@ -1,0 +1,83 @@
+"""Reading what screenshots and video frames show, for the artifact scan: frames by ffmpeg, text by
+Tesseract OCR (Debian's ``tesseract-ocr``, which ``./run tests`` installs).
+
+Masking happens at capture (a stylesheet renders card and password fields as dots), so
+the only way to check a picture is to read it as a person would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+#: A frame wherever the picture changed (each typed character, each page), not every frame,
+#: enlarged: Playwright's video is the page at 800 px wide, where OCR cannot tell a typed
+#: digit from a letter; at 2400 px it reads a card number and expiry the control test types.
+_CHANGED_AND_ENLARGED = "mpdecimate,scale=2400:-2:flags=lanczos"
+
+
+def tesseract() -> str:
+    """The OCR program, or an assertion naming what to install."""
+    found = shutil.which("tesseract")
+    assert found, "no tesseract: install Debian's tesseract-ocr (./run tests does)"
+    return found
+
+
+def frames(picture: Path, into: Path) -> list[Path]:
+    """A screenshot, or every frame of a video where the picture changed, enlarged for OCR,
+    as PNG files in ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(picture), "-vf", _CHANGED_AND_ENLARGED,
+         "-vsync", "vfr", str(into / "frame%04d.png")],
+        check=True, timeout=120,
+    )  # fmt: skip
+    return sorted(into.glob("frame*.png"))
+
+
+def read_text(images: list[Path]) -> str:
+    """What OCR reads in ``images`` (one Tesseract run for all: its start-up is most of the cost)."""
+    if not images:
+        return ""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("".join(f"{image}\n" for image in images))
+    try:
+        # One thread per run: runs go side by side instead (OpenMP threads cost more than they give).
+        result = subprocess.run(
+            [tesseract(), listing.name, "-"], capture_output=True, text=True, timeout=600,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"}, check=True,
+        )  # fmt: skip
+    finally:
+        os.unlink(listing.name)
+    return result.stdout
+
+
+def squeezed(text: str) -> str:
+    """``text`` without spaces: OCR splits digit groups where it likes."""
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass(frozen=True)
+class PictureScan:
+    """What OCR read in one screenshot or one video."""
+
+    artifact: str
+    frames: int
+    text: str
+
+    def hits(self, needles: list[str]) -> list[str]:
+        """The needles (compared without spaces) this picture shows."""
+        seen = squeezed(self.text)
+        return [n for n in needles if squeezed(n) in seen]
+
+
+def scan_picture(path: Path, workdir: Path) -> PictureScan:
+    """OCR of a screenshot, or of every changed frame of a video."""
+    enlarged = frames(path, workdir / hashlib.sha256(str(path).encode()).hexdigest()[:16])
+    return PictureScan(str(path), len(enlarged), read_text(enlarged))
