@@ -16,10 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-#: A frame wherever the picture changed (each typed character, each page), not every frame,
-#: enlarged: Playwright's video is the page at 800 px wide, where OCR cannot tell a typed
-#: digit from a letter; at 2400 px it reads a card number and expiry the control test types.
-_CHANGED_AND_ENLARGED = "mpdecimate,scale=2400:-2:flags=lanczos"
+#: A frame wherever any part of the picture changed (each typed character, each page), not
+#: every frame, enlarged: Playwright's video is the page at 800 px wide, where OCR cannot tell a typed
+#: digit from a letter; at 2400 px it reads a card number and expiry the control test types
+#: (1600 and 2000 px miss the expiry in a screenshot).
+_CHANGED_AND_ENLARGED = "mpdecimate=frac=0,scale=2400:-2:flags=lanczos"
 
 
 def tesseract() -> str:
