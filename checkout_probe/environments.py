@@ -33,6 +33,7 @@ come from the project's :class:`~checkout_probe.shop.Shop`.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -214,9 +215,45 @@ def _strings(name: str, table: Mapping[str, Any], key: str, path: Path) -> dict[
     return {str(k): v for k, v in values.items()}
 
 
-def _optional_path(value: Any, default: str | None) -> str | None:
+#: An HTTP header name (RFC 9110 token): what a browser sends without refusing the request.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+#: A header value may not hold line breaks or other control characters (header injection).
+_HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _header_name(name: str, key: str, header: str, path: Path) -> str:
+    if not _HEADER_NAME.fullmatch(header):
+        raise ConfigError(
+            f"{_where(name, path)}: {key} {header!r} is not an HTTP header name "
+            "(letters, digits and - only, no spaces)"
+        )
+    return header
+
+
+def _headers(name: str, table: Mapping[str, Any], path: Path) -> dict[str, str]:
+    headers = _strings(name, table, "headers", path)
+    for header, value in headers.items():
+        _header_name(name, "headers", header, path)
+        if _HEADER_VALUE_FORBIDDEN.search(value):
+            raise ConfigError(
+                f"{_where(name, path)}: headers.'{header}' holds a line break or control "
+                "character: one line of text only"
+            )
+    return headers
+
+
+def _endpoint_path(name: str, table: Mapping[str, Any], key: str, default: str | None,
+                   path: Path) -> str | None:  # fmt: skip
+    """A health or version path: absolute on the shop's host ("/health"), or "" for none."""
+    value = table.get(key)
     if value is None:
         return default
+    if value and (not value.startswith("/") or value.startswith("//") or not value.isprintable()
+                  or " " in value):  # fmt: skip
+        raise ConfigError(
+            f"{_where(name, path)}: {key} {value[:200]!r} must be a path on the shop's host "
+            'starting with "/" (e.g. "/health"), or "" for none'
+        )
     return str(value) or None
 
 
@@ -263,11 +300,13 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         allow_orders=bool(table.get("allow_orders", not production)),
         demo_shop=bool(table.get("demo_shop", False)),
         card_profile=_card_profile(name, table, path, shop),
-        health_path=_optional_path(table.get("health_path"), shop.health_path),
-        version_path=_optional_path(table.get("version_path"), shop.version_path),
+        health_path=_endpoint_path(name, table, "health_path", shop.health_path, path),
+        version_path=_endpoint_path(name, table, "version_path", shop.version_path, path),
         preflight=preflight,
-        headers=MappingProxyType(_strings(name, table, "headers", path)),
-        synthetic_header=str(table.get("synthetic_header", defaults.synthetic_header)),
+        headers=MappingProxyType(_headers(name, table, path)),
+        synthetic_header=_header_name(
+            name, "synthetic_header", table.get("synthetic_header", defaults.synthetic_header), path
+        ),
         step_budgets=MappingProxyType(_budgets(name, table, path, shop)),
         options=MappingProxyType(_strings(name, table, "options", path)),
         api_token=_secret(name, table.get("api_token_env"), "api_token_env", environ, path),

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from checkout_probe.cli import main
+from checkout_probe.environments import _BOOL_KEYS, _STRING_KEYS, _TABLE_KEYS
 from selftests.helpers import CLI, ROOT
 from selftests.probe.support import closed_port
 
@@ -81,6 +82,44 @@ SHARED: list[tuple[str, list[str], str, Callable[[Path], Path] | None]] = [
     ("config-wrong-type", ["--config", "{path}", "--env", "staging"], "",
      _config('[staging]\nbase_url = 42\n')),
 ]  # fmt: skip
+
+def _environment(
+    case: str, body: str, says: str
+) -> tuple[str, list[str], str, Callable[[Path], Path]]:
+    """A case for one mistake in environment 'staging' of an environments.toml."""
+    text = f'[staging]\nbase_url = "http://127.0.0.1:9"\n{body}\n'
+    return (f"environment-{case}", ["--config", "{path}", "--env", "staging"], says, _config(text))
+
+
+#: Every key of an environment, with a value of the wrong type (strings get a number,
+#: flags a string, tables a string), then the values of the right type that are wrong.
+ENVIRONMENT_KEYS: list[tuple[str, str, str]] = [
+    *((key, f"{key} = 42", "must be a string") for key in sorted(_STRING_KEYS) if key != "base_url"),
+    *((key, f'{key} = "yes"', "true or false") for key in sorted(_BOOL_KEYS)),
+    *((key, f'{key} = "x"', "must be a table") for key in sorted(_TABLE_KEYS)),
+    ("unknown-key", 'base_ulr = "http://x"', "unknown key 'base_ulr' (did you mean base_url?)"),
+    ("card-profile-unknown", 'card_profile = "gold"', "card_profile"),
+    ("preflight-unknown", 'preflight = "sometimes"', "preflight"),
+    ("health-path-relative", 'health_path = "health"', "health_path"),
+    ("version-path-url", 'version_path = "http://x/version"', "version_path"),
+    ("synthetic-header-empty", 'synthetic_header = ""', "synthetic_header"),
+    ("synthetic-header-space", 'synthetic_header = "X Synthetic"', "synthetic_header"),
+    ("header-not-a-string", "[staging.headers]\nX-Team = 7", "headers"),
+    ("header-newline", '[staging.headers]\nX-Team = "a\\r\\nX-Admin: 1"', "headers"),
+    ("header-name-space", '[staging.headers]\n"X Team" = "a"', "headers"),
+    ("budget-zero", '[staging.step_budgets]\n"place order" = 0', "positive number"),
+    ("budget-negative", '[staging.step_budgets]\n"place order" = -3', "positive number"),
+    ("budget-inf", '[staging.step_budgets]\n"place order" = inf', "positive number"),
+    ("budget-string", '[staging.step_budgets]\n"place order" = "3"', "positive number"),
+    ("budget-unknown-step", '[staging.step_budgets]\n"plaec order" = 3', "plaec order"),
+    ("token-env-unset", 'api_token_env = "NO_SUCH_TOKEN_VARIABLE"', "NO_SUCH_TOKEN_VARIABLE"),
+    ("password-env-unset", 'shopper_password_env = "NO_SUCH_PASSWORD"', "NO_SUCH_PASSWORD"),
+    ("secret-unset", '[staging.secrets]\nsso = "NO_SUCH_SECRET"', "NO_SUCH_SECRET"),
+    ("secret-not-a-name", "[staging.secrets]\nsso = 5", "secrets"),
+    # Options are the project's own settings: the engine checks their type, not their names.
+    ("option-not-a-string", "[staging.options]\nuser = 5", "options.'user' must be a string"),
+]
+SHARED += [_environment(*case) for case in ENVIRONMENT_KEYS]
 
 PROBE_ONLY: list[tuple[str, list[str], str, Callable[[Path], Path] | None]] = [
     ("interval-nan", ["--interval", "nan"], "--interval", None),
