@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: A frame wherever any part of the picture changed (each typed character, each page), not
-#: every frame, enlarged: Playwright's video is the page at 800 px wide, where OCR cannot tell a typed
-#: digit from a letter; at 2400 px it reads a card number and expiry the control test types
-#: (1600 and 2000 px miss the expiry in a screenshot).
+#: every frame, enlarged: Playwright's video is the page at 800 px wide, where OCR cannot
+#: tell a typed digit from a letter; at 2400 px it reads a card number and expiry the
+#: control test types (1600 and 2000 px miss the expiry in a screenshot).
 _CHANGED_AND_ENLARGED = "mpdecimate=frac=0,scale=2400:-2:flags=lanczos"
 
 
@@ -43,13 +43,13 @@ def frames(picture: Path, into: Path) -> list[Path]:
 
 
 def read_text(images: list[Path]) -> str:
-    """What OCR reads in ``images`` (one Tesseract run for all: its start-up is most of the cost)."""
+    """What OCR reads in ``images``: one Tesseract run for all (start-up is most of its cost)."""
     if not images:
         return ""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("".join(f"{image}\n" for image in images))
     try:
-        # One thread per run: runs go side by side instead (OpenMP threads cost more than they give).
+        # One thread per run, runs side by side: OpenMP threads cost more than they give.
         result = subprocess.run(
             [tesseract(), listing.name, "-"], capture_output=True, text=True, timeout=600,
             env={**os.environ, "OMP_THREAD_LIMIT": "1"}, check=True,

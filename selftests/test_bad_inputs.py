@@ -94,7 +94,7 @@ def _environment(
 #: Every key of an environment, with a value of the wrong type (strings get a number,
 #: flags a string, tables a string), then the values of the right type that are wrong.
 ENVIRONMENT_KEYS: list[tuple[str, str, str]] = [
-    *((key, f"{key} = 42", "must be a string") for key in sorted(_STRING_KEYS) if key != "base_url"),
+    *((key, f"{key} = 42", "must be a string") for key in _STRING_KEYS if key != "base_url"),
     *((key, f'{key} = "yes"', "true or false") for key in sorted(_BOOL_KEYS)),
     *((key, f'{key} = "x"', "must be a table") for key in sorted(_TABLE_KEYS)),
     ("unknown-key", 'base_ulr = "http://x"', "unknown key 'base_ulr' (did you mean base_url?)"),
