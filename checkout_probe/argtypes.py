@@ -13,8 +13,8 @@ import argparse
 import math
 from typing import NoReturn
 
-from checkout_probe.environments import url_problem
 from checkout_probe.errors import ExitCode
+from checkout_probe.web_values import url_problem
 
 #: Longest duration any option takes: 30 days (retention and timeouts stay far below).
 MAX_SECONDS = 30 * 86_400.0

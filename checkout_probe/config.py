@@ -27,10 +27,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checkout_probe.data import TestCard
-from checkout_probe.environments import LOCAL, Environment, load_file, resolve, url_problem
+from checkout_probe.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.errors import ConfigError
 from checkout_probe.options import pick
 from checkout_probe.shop import APPROVED, NO_SHOP, Shop
+from checkout_probe.web_values import url_problem
 
 LOCAL_ENV = LOCAL
 

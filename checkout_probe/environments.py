@@ -33,27 +33,32 @@ come from the project's :class:`~checkout_probe.shop.Shop`.
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 from checkout_probe.errors import ConfigError
 from checkout_probe.shop import NO_SHOP, Shop
+from checkout_probe.web_values import (
+    header_name_problem,
+    header_value_problem,
+    host_path_problem,
+    url_problem,
+)
 
 LOCAL = "local"
 PREFLIGHT_POLICIES = ("healthy", "reachable", "off")
-_STRING_KEYS = (
+#: The keys of an environment, by the type of their value.
+STRING_KEYS = (
     "base_url", "card_profile", "api_token_env", "shopper_password_env", "health_path",
     "version_path", "preflight", "synthetic_header",
 )  # fmt: skip
-_BOOL_KEYS = ("production", "allow_orders", "demo_shop")
-_TABLE_KEYS = ("headers", "step_budgets", "secrets", "options")
-KNOWN_KEYS = frozenset(_STRING_KEYS + _BOOL_KEYS + _TABLE_KEYS)
+BOOL_KEYS = ("production", "allow_orders", "demo_shop")
+TABLE_KEYS = ("headers", "step_budgets", "secrets", "options")
+KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -116,38 +121,15 @@ def _check_keys(name: str, table: Mapping[str, Any], path: Path) -> None:
             close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise ConfigError(f"{_where(name, path)}: unknown key '{key}'{hint}")
-    for key in _STRING_KEYS:
+    for key in STRING_KEYS:
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"{_where(name, path)}: {key} must be a string")
-    for key in _BOOL_KEYS:
+    for key in BOOL_KEYS:
         if key in table and not isinstance(table[key], bool):
             raise ConfigError(f"{_where(name, path)}: {key} must be true or false")
-    for key in _TABLE_KEYS:
+    for key in TABLE_KEYS:
         if key in table and not isinstance(table[key], dict):
             raise ConfigError(f"{_where(name, path)}: {key} must be a table")
-
-
-#: Longest URL taken: browsers and servers refuse much longer ones (HTTP client: "URL too long").
-MAX_URL_LENGTH = 4096
-
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` is no http(s) URL a browser can go to, or None: for one-line messages."""
-    if len(url) > MAX_URL_LENGTH:
-        return f"is longer than {MAX_URL_LENGTH} characters ({len(url)})"
-    return None if is_http_url(url) else "is not an http(s) URL"
-
-
-def is_http_url(url: str) -> bool:
-    """True for an http(s) URL a browser can go to: a host, no space, a port that can exist."""
-    if len(url) > MAX_URL_LENGTH:
-        return False
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 
 
 def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
@@ -215,18 +197,9 @@ def _strings(name: str, table: Mapping[str, Any], key: str, path: Path) -> dict[
     return {str(k): v for k, v in values.items()}
 
 
-#: An HTTP header name (RFC 9110 token): what a browser sends without refusing the request.
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-#: A header value may not hold line breaks or other control characters (header injection).
-_HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
-
 def _header_name(name: str, key: str, header: str, path: Path) -> str:
-    if not _HEADER_NAME.fullmatch(header):
-        raise ConfigError(
-            f"{_where(name, path)}: {key} {header!r} is not an HTTP header name "
-            "(letters, digits and - only, no spaces)"
-        )
+    if (problem := header_name_problem(header)) is not None:
+        raise ConfigError(f"{_where(name, path)}: {key} {header!r} {problem}")
     return header
 
 
@@ -234,11 +207,8 @@ def _headers(name: str, table: Mapping[str, Any], path: Path) -> dict[str, str]:
     headers = _strings(name, table, "headers", path)
     for header, value in headers.items():
         _header_name(name, "headers", header, path)
-        if _HEADER_VALUE_FORBIDDEN.search(value):
-            raise ConfigError(
-                f"{_where(name, path)}: headers.'{header}' holds a line break or control "
-                "character: one line of text only"
-            )
+        if (problem := header_value_problem(value)) is not None:
+            raise ConfigError(f"{_where(name, path)}: headers.'{header}' {problem}")
     return headers
 
 
@@ -248,12 +218,8 @@ def _endpoint_path(name: str, table: Mapping[str, Any], key: str, default: str |
     value = table.get(key)
     if value is None:
         return default
-    if value and (not value.startswith("/") or value.startswith("//") or not value.isprintable()
-                  or " " in value):  # fmt: skip
-        raise ConfigError(
-            f"{_where(name, path)}: {key} {value[:200]!r} must be a path on the shop's host "
-            'starting with "/" (e.g. "/health"), or "" for none'
-        )
+    if value and (problem := host_path_problem(value)) is not None:
+        raise ConfigError(f'{_where(name, path)}: {key} {value[:200]!r} {problem}, or "" for none')
     return str(value) or None
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from checkout_probe.cli import main
-from checkout_probe.environments import _BOOL_KEYS, _STRING_KEYS, _TABLE_KEYS
+from checkout_probe.environments import BOOL_KEYS, STRING_KEYS, TABLE_KEYS
 from selftests.helpers import CLI, ROOT
 from selftests.probe.support import closed_port
 
@@ -94,9 +94,9 @@ def _environment(
 #: Every key of an environment, with a value of the wrong type (strings get a number,
 #: flags a string, tables a string), then the values of the right type that are wrong.
 ENVIRONMENT_KEYS: list[tuple[str, str, str]] = [
-    *((key, f"{key} = 42", "must be a string") for key in _STRING_KEYS if key != "base_url"),
-    *((key, f'{key} = "yes"', "true or false") for key in sorted(_BOOL_KEYS)),
-    *((key, f'{key} = "x"', "must be a table") for key in sorted(_TABLE_KEYS)),
+    *((key, f"{key} = 42", "must be a string") for key in STRING_KEYS if key != "base_url"),
+    *((key, f'{key} = "yes"', "true or false") for key in sorted(BOOL_KEYS)),
+    *((key, f'{key} = "x"', "must be a table") for key in sorted(TABLE_KEYS)),
     ("unknown-key", 'base_ulr = "http://x"', "unknown key 'base_ulr' (did you mean base_url?)"),
     ("card-profile-unknown", 'card_profile = "gold"', "card_profile"),
     ("preflight-unknown", 'preflight = "sometimes"', "preflight"),
