@@ -80,10 +80,8 @@ def _decoded_base64(data: bytes) -> Iterator[bytes]:
 _CVC_AS_VALUE = re.compile(
     rb'(?:"(?:value|cvc|__playwright_value_)"\s*:\s*"|value="|(?:fill|type)\(\\?")'
     + CVC.encode()
-    + rb'(?:\\?")|cvc='
-    + CVC.encode()
-    + rb"(?!\d)"
-)
+    + rb'(?:\\?")|cvc=' + CVC.encode() + rb"(?!\d)"
+)  # fmt: skip
 _HEADER_BEFORE = re.compile(rb'\{"name"\s*:\s*"([^"]*)"\s*,\s*$')
 
 
@@ -162,12 +160,13 @@ def test_no_card_number_cvc_password_or_token_in_any_artifact(
 
     pictures = _read_pictures(reports, tmp_path / "frames")
     videos = [p for p in pictures if p.artifact.endswith(".webm")]
-    seen = [(p.artifact, hit) for p in pictures for hit in p.hits(_seen_needles())]
+    needles_seen = _seen_needles()
+    seen = [(p.artifact, hit) for p in pictures for hit in p.hits(needles_seen)]
     payment_pages = sum("Card number" in p.text for p in videos)
     print(
         f"pixel scan: {len(pictures) - len(videos)} screenshots and {len(videos)} videos "
         f"({sum(p.frames for p in videos)} changed frames) read by OCR, {payment_pages} videos "
-        f"showing the payment form; {len(_seen_needles())} values looked for; {len(seen)} hits"
+        f"showing the payment form; {len(needles_seen)} values looked for; {len(seen)} hits"
     )
     assert len(videos) >= 4 and payment_pages >= 4, "OCR did not read the payment pages"
     assert seen == []
@@ -214,9 +213,8 @@ def test_ocr_reads_a_typed_card_in_a_video_frame_unless_the_harness_masks_it(
         for p in (*tmp_path.glob("*.webm"), tmp_path / "filled.png")
     ]
     assert [p.artifact.endswith(".webm") for p in pictures] == [True, False]
-    assert all("Payment" in p.text and "Card" in p.text for p in pictures), (
-        pictures
-    )  # OCR read the form
+    read_the_form = all("Payment" in p.text and "Card" in p.text for p in pictures)
+    assert read_the_form, pictures
     typed = [squeezed(CARD.number), squeezed(CARD.expiry)]
     found = {Path(p.artifact).suffix: p.hits(typed) for p in pictures}
     assert found == ({".webm": [], ".png": []} if masked else {".webm": typed, ".png": typed})
