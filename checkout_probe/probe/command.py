@@ -238,8 +238,8 @@ class Probe:
 
     def _retain(self, store: HistoryStore) -> None:
         env = self.settings.env
-        pruned = store.prune(self.args.keep_rounds, env)
-        gone = pruned.evidence + store.prune_evidence(self.args.keep_evidence, env)
+        pruned = store.retention.prune(self.args.keep_rounds, env)
+        gone = pruned.evidence + store.retention.prune_evidence(self.args.keep_evidence, env)
         for path in gone:
             _remove_empty_parents(Path(path), self.args.evidence_dir)
 

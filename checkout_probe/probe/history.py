@@ -4,18 +4,15 @@ Three tables (see :mod:`checkout_probe.probe.history_schema`): ``probe_rounds``,
 one row per round with its verdict, ``probe_failures``, one row per failed
 checkout with its evidence paths, and ``probe_alert_state``, the alert machine's
 state per environment (so ``--once`` runs sharing one database carry it over).
-Retention is explicit: :meth:`HistoryStore.prune` bounds rows,
-:meth:`HistoryStore.prune_evidence` bounds artifact files on disk.
+Retention is explicit: :attr:`HistoryStore.retention`
+(:mod:`~checkout_probe.probe.history_retention`) bounds rows and artifact files on disk.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, func, inspect, select, update
@@ -26,12 +23,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from checkout_probe.probe.correlation import Correlation, correlate
 from checkout_probe.probe.db_lock import locked
 from checkout_probe.probe.history_migrations import reading_problem, upgrade
+from checkout_probe.probe.history_retention import Retention
+from checkout_probe.probe.history_rows import (
+    SavedAlertState,
+    Turn,
+    add_round,
+    recent_rounds,
+    saved_alert_state,
+)
 from checkout_probe.probe.history_schema import (
     AlertStateRow,
     FailureRow,
     RoundRecord,
     RoundRow,
-    step_percentiles,
     to_record,
 )
 from checkout_probe.probe.model import Round
@@ -41,31 +45,12 @@ from checkout_probe.probe.stats import FAILING, Verdict
 __all__ = [
     "Correlation",
     "HistoryStore",
-    "PruneResult",
     "RoundRecord",
     "SavedAlertState",
     "Turn",
     "render_html",
     "render_table",
 ]
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SavedAlertState:
-    """An environment's saved alert state (``AlertState.to_dict()`` form) and its version."""
-
-    data: dict[str, Any] | None
-    version: int
-
-
-@dataclass(frozen=True)
-class PruneResult:
-    """What :meth:`HistoryStore.prune` removed; ``evidence`` are the deleted rows' files."""
-
-    rounds: int
-    evidence: list[str] = field(default_factory=list)
 
 
 class HistoryStore:
@@ -90,6 +75,8 @@ class HistoryStore:
         if create_tables:
             upgrade(self.engine, self.shown)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        #: What is kept, and for how long: rounds and their evidence files.
+        self.retention = Retention(self._session)
 
     def reading_problem(self) -> str | None:
         """Why this release cannot read the database (no tables, another schema), or None."""
@@ -105,12 +92,12 @@ class HistoryStore:
     def add(self, round_: Round, verdict: Verdict) -> int:
         """Store a round and its failed checkouts; returns the round id."""
         with self._session.begin() as session:
-            return _add(session, round_, verdict)
+            return add_round(session, round_, verdict)
 
     def recent(self, env: str, limit: int = 100) -> list[RoundRecord]:
         """The last ``limit`` rounds of ``env``, oldest first."""
         with self._session() as session:
-            return _recent(session, env, limit)
+            return recent_rounds(session, env, limit)
 
     @contextmanager
     def turn(self, env: str) -> Iterator[Turn]:
@@ -201,7 +188,7 @@ class HistoryStore:
     def read_alert_state(self, env: str) -> SavedAlertState:
         """The alert state last saved for ``env`` and its version (``None``, 0: never saved)."""
         with self._session() as session:
-            return _saved_alert_state(session, env)
+            return saved_alert_state(session, env)
 
     def advance_alert_state(self, env: str, seen: int, state: dict[str, Any]) -> bool:
         """Store ``state`` for ``env`` if it is still at version ``seen``; True if it was.
@@ -236,145 +223,3 @@ class HistoryStore:
         )
         # Streamed in batches: correlation usually stops after a few rows.
         yield from session.scalars(query.execution_options(yield_per=200))
-
-    def _envs(self, session: Session, env: str | None) -> list[str]:
-        if env is not None:
-            return [env]
-        return list(session.scalars(select(RoundRow.env).distinct()))
-
-    def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
-        """Keep the newest ``keep_rounds`` rounds per environment; delete older ones.
-
-        Their failure rows go too; the evidence paths they listed are returned
-        so the caller can delete the files (nothing on disk is touched here).
-        """
-        deleted = 0
-        evidence: list[str] = []
-        with self._session.begin() as session:
-            for name in self._envs(session, env):
-                old = select(RoundRow).where(RoundRow.env == name)
-                old = old.order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-                for row in session.scalars(old.offset(max(0, keep_rounds))).all():
-                    evidence.extend(p for f in row.failed for p in f.evidence)
-                    session.delete(row)  # the relationship cascade deletes its failures
-                    deleted += 1
-        return PruneResult(deleted, evidence)
-
-    def _old_failing(self, session: Session, keep: int, env: str | None) -> list[FailureRow]:
-        rows: list[FailureRow] = []
-        for name in self._envs(session, env):
-            query = (
-                select(RoundRow)
-                .where(RoundRow.env == name, RoundRow.failures > 0)
-                .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-                .offset(max(0, keep))
-            )
-            rows.extend(f for r in session.scalars(query).all() for f in r.failed if f.evidence)
-        return rows
-
-    def evidence_to_delete(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
-        """Evidence paths of rounds with failures older than the newest ``keep_failing_rounds``."""
-        with self._session() as session:
-            return [
-                p for f in self._old_failing(session, keep_failing_rounds, env) for p in f.evidence
-            ]
-
-    def prune_evidence(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
-        """Delete the files :meth:`evidence_to_delete` lists and forget them in the database.
-
-        Missing files count as deleted. A path that cannot be removed (a
-        directory, no permission) is logged and kept in the database so a later
-        run can retry. Returns the paths now gone.
-        """
-        gone: list[str] = []
-        with self._session.begin() as session:
-            for failure in self._old_failing(session, keep_failing_rounds, env):
-                kept: list[str] = []
-                for path in failure.evidence:
-                    try:
-                        Path(path).unlink(missing_ok=True)
-                    except OSError as exc:
-                        log.warning("cannot delete evidence %s: %s", path, exc)
-                        kept.append(path)
-                    else:
-                        gone.append(path)
-                failure.evidence = kept
-        return gone
-
-
-class Turn:
-    """What a probe does inside its turn (:meth:`HistoryStore.turn`)."""
-
-    def __init__(self, session: Session, env: str) -> None:
-        self._session = session
-        self.env = env
-
-    def recent(self, limit: int) -> list[RoundRecord]:
-        """The last ``limit`` rounds of the environment, oldest first."""
-        return _recent(self._session, self.env, limit) if limit > 0 else []
-
-    def alert_state(self) -> SavedAlertState:
-        """The environment's alert state as the previous turn left it."""
-        return _saved_alert_state(self._session, self.env)
-
-    def add(self, round_: Round, verdict: Verdict) -> int:
-        """Store the round; returns its id."""
-        return _add(self._session, round_, verdict)
-
-    def save_alert_state(self, state: dict[str, Any]) -> None:
-        """Replace the environment's alert state (its version goes up by one)."""
-        row = self._session.get(AlertStateRow, self.env)
-        now = datetime.now(UTC)
-        if row is None:
-            row = AlertStateRow(env=self.env, data=dict(state), updated_at=now, version=1)
-            self._session.add(row)
-        else:
-            row.data, row.updated_at, row.version = dict(state), now, row.version + 1
-
-
-def _saved_alert_state(session: Session, env: str) -> SavedAlertState:
-    row = session.get(AlertStateRow, env)
-    return SavedAlertState(dict(row.data), row.version) if row else SavedAlertState(None, 0)
-
-
-def _recent(session: Session, env: str, limit: int) -> list[RoundRecord]:
-    query = (
-        select(RoundRow)
-        .where(RoundRow.env == env)
-        .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-        .limit(limit)
-    )
-    return [to_record(row) for row in reversed(session.scalars(query).all())]
-
-
-def _add(session: Session, round_: Round, verdict: Verdict) -> int:
-    row = RoundRow(
-        started_at=round_.started_at,
-        finished_at=round_.finished_at,
-        env=round_.env,
-        shop_version=round_.shop_version,
-        k=round_.checkouts,
-        failures=round_.failures,
-        failures_by_category=round_.failures_by_category(),
-        rate=verdict.rate,
-        low=verdict.low,
-        high=verdict.high,
-        step_p50=step_percentiles(round_, 50),
-        step_p95=step_percentiles(round_, 95),
-        verdict=verdict.state,
-        by_journey=round_.by_journey(),
-        cleanup_failures=round_.cleanup_failures,
-        failed=[
-            FailureRow(
-                category=r.category,
-                journey=r.journey,
-                failing_step=r.failing_step,
-                message=r.message,
-                evidence=list(r.evidence),
-            )
-            for r in round_.failed_results
-        ],
-    )
-    session.add(row)
-    session.flush()
-    return row.id

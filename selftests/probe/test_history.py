@@ -112,7 +112,7 @@ def test_recent_round_trips_a_round(store: HistoryStore) -> None:
 def test_prune_keeps_the_newest_rounds_per_env(store: HistoryStore) -> None:
     ids = record(store, [make_round(i, 1, evidence=[f"/ev/{i}.png"]) for i in range(6)])
     record(store, [make_round(0, env="staging")])
-    result = store.prune(keep_rounds=2)
+    result = store.retention.prune(keep_rounds=2)
     assert result.rounds == 4
     assert sorted(result.evidence) == [f"/ev/{i}.png" for i in range(4)]
     assert [r.id for r in store.recent("prod", 10)] == ids[-2:]
@@ -131,12 +131,13 @@ def test_evidence_of_old_failing_rounds_is_deleted(store: HistoryStore, tmp_path
         rounds.append(make_round(2 * i + 1))  # healthy rounds do not count as failing ones
     record(store, rounds)
     files[0].unlink()  # already gone: must be ignored
-    assert store.evidence_to_delete(keep_failing_rounds=2) == [str(files[1]), str(files[0])]
-    gone = store.prune_evidence(keep_failing_rounds=2)
+    retention = store.retention
+    assert retention.evidence_to_delete(keep_failing_rounds=2) == [str(files[1]), str(files[0])]
+    gone = retention.prune_evidence(keep_failing_rounds=2)
     assert sorted(gone) == sorted([str(files[0]), str(files[1])])
     assert [p.exists() for p in files] == [False, False, True, True]
-    assert store.evidence_to_delete(keep_failing_rounds=2) == []
-    assert store.evidence_to_delete(keep_failing_rounds=0) == [str(files[3]), str(files[2])]
+    assert retention.evidence_to_delete(keep_failing_rounds=2) == []
+    assert retention.evidence_to_delete(keep_failing_rounds=0) == [str(files[3]), str(files[2])]
 
 
 def test_naive_datetimes_are_refused(store: HistoryStore) -> None:

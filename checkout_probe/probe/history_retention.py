@@ -1,0 +1,98 @@
+"""How long the probe's history keeps what it stored: rounds (rows) and their evidence
+(files on disk). Nothing here runs unless asked: the probe prunes after each round, with
+``--keep-rounds`` and ``--keep-evidence``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from checkout_probe.probe.history_schema import FailureRow, RoundRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What :meth:`Retention.prune` removed; ``evidence`` are the deleted rows' files."""
+
+    rounds: int
+    evidence: list[str] = field(default_factory=list)
+
+
+class Retention:
+    """Retention of one history database (``HistoryStore.retention``)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._session = sessions
+
+    def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
+        """Keep the newest ``keep_rounds`` rounds per environment; delete older ones.
+
+        Their failure rows go too; the evidence paths they listed are returned
+        so the caller can delete the files (nothing on disk is touched here).
+        """
+        deleted = 0
+        evidence: list[str] = []
+        with self._session.begin() as session:
+            for name in _envs(session, env):
+                old = select(RoundRow).where(RoundRow.env == name)
+                old = old.order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+                for row in session.scalars(old.offset(max(0, keep_rounds))).all():
+                    evidence.extend(p for f in row.failed for p in f.evidence)
+                    session.delete(row)  # the relationship cascade deletes its failures
+                    deleted += 1
+        return PruneResult(deleted, evidence)
+
+    def evidence_to_delete(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
+        """Evidence paths of rounds with failures older than the newest ``keep_failing_rounds``."""
+        with self._session() as session:
+            return [
+                p for f in _old_failing(session, keep_failing_rounds, env) for p in f.evidence
+            ]
+
+    def prune_evidence(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
+        """Delete the files :meth:`evidence_to_delete` lists and forget them in the database.
+
+        Missing files count as deleted. A path that cannot be removed (a
+        directory, no permission) is logged and kept in the database so a later
+        run can retry. Returns the paths now gone.
+        """
+        gone: list[str] = []
+        with self._session.begin() as session:
+            for failure in _old_failing(session, keep_failing_rounds, env):
+                kept: list[str] = []
+                for path in failure.evidence:
+                    try:
+                        Path(path).unlink(missing_ok=True)
+                    except OSError as exc:
+                        log.warning("cannot delete evidence %s: %s", path, exc)
+                        kept.append(path)
+                    else:
+                        gone.append(path)
+                failure.evidence = kept
+        return gone
+
+
+def _envs(session: Session, env: str | None) -> list[str]:
+    if env is not None:
+        return [env]
+    return list(session.scalars(select(RoundRow.env).distinct()))
+
+
+def _old_failing(session: Session, keep: int, env: str | None) -> list[FailureRow]:
+    rows: list[FailureRow] = []
+    for name in _envs(session, env):
+        query = (
+            select(RoundRow)
+            .where(RoundRow.env == name, RoundRow.failures > 0)
+            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+            .offset(max(0, keep))
+        )
+        rows.extend(f for r in session.scalars(query).all() for f in r.failed if f.evidence)
+    return rows
