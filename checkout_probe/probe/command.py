@@ -237,11 +237,9 @@ class Probe:
         return delivered > 0 or not self.sinks
 
     def _retain(self, store: HistoryStore) -> None:
-        env = self.settings.env
-        pruned = store.retention.prune(self.args.keep_rounds, env)
-        gone = pruned.evidence + store.retention.prune_evidence(self.args.keep_evidence, env)
-        for path in gone:
-            _remove_empty_parents(Path(path), self.args.evidence_dir)
+        args = self.args
+        store.retention.apply(self.settings.env, args.keep_rounds, args.keep_evidence,
+                              args.evidence_dir)  # fmt: skip
 
     def _export(self) -> None:
         args = self.args
@@ -266,18 +264,6 @@ class Probe:
 
 def _alert_state(saved: SavedAlertState) -> AlertState:
     return AlertState.from_dict(saved.data) if saved.data else AlertState()
-
-
-def _remove_empty_parents(path: Path, root: Path) -> None:
-    # Evidence folders are per round and per checkout; drop them once emptied.
-    folder = path.parent
-    root = root.resolve()
-    while folder.resolve() != root and root in folder.resolve().parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return  # not empty (other evidence) or already gone
-        folder = folder.parent
 
 
 def main(argv: Sequence[str]) -> int:

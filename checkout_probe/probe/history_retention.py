@@ -31,6 +31,14 @@ class Retention:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._session = sessions
 
+    def apply(self, env: str, keep_rounds: int, keep_failing_rounds: int,
+              evidence_dir: Path) -> None:  # fmt: skip
+        """After a round: keep ``keep_rounds`` rounds of ``env`` and the evidence of its newest
+        ``keep_failing_rounds`` failing ones; delete the rest, files and emptied folders."""
+        pruned = self.prune(keep_rounds, env)
+        for path in pruned.evidence + self.prune_evidence(keep_failing_rounds, env):
+            _remove_empty_parents(Path(path), evidence_dir)
+
     def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
         """Keep the newest ``keep_rounds`` rounds per environment; delete older ones.
 
@@ -96,3 +104,15 @@ def _old_failing(session: Session, keep: int, env: str | None) -> list[FailureRo
         )
         rows.extend(f for r in session.scalars(query).all() for f in r.failed if f.evidence)
     return rows
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    # Evidence folders are per round and per checkout; drop them once emptied.
+    folder = path.parent
+    root = root.resolve()
+    while folder.resolve() != root and root in folder.resolve().parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (other evidence) or already gone
+        folder = folder.parent
