@@ -35,8 +35,10 @@ class Retention:
               evidence_dir: Path) -> None:  # fmt: skip
         """After a round: keep ``keep_rounds`` rounds of ``env`` and the evidence of its newest
         ``keep_failing_rounds`` failing ones; delete the rest, files and emptied folders."""
-        pruned = self.prune(keep_rounds, env)
-        for path in pruned.evidence + self.prune_evidence(keep_failing_rounds, env):
+        # A pruned round's files go with its row (prune leaves them on disk): else a round
+        # older than --keep-rounds but among the --keep-evidence newest failing ones leaks.
+        pruned = [p for p in self.prune(keep_rounds, env).evidence if _delete(p)]
+        for path in pruned + self.prune_evidence(keep_failing_rounds, env):
             _remove_empty_parents(Path(path), evidence_dir)
 
     def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
@@ -76,15 +78,19 @@ class Retention:
             for failure in _old_failing(session, keep_failing_rounds, env):
                 kept: list[str] = []
                 for path in failure.evidence:
-                    try:
-                        Path(path).unlink(missing_ok=True)
-                    except OSError as exc:
-                        log.warning("cannot delete evidence %s: %s", path, exc)
-                        kept.append(path)
-                    else:
-                        gone.append(path)
+                    (gone if _delete(path) else kept).append(path)
                 failure.evidence = kept
         return gone
+
+
+def _delete(path: str) -> bool:
+    """Delete one evidence file; a missing one counts as deleted, a failure is logged."""
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot delete evidence %s: %s", path, exc)
+        return False
+    return True
 
 
 def _envs(session: Session, env: str | None) -> list[str]:

@@ -140,6 +140,30 @@ def test_evidence_of_old_failing_rounds_is_deleted(store: HistoryStore, tmp_path
     assert retention.evidence_to_delete(keep_failing_rounds=0) == [str(files[3]), str(files[2])]
 
 
+def test_retention_after_a_round_deletes_old_rounds_evidence_and_emptied_folders(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    # What the probe does after each round: rows, files and the round folders they emptied.
+    root = tmp_path / "evidence"
+    files = []
+    for i in range(3):
+        path = root / "prod" / f"round-{i}" / "checkout-1" / "trace.zip"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"PK")
+        files.append(path)
+    record(store, [make_round(i, 1, evidence=[str(files[i])]) for i in range(3)])
+    (root / "prod" / "round-1" / "notes.txt").write_text("not the probe's")
+
+    store.retention.apply("prod", keep_rounds=2, keep_failing_rounds=1, evidence_dir=root)
+
+    assert len(store.recent("prod", 10)) == 2
+    assert [p.exists() for p in files] == [False, False, True]
+    assert not (root / "prod" / "round-0").exists(), "an emptied round folder was left"
+    assert (root / "prod" / "round-1" / "notes.txt").exists(), "a folder not emptied was removed"
+    assert not (root / "prod" / "round-1" / "checkout-1").exists()
+    assert root.is_dir(), "the evidence root itself must stay"
+
+
 def test_naive_datetimes_are_refused(store: HistoryStore) -> None:
     naive = make_round(0)
     naive = Round(naive.started_at.replace(tzinfo=None), naive.finished_at, "prod", None, ())
