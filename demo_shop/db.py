@@ -17,20 +17,21 @@ from demo_shop.models import Product
 log = logging.getLogger(__name__)
 
 # (slug, name, description, price_cents, stock). The harness's tests rely on these
-# names, prices and the count of six.
+# names, prices and the count of six. Most prices give 8 % tax a fraction of a cent
+# (1299 → 103.92), so a checkout shows whether tax is rounded or truncated.
 SEED_PRODUCTS: tuple[tuple[str, str, str, int, int], ...] = (
-    ("trail-mug", "Trail Mug", "Enamel camp mug that survives drops and campfires.", 1200, 5000),
-    ("summit-backpack", "Summit Backpack", "A 40 litre pack with a padded hip belt.", 8900, 2000),
-    ("camp-lantern", "Camp Lantern", "Rechargeable LED lantern, 300 lumens.", 3450, 3000),
-    ("merino-socks", "Merino Socks", "Cushioned hiking socks in soft merino wool.", 1800, 5000),
+    ("trail-mug", "Trail Mug", "Enamel camp mug that survives drops and campfires.", 1299, 5000),
+    ("summit-backpack", "Summit Backpack", "A 40 litre pack with a padded hip belt.", 8950, 2000),
+    ("camp-lantern", "Camp Lantern", "Rechargeable LED lantern, 300 lumens.", 3449, 3000),
+    ("merino-socks", "Merino Socks", "Cushioned hiking socks in soft merino wool.", 1795, 5000),
     (
         "water-bottle",
         "Water Bottle",
         "Insulated steel bottle, keeps water cold all day.",
-        2100,
+        2137,
         5000,
     ),
-    ("rain-shell", "Rain Shell", "Waterproof, breathable jacket that packs small.", 12900, 1500),
+    ("rain-shell", "Rain Shell", "Waterproof, breathable jacket that packs small.", 12999, 1500),
 )
 
 
@@ -48,7 +49,11 @@ def ping(engine: Engine) -> None:
 
 
 def seed_products(session: Session) -> None:
-    """Insert the seed products that are missing (idempotent)."""
+    """Insert the seed products that are missing (idempotent).
+
+    Existing rows are left alone (stock and price included), so a database file
+    created before a price change keeps its old prices; recreate it to get these.
+    """
     existing = set(session.scalars(select(Product.slug)))
     for slug, name, description, price_cents, stock in SEED_PRODUCTS:
         if slug not in existing:

@@ -71,6 +71,6 @@ def test_money_and_tax_rounding() -> None:
     assert tax_cents(2400) == 192
     assert tax_cents(1256) == 100  # 100.48 rounds down
     assert tax_cents(1262) == 101  # 100.96 rounds up
-    totals = compute_totals([PricedLine("trail-mug", "Trail Mug", 1200, 2)], "express")
-    assert (totals.subtotal_cents, totals.shipping_cents, totals.tax_cents) == (2400, 1499, 192)
-    assert totals.total_cents == 4091
+    totals = compute_totals([PricedLine("trail-mug", "Trail Mug", 1299, 2)], "express")
+    assert (totals.subtotal_cents, totals.shipping_cents, totals.tax_cents) == (2598, 1499, 208)
+    assert totals.total_cents == 4305

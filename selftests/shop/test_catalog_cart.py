@@ -9,12 +9,12 @@ if TYPE_CHECKING:
     from selftests.shop.conftest import ShopDriver
 
 EXPECTED = {
-    "trail-mug": ("Trail Mug", "$12.00"),
-    "summit-backpack": ("Summit Backpack", "$89.00"),
-    "camp-lantern": ("Camp Lantern", "$34.50"),
-    "merino-socks": ("Merino Socks", "$18.00"),
-    "water-bottle": ("Water Bottle", "$21.00"),
-    "rain-shell": ("Rain Shell", "$129.00"),
+    "trail-mug": ("Trail Mug", "$12.99"),
+    "summit-backpack": ("Summit Backpack", "$89.50"),
+    "camp-lantern": ("Camp Lantern", "$34.49"),
+    "merino-socks": ("Merino Socks", "$17.95"),
+    "water-bottle": ("Water Bottle", "$21.37"),
+    "rain-shell": ("Rain Shell", "$129.99"),
 }
 
 
@@ -41,7 +41,7 @@ def test_page_chrome(driver: ShopDriver) -> None:
 def test_product_page(driver: ShopDriver) -> None:
     html = driver.http.get("/products/camp-lantern").text
     assert "<h1>Camp Lantern</h1>" in html
-    assert driver.text_of(html, "price") == "$34.50"
+    assert driver.text_of(html, "price") == "$34.49"
     assert '<label for="quantity">Quantity</label>' in html
     assert re.search(r'<input id="quantity"[^>]*value="1"[^>]*min="1"', html)
     assert '<button type="submit">Add to cart</button>' in html
@@ -94,14 +94,14 @@ def test_cart_page_update_and_remove(driver: ShopDriver) -> None:
     assert "Quantity for Trail Mug</label>" in html
     assert 'Update<span class="visually-hidden"> Trail Mug</span>' in html
     assert 'Remove<span class="visually-hidden"> Merino Socks</span>' in html
-    assert driver.text_of(html, "line-total") == "$24.00"
-    assert driver.text_of(html, "cart-subtotal") == "$42.00"
+    assert driver.text_of(html, "line-total") == "$25.98"
+    assert driver.text_of(html, "cart-subtotal") == "$43.93"
     assert 'href="/checkout/contact"' in html and "Proceed to checkout" in html
 
     response = driver.http.post("/cart/update", data={"slug": "trail-mug", "quantity": "3"})
     assert response.headers["location"] == "/cart"
     html = driver.http.get("/cart").text
-    assert driver.text_of(html, "line-total") == "$36.00"
+    assert driver.text_of(html, "line-total") == "$38.97"
     assert driver.text_of(html, "cart-count") == "4"
 
     driver.http.post("/cart/update", data={"slug": "trail-mug", "quantity": "0"})

@@ -180,8 +180,8 @@ def test_review_page_summary(driver: ShopDriver) -> None:
     assert "Paying with Visa ending 4242" in html
     assert "Express — $14.99" in html
     assert "1 Main Street" in html
-    assert driver.text_of(html, "summary-subtotal") == "$58.50"
+    assert driver.text_of(html, "summary-subtotal") == "$60.47"
     assert driver.text_of(html, "summary-shipping") == "$14.99"
-    assert driver.text_of(html, "summary-tax") == "$4.68"
-    assert driver.text_of(html, "summary-total") == "$78.17"
+    assert driver.text_of(html, "summary-tax") == "$4.84"
+    assert driver.text_of(html, "summary-total") == "$80.30"
     assert '<button type="button" id="place-order" disabled>Place order</button>' in html

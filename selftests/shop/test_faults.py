@@ -170,12 +170,12 @@ def test_price_mismatch(driver: ShopDriver) -> None:
     _switch(driver, "price-mismatch")
     driver.to_review(cart={"trail-mug": 1})
     review_total = driver.text_of(driver.http.get("/checkout/review").text, "summary-total")
-    assert review_total == "$17.95"  # 12.00 + 4.99 + 0.96
+    assert review_total == "$19.02"  # 12.99 + 4.99 + 1.04
     number = driver.place_order().json()["order_number"]
     order = driver.api(f"/api/orders/{number}").json()
-    assert order["total_cents"] == 1795 + 499
+    assert order["total_cents"] == 1902 + 499
     page = driver.http.get(f"/orders/{number}/confirmation").text
-    assert driver.text_of(page, "confirmation-total") == "$22.94"
+    assert driver.text_of(page, "confirmation-total") == "$24.01"
 
 
 def test_checkout_button_broken(driver: ShopDriver) -> None:

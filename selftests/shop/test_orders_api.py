@@ -44,10 +44,10 @@ def test_approved_card_places_and_stores_the_order(driver: ShopDriver) -> None:
     assert order["status"] == "paid"
     assert order["full_name"] == "Sam Shopper"
     assert order["shipping_method"] == "express"
-    assert order["subtotal_cents"] == 2 * 1200 + 12900
+    assert order["subtotal_cents"] == 2 * 1299 + 12999
     assert order["shipping_cents"] == 1499
-    assert order["tax_cents"] == 1224  # 8 % of 153.00
-    assert order["total_cents"] == 15300 + 1499 + 1224
+    assert order["tax_cents"] == 1248  # 8 % of 155.97 = 12.4776, rounded half up
+    assert order["total_cents"] == 15597 + 1499 + 1248
     assert order["card_last4"] == "4242"
     assert order["synthetic_run"] == "run-42"
     assert order["created_at"].endswith("Z")
@@ -55,16 +55,16 @@ def test_approved_card_places_and_stores_the_order(driver: ShopDriver) -> None:
         {
             "slug": "trail-mug",
             "name": "Trail Mug",
-            "unit_price_cents": 1200,
+            "unit_price_cents": 1299,
             "quantity": 2,
-            "line_total_cents": 2400,
+            "line_total_cents": 2598,
         },
         {
             "slug": "rain-shell",
             "name": "Rain Shell",
-            "unit_price_cents": 12900,
+            "unit_price_cents": 12999,
             "quantity": 1,
-            "line_total_cents": 12900,
+            "line_total_cents": 12999,
         },
     ]
     listed = driver.api(f"/api/orders?email={contact['email']}").json()
@@ -75,7 +75,7 @@ def test_approved_card_places_and_stores_the_order(driver: ShopDriver) -> None:
     assert page.status_code == 200
     assert "<h1>Thank you for your order</h1>" in page.text
     assert driver.text_of(page.text, "order-number") == number
-    assert driver.text_of(page.text, "confirmation-total") == "$180.23"
+    assert driver.text_of(page.text, "confirmation-total") == "$183.44"
     assert driver.text_of(page.text, "confirmation-shipping") == "$14.99"
     # The cart and checkout state are gone.
     assert driver.text_of(page.text, "cart-count") == "0"
