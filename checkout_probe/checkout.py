@@ -120,7 +120,6 @@ class Checkout:
         return clean_up(orders.adapter, self.journey.created, orders.unavailable)
 
 
-
 def open_checkout(
     context: BrowserContext,
     settings: Settings,

@@ -171,9 +171,7 @@ def _parse_timeout(raw: Any) -> int | None:
         return None
     seconds = _positive_seconds(str(raw))
     if seconds <= 0 or seconds > 3600:
-        raise ConfigError(
-            f"action timeout {raw!r} is not a number of seconds between 0 and 3600"
-        )
+        raise ConfigError(f"action timeout {raw!r} is not a number of seconds between 0 and 3600")
     return int(seconds * 1000)
 
 

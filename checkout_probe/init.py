@@ -66,9 +66,7 @@ def write_project(folder: Path, name: str | None = None) -> list[Path]:
 
 def main(argv: Sequence[str]) -> int:
     """Write a project and say what to do next."""
-    parser = OneLineParser(
-        prog="checkout-probe init", description=__doc__.split("\n\n")[0]
-    )
+    parser = OneLineParser(prog="checkout-probe init", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, metavar="DIR", help="where to write the project")
     parser.add_argument("--name", default=None, help="project name (default: the folder's name)")
     args = parser.parse_args(argv)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from checkout_probe.diagnosis import (
 from checkout_probe.errors import ProbeError
 from checkout_probe.network import NetworkRecorder, api_failure
 from checkout_probe.orders import Created, ReadBackUnavailable
+from checkout_probe.pricing import CartItem, ExpectedOrder
 from checkout_probe.record import StepRecord
 from checkout_probe.target import Target
 
@@ -144,7 +145,19 @@ class Journey:
 
     def remember(self, kind: str, key: str) -> None:
         """Record that the journey created something (``order``, ``account``) to clean up."""
-        self.created.append(Created(kind, key))
+        if Created(kind, key) not in self.created:
+            self.created.append(Created(kind, key))
+
+    def forget(self, kind: str, key: str) -> None:
+        """Drop something remembered by mistake (an order number that was not this shopper's),
+        so cleanup never removes what another shopper made."""
+        self.created = [c for c in self.created if c != Created(kind, key)]
+
+    def expect_order(self, items: Sequence[CartItem], shipping_method: str) -> ExpectedOrder | None:
+        """What buying ``items`` must cost, by the shop's declared pricing (None: it declares
+        none, and the order is only compared between pages)."""
+        pricing = self.settings.shop.pricing
+        return pricing.expect(items, shipping_method) if pricing is not None else None
 
     def _raise_on_problems(self, mark: int) -> None:
         server_errors = [

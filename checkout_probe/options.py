@@ -136,4 +136,3 @@ def pick(given: Mapping[str, Any], environ: Mapping[str, str], dest: str) -> Any
     if option.env and environ.get(option.env):
         return environ[option.env]
     return None
-

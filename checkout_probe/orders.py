@@ -11,7 +11,7 @@ what a checkout created (always, after every checkout, reported per item).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,37 @@ class StoredItem:
 
 @dataclass(frozen=True)
 class StoredOrder:
-    """An order as the shop stored it."""
+    """An order as the shop stored it; what an adapter cannot read is None.
+
+    ``address`` is the delivery address in one string (street, city, postal code).
+    """
 
     number: str
     email: str
     status: str
     totals: Totals
     items: tuple[StoredItem, ...]
+    full_name: str | None = None
+    address: str | None = None
+    shipping_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One attempt to charge a card, as the shop or its payment provider recorded it.
+
+    ``status`` is "succeeded" for money taken; anything else took none.
+    """
+
+    id: str
+    amount: int
+    status: str
+    order_number: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """True when this charge took the money."""
+        return self.status == "succeeded"
 
 
 @dataclass(frozen=True)
@@ -99,6 +123,14 @@ class OrderAdapter(Protocol):
 
     def close(self) -> None:
         """Release connections and sessions."""
+
+
+@runtime_checkable
+class ChargeLookup(Protocol):
+    """An adapter that can also see the charges behind orders (optional; see payments)."""
+
+    def charges(self, *, order: str | None = None, email: str | None = None) -> list[Charge]:
+        """Every charge attempt for one order number, or for one shopper's e-mail."""
 
 
 def clean_up(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from checkout_probe.config import Settings
     from checkout_probe.journey import Journey
     from checkout_probe.orders import OrderAdapter
+    from checkout_probe.pricing import Pricing
     from checkout_probe.target import Target
 
 #: The card every journey pays with unless a test picks another: each card profile has one.
@@ -113,6 +114,9 @@ class Shop:
     ``journeys``      the probe's checkouts by name; K is split among them
     ``health_path``, ``version_path``  where the shop reports health and version (None: nowhere)
     ``version_header``  response header carrying the shop version (None: none)
+    ``pricing``       how the shop prices an order (:class:`~checkout_probe.pricing.Pricing`):
+                      the independent expectation every page and stored order is checked
+                      against, and the catalogue carts are generated from (None: neither)
     ``shopper_locales``  Faker locales of generated shoppers (``checkout_probe.shoppers.LOCALES``):
                       each shopper lives in one of their countries, with a valid phone and postcode
     """
@@ -126,6 +130,7 @@ class Shop:
     health_path: str | None = None
     version_path: str | None = None
     version_header: str | None = None
+    pricing: Pricing | None = None
     shopper_locales: tuple[str, ...] = ("en_US",)
 
     def __post_init__(self) -> None:
@@ -133,8 +138,10 @@ class Shop:
         object.__setattr__(self, "cards", _frozen({k: _frozen(v) for k, v in self.cards.items()}))
         object.__setattr__(self, "journeys", _frozen(self.journeys))
         for step, seconds in self.steps.items():
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not (
-                0 < seconds < float("inf")
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, int | float)
+                or not (0 < seconds < float("inf"))
             ):
                 raise ConfigError(
                     f"Shop.steps['{step}'] must be a positive number of seconds, not {seconds!r}"

@@ -62,9 +62,7 @@ class Retention:
     def evidence_to_delete(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
         """Evidence paths of rounds with failures older than the newest ``keep_failing_rounds``."""
         with self._session() as session:
-            return [
-                p for f in _old_failing(session, keep_failing_rounds, env) for p in f.evidence
-            ]
+            return [p for f in _old_failing(session, keep_failing_rounds, env) for p in f.evidence]
 
     def prune_evidence(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
         """Delete the files :meth:`evidence_to_delete` lists and forget them in the database.
