@@ -2,7 +2,8 @@
 
 It serves the card iframe (``/elements/card``), tokenises cards for that iframe
 (``/v1/tokens``) and charges tokens for the storefront, server to server
-(``/v1/charges``, bearer-secret protected; ``GET /v1/charges`` lists attempts).
+(``/v1/charges``, bearer-secret protected; ``GET /v1/charges`` lists attempts,
+``?order=`` and ``?email=`` narrow the list to the merchant's metadata).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hmac
 import re
 import secrets
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request
@@ -31,6 +32,7 @@ from demo_shop.paths import STATIC_DIR, TEMPLATES_DIR
 
 # An origin the iframe may talk to: scheme, host and optional port, nothing else.
 ORIGIN_PATTERN = re.compile(r"https?://(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?")
+MAX_METADATA_LENGTH = 200
 
 
 def _error(status: int, code: str, message: str) -> tuple[Response, int]:
@@ -46,6 +48,34 @@ def _authorized(secret: str) -> bool:
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
+
+
+@dataclass(frozen=True)
+class ChargeMetadata:
+    """What the merchant attaches to a charge so it can find it again."""
+
+    order_number: str | None = None
+    email: str | None = None
+
+
+def _metadata(body: dict[str, Any]) -> ChargeMetadata:
+    """The charge's ``metadata`` object; raises ``ValueError`` when it is malformed."""
+    raw = body.get("metadata", {})
+    if not isinstance(raw, dict):
+        raise ValueError("metadata must be an object.")
+    values: dict[str, str | None] = {}
+    for key in ("order_number", "email"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_METADATA_LENGTH):
+            raise ValueError(f"metadata.{key} must be a string of at most 200 characters.")
+        values[key] = value
+    return ChargeMetadata(**values)
+
+
+def _query(name: str) -> str | None:
+    """A non-blank query parameter, or ``None``."""
+    value = request.args.get(name, "").strip()
+    return value or None
 
 
 def create_gateway_app(
@@ -64,11 +94,25 @@ def create_gateway_app(
     cards = vault or TokenVault()
     charges = ledger or ChargeLedger()
 
-    def settle(card: StoredCard, amount: int, failure: tuple[str, str] | None) -> str:
+    def settle(
+        card: StoredCard, amount: int, failure: tuple[str, str] | None, metadata: ChargeMetadata
+    ) -> str:
+        # Declined attempts are recorded too, with the order they were for.
         charge_id = "ch_" + secrets.token_hex(12)
         status = "failed" if failure else "succeeded"
         code = failure[0] if failure else None
-        charges.record(ChargeRecord(charge_id, amount, "usd", card.last4, status, code))
+        charges.record(
+            ChargeRecord(
+                charge_id,
+                amount,
+                "usd",
+                card.last4,
+                status,
+                code,
+                order_number=metadata.order_number,
+                email=metadata.email,
+            )
+        )
         return charge_id
 
     @app.before_request
@@ -126,6 +170,10 @@ def create_gateway_app(
             return _error(400, "invalid_request", "amount_cents must be a positive integer.")
         if currency != "usd":
             return _error(400, "invalid_request", "currency must be 'usd'.")
+        try:
+            metadata = _metadata(body)
+        except ValueError as exc:
+            return _error(400, "invalid_request", str(exc))
         card = cards.lookup(token)
         if card is None:
             return _error(400, "invalid_token", "No such token.")
@@ -135,7 +183,7 @@ def create_gateway_app(
         outcome = charge_outcome(card.number)
         if faults.roll(fault_names.DECLINE_ALL):
             outcome = CARD_DECLINED
-        charge_id = settle(card, amount, outcome)
+        charge_id = settle(card, amount, outcome, metadata)
         if outcome is not None:
             return _error(402, *outcome)
         return jsonify({"id": charge_id, "status": "succeeded"}), 200
@@ -144,6 +192,7 @@ def create_gateway_app(
     def list_charges() -> tuple[Response, int]:
         if not _authorized(config.gateway_secret):
             return _error(401, "unauthorized", "Missing or invalid secret key.")
-        return jsonify({"data": [asdict(charge) for charge in charges.all()]}), 200
+        found = charges.matching(_query("order"), _query("email"))
+        return jsonify({"data": [asdict(charge) for charge in found]}), 200
 
     return app

@@ -81,7 +81,11 @@ class TokenVault:
 
 @dataclass(frozen=True)
 class ChargeRecord:
-    """One charge attempt as the provider saw it (no card number)."""
+    """One charge attempt as the provider saw it (no card number).
+
+    ``order_number`` and ``email`` are the merchant's metadata, kept so charges
+    can be reconciled with orders; failed attempts carry them too.
+    """
 
     id: str
     amount_cents: int
@@ -89,6 +93,16 @@ class ChargeRecord:
     last4: str
     status: str
     failure_code: str | None
+    order_number: str | None = None
+    email: str | None = None
+
+    def matches(self, order_number: str | None, email: str | None) -> bool:
+        """Whether this charge fits both filters (``None`` = any; e-mail ignores case)."""
+        if order_number is not None and self.order_number != order_number:
+            return False
+        if email is None:
+            return True
+        return self.email is not None and self.email.lower() == email.strip().lower()
 
 
 class ChargeLedger:
@@ -109,3 +123,7 @@ class ChargeLedger:
         """All remembered charge attempts, oldest first."""
         with self._lock:
             return list(self._records)
+
+    def matching(self, order_number: str | None, email: str | None) -> list[ChargeRecord]:
+        """The remembered attempts for ``order_number`` and/or ``email``, oldest first."""
+        return [charge for charge in self.all() if charge.matches(order_number, email)]

@@ -30,6 +30,43 @@ class CardError(Exception):
 
 
 @dataclass(frozen=True)
+class ChargeSummary:
+    """One charge attempt as the storefront's back office shows it."""
+
+    id: str
+    order_number: str | None
+    email: str | None
+    amount_cents: int
+    currency: str
+    status: str
+    code: str | None
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("expected a string or null")
+
+
+def _charge_summary(raw: Any) -> ChargeSummary:
+    """Parse one entry of the gateway's ``GET /v1/charges``; raises on a malformed one."""
+    if not isinstance(raw, dict):
+        raise TypeError("expected an object")
+    amount = raw["amount_cents"]
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError("amount_cents must be an integer")
+    return ChargeSummary(
+        id=str(raw["id"]),
+        order_number=_optional_str(raw.get("order_number")),
+        email=_optional_str(raw.get("email")),
+        amount_cents=amount,
+        currency=str(raw["currency"]),
+        status=str(raw["status"]),
+        code=_optional_str(raw.get("failure_code")),
+    )
+
+
+@dataclass(frozen=True)
 class CardDetails:
     """The displayable facts about a tokenised card."""
 
@@ -83,12 +120,29 @@ class GatewayClient:
             raise GatewayUnavailableError(_error_text(response))
         return response
 
-    def charge(self, token: str, amount_cents: int, currency: str = "usd") -> str:
-        """Charge ``amount_cents``; returns the charge id or raises :class:`CardError`."""
+    def charge(
+        self,
+        token: str,
+        amount_cents: int,
+        currency: str = "usd",
+        *,
+        order_number: str | None = None,
+        email: str | None = None,
+    ) -> str:
+        """Charge ``amount_cents``; returns the charge id or raises :class:`CardError`.
+
+        ``order_number`` and ``email`` travel as the charge's metadata, so the
+        back office can find every attempt for an order or a shopper.
+        """
         response = self._request(
             "POST",
             "/v1/charges",
-            json={"token": token, "amount_cents": amount_cents, "currency": currency},
+            json={
+                "token": token,
+                "amount_cents": amount_cents,
+                "currency": currency,
+                "metadata": {"order_number": order_number, "email": email},
+            },
         )
         if response.status_code != 200:
             raise _card_error(response)
@@ -96,6 +150,26 @@ class GatewayClient:
         if not isinstance(charge_id, str):
             raise GatewayUnavailableError("malformed charge response")
         return charge_id
+
+    def charges(
+        self, order_number: str | None = None, email: str | None = None
+    ) -> list[ChargeSummary]:
+        """Charge attempts for an order and/or e-mail, oldest first.
+
+        Raises :class:`GatewayUnavailableError` when the gateway cannot answer.
+        """
+        params = {
+            key: value
+            for key, value in (("order", order_number), ("email", email))
+            if value is not None
+        }
+        response = self._request("GET", "/v1/charges", params=params)
+        if response.status_code != 200:
+            raise GatewayUnavailableError(_error_text(response))
+        try:
+            return [_charge_summary(raw) for raw in response.json()["data"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise GatewayUnavailableError(f"malformed charge list: {exc}") from exc
 
     def card_details(self, token: str) -> CardDetails:
         """Brand and last four digits of a token; raises :class:`CardError` if unknown."""

@@ -4,12 +4,14 @@
 ``GET /api/orders/<number>``, ``GET /api/orders?email=`` and ``DELETE /api/orders/<number>``
 need the API token and always use the real databases (they are the back-office
 view, so a test can check what was actually stored, and clean up after itself,
-even while a fault breaks the checkout path).
+even while a fault breaks the checkout path). ``GET /api/charges?order=|email=``
+(same token) asks the payment gateway, server to server, what it charged.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +20,7 @@ from demo_shop import faults as fault_names
 from demo_shop.auth import bearer_token_matches, unauthorized
 from demo_shop.context import catalog_db, fault_hits, get_shop, order_db
 from demo_shop.errors import first_line
+from demo_shop.gateway.client import GatewayUnavailableError
 from demo_shop.orders.cancel import cancel_order
 from demo_shop.orders.service import CheckoutData, OrderFailedError, OrderOptions, place_order
 from demo_shop.orders.store import get_order, orders_for_email
@@ -110,3 +113,24 @@ def search_orders() -> tuple[Response, int]:
     if not email:
         return jsonify({"error": "the email query parameter is required"}), 400
     return jsonify({"orders": orders_for_email(get_shop().orders, email)}), 200
+
+
+@bp.get("/api/charges")
+def search_charges() -> tuple[Response, int]:
+    """The gateway's charge attempts for ``?order=`` and/or ``?email=``, oldest first.
+
+    API token required; 502 when the gateway cannot be asked.
+    """
+    shop = get_shop()
+    if not bearer_token_matches(shop.config.api_token):
+        return unauthorized()
+    order_number = request.args.get("order", "").strip() or None
+    email = request.args.get("email", "").strip() or None
+    if order_number is None and email is None:
+        return jsonify({"error": "the order or email query parameter is required"}), 400
+    try:
+        charges = shop.gateway.charges(order_number=order_number, email=email)
+    except GatewayUnavailableError as exc:
+        log.warning("charge lookup failed: %s", exc)
+        return jsonify({"error": "payment gateway unavailable", "detail": str(exc)}), 502
+    return jsonify({"charges": [asdict(charge) for charge in charges]}), 200

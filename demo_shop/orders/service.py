@@ -72,6 +72,21 @@ def _price(catalog: Database, checkout: CheckoutData) -> list[PricedLine]:
     return lines
 
 
+def _charge(gateway: GatewayClient, checkout: CheckoutData, number: str, amount: int) -> str:
+    """Charge the session's card for order ``number``; the charge id, or OrderFailedError."""
+    try:
+        return gateway.charge(
+            checkout.card_token,
+            amount,
+            order_number=number,
+            email=checkout.contact["email"],
+        )
+    except CardError as exc:
+        raise OrderFailedError(402, {"error": {"code": exc.code, "message": exc.message}}) from exc
+    except GatewayUnavailableError as exc:
+        raise processing_error(502, f"payment provider unavailable: {exc}") from exc
+
+
 def _build_order(
     number: str, checkout: CheckoutData, lines: list[PricedLine], totals: Totals, charge_id: str
 ) -> Order:
@@ -141,14 +156,7 @@ def place_order(
             raise processing_error(
                 500, f"could not connect to database: {first_line(exc)}"
             ) from exc
-        try:
-            charge_id = gateway.charge(checkout.card_token, totals.total_cents)
-        except CardError as exc:
-            raise OrderFailedError(
-                402, {"error": {"code": exc.code, "message": exc.message}}
-            ) from exc
-        except GatewayUnavailableError as exc:
-            raise processing_error(502, f"payment provider unavailable: {exc}") from exc
+        charge_id = _charge(gateway, checkout, number, totals.total_cents)
         order = _build_order(number, checkout, lines, totals, charge_id)
         session.add(order)
         try:
