@@ -90,7 +90,8 @@ def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
         "--fault-delay",
         type=_number(0.0, 3600.0),
         default=DEFAULT_FAULT_DELAY,
-        help="seconds of latency for payment-gateway-slow (default %(default)s)",
+        help="seconds of latency for payment-gateway-slow and slow-order-endpoint "
+        "(default %(default)s)",
     )
     return parser
 

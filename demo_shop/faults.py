@@ -20,6 +20,15 @@ CHECKOUT_BUTTON_BROKEN = "checkout-button-broken"
 JS_ERROR = "js-error"
 CONFIRMATION_WITHOUT_ORDER = "confirmation-without-order"
 CATALOG_DB_DOWN = "catalog-db-down"
+# Bugs rather than outages: every component stays healthy, the data is wrong.
+TAX_ROUNDING = "tax-rounding"
+DOUBLE_CHARGE = "double-charge"
+OTHER_SHOPPER_ON_CONFIRMATION = "other-shopper-on-confirmation"
+STALE_ORDER_NUMBER = "stale-order-number"
+WRONG_STORED_QUANTITY = "wrong-stored-quantity"
+SLOW_ORDER_ENDPOINT = "slow-order-endpoint"
+PAYMENT_FRAME_404 = "payment-frame-404"
+ERROR_WITH_200 = "error-with-200"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -32,6 +41,14 @@ FAULT_NAMES: tuple[str, ...] = (
     JS_ERROR,
     CONFIRMATION_WITHOUT_ORDER,
     CATALOG_DB_DOWN,
+    TAX_ROUNDING,
+    DOUBLE_CHARGE,
+    OTHER_SHOPPER_ON_CONFIRMATION,
+    STALE_ORDER_NUMBER,
+    WRONG_STORED_QUANTITY,
+    SLOW_ORDER_ENDPOINT,
+    PAYMENT_FRAME_404,
+    ERROR_WITH_200,
 )
 
 # Only a share of sessions lands on the broken replica by default; every other

@@ -130,6 +130,9 @@ def create_gateway_app(
 
     @app.get("/elements/card")
     def card_element() -> str:
+        if faults.roll(fault_names.PAYMENT_FRAME_404):
+            # payment-frame-404: a deploy that dropped the iframe's route.
+            abort(404)
         parent_origin = request.args.get("parent_origin", "")
         if not ORIGIN_PATTERN.fullmatch(parent_origin):
             abort(400, "parent_origin must be an http(s) origin")

@@ -11,6 +11,7 @@ even while a fault breaks the checkout path). ``GET /api/charges?order=|email=``
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
@@ -52,18 +53,22 @@ def _checkout_from_session() -> CheckoutData | None:
 @bp.post("/api/orders")
 def create_order() -> tuple[Response, int]:
     """Place the session's order: 201, 402 (card refused), 500/502 (processing error)."""
+    if fault_hits(fault_names.SLOW_ORDER_ENDPOINT):
+        # Deliberately injected latency (fault slow-order-endpoint).
+        time.sleep(get_shop().faults.snapshot().delay)
     checkout = _checkout_from_session()
     if checkout is None:
         return jsonify({"error": "Checkout is incomplete."}), 400
-    options = OrderOptions(
-        double_shipping=fault_hits(fault_names.PRICE_MISMATCH),
-        keep_order=not fault_hits(fault_names.CONFIRMATION_WITHOUT_ORDER),
-    )
+    options = _order_options()
+    # error-with-200: the order database is unreachable and the error answer
+    # forgets its status code, so a failure goes out as 200.
+    error_with_200 = fault_hits(fault_names.ERROR_WITH_200)
+    orders = get_shop().broken_orders if error_with_200 else order_db()
     try:
-        order = place_order(order_db(), catalog_db(), get_shop().gateway, checkout, options)
+        order = place_order(orders, catalog_db(), get_shop().gateway, checkout, options)
     except OrderFailedError as exc:
         log.warning("order failed (%s): %s", exc.status, exc.payload)
-        return jsonify(exc.payload), exc.status
+        return jsonify(exc.payload), 200 if error_with_200 else exc.status
     number = str(order["number"])
     state.clear_checkout()
     # Without a stored order the confirmation page can only render from the session.
@@ -78,6 +83,17 @@ def create_order() -> tuple[Response, int]:
     return jsonify(
         {"order_number": number, "confirmation_url": f"/orders/{number}/confirmation"}
     ), 201
+
+
+def _order_options() -> OrderOptions:
+    """This session's fault-driven variations of placing an order."""
+    return OrderOptions(
+        double_shipping=fault_hits(fault_names.PRICE_MISMATCH),
+        keep_order=not fault_hits(fault_names.CONFIRMATION_WITHOUT_ORDER),
+        truncate_tax=fault_hits(fault_names.TAX_ROUNDING),
+        double_charge=fault_hits(fault_names.DOUBLE_CHARGE),
+        wrong_stored_quantity=fault_hits(fault_names.WRONG_STORED_QUANTITY),
+    )
 
 
 @bp.get("/api/orders/<number>")

@@ -66,16 +66,27 @@ def tax_cents(subtotal_cents: int) -> int:
     return (subtotal_cents * TAX_PERCENT + 50) // 100
 
 
+def truncated_tax_cents(subtotal_cents: int) -> int:
+    """8 % of the subtotal, truncated to whole cents (the tax-rounding fault's bug)."""
+    return subtotal_cents * TAX_PERCENT // 100
+
+
 def subtotal_cents(lines: Iterable[PricedLine]) -> int:
     """Σ unit price × quantity."""
     return sum(line.line_total_cents for line in lines)
 
 
-def compute_totals(lines: Iterable[PricedLine], shipping_method: str) -> Totals:
-    """Totals for ``lines`` shipped with ``shipping_method`` (tax is not on shipping)."""
+def compute_totals(
+    lines: Iterable[PricedLine], shipping_method: str, *, truncate_tax: bool = False
+) -> Totals:
+    """Totals for ``lines`` shipped with ``shipping_method`` (tax is not on shipping).
+
+    ``truncate_tax`` (fault tax-rounding) floors the tax instead of rounding it.
+    """
     subtotal = subtotal_cents(lines)
+    tax = truncated_tax_cents if truncate_tax else tax_cents
     return Totals(
         subtotal_cents=subtotal,
         shipping_cents=SHIPPING_METHODS[shipping_method].price_cents,
-        tax_cents=tax_cents(subtotal),
+        tax_cents=tax(subtotal),
     )

@@ -57,6 +57,12 @@ class OrderOptions:
     double_shipping: bool = False
     # confirmation-without-order: charge, then roll the order back.
     keep_order: bool = True
+    # tax-rounding: tax truncated to whole cents instead of rounded half up.
+    truncate_tax: bool = False
+    # double-charge: the card is charged twice for one order.
+    double_charge: bool = False
+    # wrong-stored-quantity: the first stored line's quantity is one too many.
+    wrong_stored_quantity: bool = False
 
 
 def _price(catalog: Database, checkout: CheckoutData) -> list[PricedLine]:
@@ -87,8 +93,30 @@ def _charge(gateway: GatewayClient, checkout: CheckoutData, number: str, amount:
         raise processing_error(502, f"payment provider unavailable: {exc}") from exc
 
 
+def _stored_items(lines: list[PricedLine], wrong_quantity: bool) -> list[OrderItem]:
+    items = [
+        OrderItem(
+            slug=line.slug,
+            name=line.name,
+            unit_price_cents=line.unit_price_cents,
+            quantity=line.quantity,
+            line_total_cents=line.line_total_cents,
+        )
+        for line in lines
+    ]
+    if wrong_quantity and items:
+        # wrong-stored-quantity: an off-by-one in the mapping; the line total stays as charged.
+        items[0].quantity += 1
+    return items
+
+
 def _build_order(
-    number: str, checkout: CheckoutData, lines: list[PricedLine], totals: Totals, charge_id: str
+    number: str,
+    checkout: CheckoutData,
+    lines: list[PricedLine],
+    totals: Totals,
+    charge_id: str,
+    options: OrderOptions,
 ) -> Order:
     contact = checkout.contact
     return Order(
@@ -111,16 +139,7 @@ def _build_order(
         charge_id=charge_id,
         synthetic_run=checkout.synthetic_run,
         created_at=datetime.now(UTC),
-        items=[
-            OrderItem(
-                slug=line.slug,
-                name=line.name,
-                unit_price_cents=line.unit_price_cents,
-                quantity=line.quantity,
-                line_total_cents=line.line_total_cents,
-            )
-            for line in lines
-        ],
+        items=_stored_items(lines, options.wrong_stored_quantity),
     )
 
 
@@ -147,7 +166,7 @@ def place_order(
         raise processing_error(500, f"could not connect to database: {first_line(exc)}") from exc
     with session:
         lines = _price(catalog, checkout)
-        totals = compute_totals(lines, checkout.shipping_method)
+        totals = compute_totals(lines, checkout.shipping_method, truncate_tax=options.truncate_tax)
         if options.double_shipping:
             totals = replace(totals, shipping_cents=totals.shipping_cents * 2)
         try:
@@ -157,7 +176,11 @@ def place_order(
                 500, f"could not connect to database: {first_line(exc)}"
             ) from exc
         charge_id = _charge(gateway, checkout, number, totals.total_cents)
-        order = _build_order(number, checkout, lines, totals, charge_id)
+        if options.double_charge:
+            # double-charge: a "retry" that fires although the first charge succeeded.
+            second_id = _charge(gateway, checkout, number, totals.total_cents)
+            log.info("order %s charged twice (%s, %s)", number, charge_id, second_id)
+        order = _build_order(number, checkout, lines, totals, charge_id, options)
         session.add(order)
         try:
             session.flush()

@@ -73,6 +73,21 @@ def get_order(db: Database, number: str) -> dict[str, Any] | None:
         return order_to_json(order) if order is not None else None
 
 
+def order_before(db: Database, number: str) -> dict[str, Any] | None:
+    """The order placed just before ``number`` (any shopper), or ``None``."""
+    with db.session() as session:
+        current = select(Order.id).where(Order.number == number).scalar_subquery()
+        query = (
+            select(Order)
+            .options(selectinload(Order.items))
+            .where(Order.id < current)
+            .order_by(Order.id.desc())
+            .limit(1)
+        )
+        order = session.scalars(query).first()
+        return order_to_json(order) if order is not None else None
+
+
 def orders_for_email(db: Database, email: str) -> list[dict[str, Any]]:
     """All orders placed with ``email`` (case-insensitive), newest first."""
     with db.session() as session:

@@ -180,7 +180,7 @@ def review() -> BaseResponse | str:
         "checkout/review.html",
         "review",
         lines=lines,
-        totals=compute_totals(lines, method),
+        totals=compute_totals(lines, method, truncate_tax=fault_hits(fault_names.TAX_ROUNDING)),
         contact=state.get_contact(),
         country_name=COUNTRIES,
         shipping_method=SHIPPING_METHODS[method],

@@ -121,11 +121,8 @@ class ShopDriver:
         return match.group(1).strip()
 
 
-@pytest.fixture(scope="session")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopServer]:
-    """The real shop on free ports with a fresh SQLite file."""
-    db_path: Path = tmp_path_factory.mktemp("shop") / "shop.db"
-    config = ShopConfig.from_sources(
+def _shop_config(db_path: Path) -> ShopConfig:
+    return ShopConfig.from_sources(
         cli={
             "port": 0,
             "gateway_port": 0,
@@ -135,8 +132,23 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopServer]:
         },
         environ={},
     )
-    with ShopServer(config) as server:
+
+
+@pytest.fixture(scope="session")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopServer]:
+    """The real shop on free ports with a fresh SQLite file."""
+    db_path: Path = tmp_path_factory.mktemp("shop") / "shop.db"
+    with ShopServer(_shop_config(db_path)) as server:
         yield server
+
+
+@pytest.fixture
+def empty_shop_driver(tmp_path: Path) -> Iterator[ShopDriver]:
+    """A shopper on a second shop of its own, whose order database has no orders yet."""
+    with ShopServer(_shop_config(tmp_path / "empty-shop.db")) as server:
+        shopper = ShopDriver(server)
+        yield shopper
+        shopper.close()
 
 
 @pytest.fixture(autouse=True)
