@@ -1,6 +1,9 @@
 """Print the detection matrix as a table: fault → outcome → category (not a CI test).
 
-    .venv/bin/python bench/detection_matrix.py
+    .venv/bin/python bench/detection_matrix.py [FAULT ...] [--messages]
+
+With fault names, only those rows run; ``--messages`` prints each row's failure
+message (the diagnosis a user reads) under the table.
 
 Runs the smoke suite against the demo shop once healthy and once per fault,
 two at a time, as ``selftests/test_detection_matrix.py`` does.
@@ -18,10 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from selftests.matrix import MATRIX, MatrixRow, run_case
 
 
-def main() -> int:
-    """Run every case and print one row each; exit 1 if any row is wrong."""
+def main(argv: list[str]) -> int:
+    """Run the cases and print one row each; exit 1 if any row is wrong."""
+    wanted = [a for a in argv if not a.startswith("--")]
+    cases = [c for c in MATRIX if not wanted or c.name in wanted]
+    if wanted and len(cases) != len(set(wanted)):
+        known = ", ".join(c.name for c in MATRIX)
+        print(f"detection_matrix: unknown row in {', '.join(wanted)}; rows: {known}")
+        return 2
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
-        rows: list[MatrixRow] = list(pool.map(lambda c: run_case(c, Path(tmp) / c.name), MATRIX))
+        rows: list[MatrixRow] = list(pool.map(lambda c: run_case(c, Path(tmp) / c.name), cases))
     header = ("fault", "outcome", "category", "expected", "failing step", "time", "ok")
     table = [header] + [
         (
@@ -40,8 +49,11 @@ def main() -> int:
         print(" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)))
         if index == 0:
             print("-+-".join("-" * w for w in widths))
+    if "--messages" in argv:
+        for row in rows:
+            print(f"\n## {row.case.name}\n{row.failure_text or '(passed)'}")
     return 0 if all(row.detected for row in rows) else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -88,6 +88,7 @@ class Journey:
         record = StepRecord(key, title or key)
         self.steps.append(record)
         budget = self.settings.budget_for(key)
+        self.recorder.step = key
         mark = self.recorder.mark()
         started = time.perf_counter()
         with allure.step(record.title):
@@ -142,6 +143,26 @@ class Journey:
         if not expected.first.is_visible():
             shown = " ".join(problem.first.inner_text().split())
             raise AssertionError(f"expected {what}, the page showed {shown!r}")
+
+    def wait_for_frame(self, expected: Locator, what: str) -> None:
+        """Wait for ``expected`` inside a frame of the page (a payment provider's form).
+
+        A frame whose document failed to load (a 404 for the provider's form) fails the
+        wait at once, named as such, instead of after the whole action timeout.
+        """
+        __tracebackhide__ = True
+        deadline = time.monotonic() + self.settings.action_timeout_ms / 1000
+        while True:
+            broken = self.recorder.failed_frames()
+            if broken:
+                raise AssertionError(f"{what} did not load: {broken[0].describe()}")
+            try:
+                # Short waits, so a frame that fails while we wait is noticed within one.
+                expect(expected, f"the page shows {what}").to_be_visible(timeout=250)
+                return
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
 
     def remember(self, kind: str, key: str) -> None:
         """Record that the journey created something (``order``, ``account``) to clean up."""
@@ -230,7 +251,10 @@ class Journey:
             error_message=message,
             url=record.url,
             page_alerts=self._alerts(),
-            failed_requests=(*self.recorder.failed_requests_since(mark), *((api,) if api else ())),
+            failed_requests=(
+                *self.recorder.checkout_failures(record.key),
+                *((api,) if api else ()),
+            ),
             page_errors=tuple(self.recorder.page_errors_since(mark)),
             console_errors=tuple(self.recorder.console_errors_since(mark)),
             pending_requests=tuple(self.recorder.pending_requests(older_than_s=budget)),

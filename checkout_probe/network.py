@@ -3,12 +3,19 @@
 A recorder listens on a browser context for failed responses (status >= 400),
 requests that never got a response, uncaught page errors and console errors.
 Journeys ask it for what happened since a mark, so each step is judged on its
-own traffic. Response bodies are read lazily, at diagnosis time, because
-reading them inside an event handler can block the event loop.
+own traffic; a diagnosis gets every failure of the checkout, each labelled with
+the step it happened in, because the cause of a failing step is often earlier
+(a payment frame that 404'd while the page around it loaded fine).
+
+A 2xx answer can be a failure too: an API that answers 200 with ``{"error": …}``.
+JSON answers to the page's scripts are kept as suspects and counted as failed
+when their body carries an error. Response bodies are read lazily, at diagnosis
+time, because reading them inside an event handler can block the event loop.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -31,6 +38,12 @@ class FailedRequest:
     error: str | None
     body_excerpt: str
     duration_s: float | None
+    #: The browser's resource type ("document", "fetch", …; "" for the project's own calls).
+    resource_type: str = ""
+    #: The journey step it happened in, when it is not the one being diagnosed.
+    step: str | None = None
+    #: True for a document loaded into a frame of the page (a payment provider's form).
+    in_frame: bool = False
 
     @property
     def origin(self) -> str:
@@ -45,9 +58,16 @@ class FailedRequest:
 
     def describe(self) -> str:
         """``POST /checkout → 500 'could not connect…'`` for failure messages."""
-        outcome = str(self.status) if self.status is not None else f"no response ({self.error})"
+        if self.status is None:
+            outcome = f"no response ({self.error})"
+        elif self.status < 400:
+            outcome = f"{self.status} with an error in its body"
+        else:
+            outcome = str(self.status)
         excerpt = f" {self.body_excerpt!r}" if self.body_excerpt else ""
-        return f"{self.method} {self.path} → {outcome}{excerpt}"
+        where = " (a frame)" if self.in_frame else ""
+        earlier = f" (in step '{self.step}')" if self.step else ""
+        return f"{self.method} {self.path}{where} → {outcome}{excerpt}{earlier}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the run summary."""
@@ -63,6 +83,28 @@ class _Entry:
     response: Response | None
     error: str | None
     finished_at: float
+    step: str | None = None
+    in_frame: bool = False
+
+
+def _body_error(response: Response) -> bool:
+    """True when a JSON body says it is an error: a non-empty ``error`` or ``errors``."""
+    try:
+        data = json.loads(response.text())
+    except Exception:  # not JSON after all, or the body is gone: nothing to say
+        return False
+    return isinstance(data, dict) and bool(data.get("error") or data.get("errors"))
+
+
+def _in_a_frame(request: Request) -> bool:
+    try:
+        return request.frame.parent_frame is not None
+    except Exception:  # a service worker's request has no frame
+        return False
+
+
+#: Resource types of the page's own API calls, whose 2xx JSON answers may carry an error.
+_API_TYPES = frozenset({"fetch", "xhr"})
 
 
 class NetworkRecorder:
@@ -71,6 +113,9 @@ class NetworkRecorder:
     def __init__(self, secrets: tuple[str, ...] = (), version_header: str | None = None) -> None:
         self._seq = 0
         self._failures: list[_Entry] = []
+        self._suspects: list[_Entry] = []
+        #: The journey step running now; every failure is labelled with it.
+        self.step: str | None = None
         self._page_errors: list[tuple[int, str]] = []
         self._console_errors: list[tuple[int, str]] = []
         self._pending: dict[Request, float] = {}
@@ -106,9 +151,19 @@ class NetworkRecorder:
             version = response.headers.get(self._version_header)
             if version:
                 self.shop_version = version
+        request = response.request
         if response.status >= 400:
+            in_frame = request.resource_type == "document" and _in_a_frame(request)
             self._failures.append(
-                _Entry(self._next(), response.request, response, None, time.monotonic())
+                _Entry(self._next(), request, response, None, time.monotonic(), self.step, in_frame)
+            )
+        elif (
+            response.status < 300
+            and request.resource_type in _API_TYPES
+            and "json" in response.headers.get("content-type", "")
+        ):
+            self._suspects.append(
+                _Entry(self._next(), request, response, None, time.monotonic(), self.step)
             )
 
     def _on_request_failed(self, request: Request) -> None:
@@ -116,7 +171,14 @@ class NetworkRecorder:
         if request.failure and "ERR_ABORTED" in request.failure:
             return  # cancelled by the browser (a navigation started), not a failure
         self._failures.append(
-            _Entry(self._next(), request, None, request.failure or "failed", time.monotonic())
+            _Entry(
+                self._next(),
+                request,
+                None,
+                request.failure or "failed",
+                time.monotonic(),
+                self.step,
+            )
         )
 
     def _on_web_error(self, error: WebError) -> None:
@@ -136,8 +198,24 @@ class NetworkRecorder:
         return self._seq
 
     def all_failed_requests(self) -> list[FailedRequest]:
-        """Every failed request of the context so far."""
-        return self.failed_requests_since(0)
+        """Every failure of the context so far, 2xx answers carrying an error included,
+        each labelled with its step."""
+        return self.checkout_failures(None)
+
+    def checkout_failures(self, step: str | None) -> list[FailedRequest]:
+        """Every failure of the checkout for a diagnosis of ``step``: that step's first, then
+        the earlier ones, each labelled with the step it happened in."""
+        answered_an_error = [
+            e for e in self._suspects if e.response is not None and _body_error(e.response)
+        ]
+        entries = sorted(
+            [*self._failures, *answered_an_error], key=lambda e: (e.step != step, e.seq)
+        )
+        return [self._describe(e, label=e.step != step) for e in entries]
+
+    def failed_frames(self) -> list[FailedRequest]:
+        """Documents of the page's frames that failed to load (status >= 400)."""
+        return [self._describe(e, label=True) for e in self._failures if e.in_frame]
 
     def failed_requests_since(self, mark: int, min_status: int = 400) -> list[FailedRequest]:
         """Requests after ``mark`` that got a status >= ``min_status`` or no response."""
@@ -164,7 +242,7 @@ class NetworkRecorder:
             if now - started >= older_than_s
         ]
 
-    def _describe(self, entry: _Entry) -> FailedRequest:
+    def _describe(self, entry: _Entry, label: bool = False) -> FailedRequest:
         request, response = entry.request, entry.response
         excerpt = ""
         if response is not None:
@@ -184,6 +262,9 @@ class NetworkRecorder:
             error=entry.error,
             body_excerpt=redact(excerpt, self._secrets),
             duration_s=duration,
+            resource_type=request.resource_type,
+            step=entry.step if label else None,
+            in_frame=entry.in_frame,
         )
 
 

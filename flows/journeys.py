@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter
-from flows.money import Totals, format_cents
+from checkout_probe.orders import OrderAdapter, StoredOrder
+from checkout_probe.payments import check_one_charge, lookup
+from checkout_probe.pricing import CartItem, ExpectedOrder
+from checkout_probe.readback import check_order, money, stored_view
+from flows.money import Totals, format_cents, parse_cents
 from flows.pages import (
     CartPage,
     CatalogPage,
@@ -30,19 +34,14 @@ from flows.pages import (
 
 
 @dataclass(frozen=True)
-class CartItem:
-    """A product name and how many of it to buy."""
-
-    name: str
-    quantity: int = 1
-
-
-@dataclass(frozen=True)
 class Review:
-    """The review step as the shopper reached it, with the totals they are asked to pay."""
+    """The review step as the shopper reached it, with the totals they are asked to pay,
+    and (where the shop declares its pricing) what the order must come to."""
 
     page: ReviewPage
     totals: Totals
+    expected: ExpectedOrder | None = None
+    shopper: Shopper | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class OrderConfirmation:
 
     order_number: str
     totals: Totals
+    expected: ExpectedOrder | None = None
 
 
 DEFAULT_ITEMS = (CartItem("Trail Mug", 2), CartItem("Merino Socks", 1))
@@ -67,7 +67,9 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
         with journey.step("add to cart", f"add {item.quantity} × '{item.name}' to cart"):
             if index:  # the first item is picked from the catalog just opened
                 catalog.open()
-            catalog.open_product(item.name).add_to_cart(item.quantity)
+            product = catalog.open_product(item.name)
+            _check_catalogue_price(journey, item.name, parse_cents(product.price.inner_text()))
+            product.add_to_cart(item.quantity)
     cart = CartPage(page)
     with journey.step("review cart", "open cart"):
         SiteHeader(page).cart_link.click()
@@ -75,6 +77,15 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
         for item in items:
             expect(cart.quantity_of(item.name)).to_have_value(str(item.quantity))
     return cart
+
+
+def _check_catalogue_price(journey: Journey, name: str, shown: int) -> None:
+    pricing = journey.settings.shop.pricing
+    if pricing is not None and shown != pricing.unit_price(name):
+        raise DataMismatch(
+            f"product page of '{name}': price is {money(shown)}, "
+            f"expected {money(pricing.unit_price(name))} (the catalogue price)"
+        )
 
 
 def enter_details(
@@ -93,56 +104,114 @@ def enter_details(
     return PaymentPage(page)
 
 
-def pay(journey: Journey, card: TestCard) -> Review:
-    """Type the card into the provider's frame and continue to the review step."""
+def pay(
+    journey: Journey,
+    card: TestCard,
+    expected: ExpectedOrder | None = None,
+    shopper: Shopper | None = None,
+) -> Review:
+    """Type the card into the provider's frame and continue to the review step.
+
+    With ``expected`` (``journey.expect_order``), the review page is read fully and
+    compared with it and with ``shopper``: lines, totals, shipping, name, e-mail, address.
+    """
     payment = PaymentPage(journey.page)
     review = ReviewPage(journey.page)
     with journey.step("pay", f"pay with card ending {card.last4}"):
+        journey.wait_for_frame(payment.card_number, "the payment provider's card form")
         payment.enter_card(card)
         payment.submit()
         journey.wait_for_page(review.heading, "the review step")
-        totals = review.totals()
-    return Review(review, totals)
+        if expected is None:
+            totals = review.totals()
+        else:
+            view = review.view()
+            check_order(expected, shopper, view)
+            assert view.totals is not None
+            totals = view.totals
+    return Review(review, totals, expected, shopper)
 
 
 def place_order(journey: Journey, review: Review) -> OrderConfirmation:
-    """Place the order and read the confirmation; compares it with the review step."""
+    """Place the order and read the confirmation fully.
+
+    It is compared with the independent expectation and the shopper where the review
+    carries them, and otherwise with the totals of the review step.
+    """
     page = journey.page
     confirmation = ConfirmationPage(page)
-    expected = review.totals
     journey.before_charging("place order")
-    with journey.step("place order", f"place order for {format_cents(expected.total)}"):
+    with journey.step("place order", f"place order for {format_cents(review.totals.total)}"):
         review.page.place_order()
         journey.wait_for_page(confirmation.heading, "the order confirmation")
     with journey.step("confirmation", "read confirmation"):
         number = confirmation.order_number.inner_text().strip()
         journey.remember("order", number)
-        shown = confirmation.totals()
-        if shown != expected:
-            raise DataMismatch(
-                f"confirmation of {number} shows {shown}, but the review step showed {expected}"
-            )
-    return OrderConfirmation(number, shown)
+        if review.expected is not None:
+            view = confirmation.view()
+            check_order(review.expected, review.shopper, view, number)
+            assert view.totals is not None
+            shown = view.totals
+        else:
+            shown = confirmation.totals()
+            if shown != review.totals:
+                raise DataMismatch(
+                    f"confirmation of {number} shows {shown}, "
+                    f"but the review step showed {review.totals}"
+                )
+    return OrderConfirmation(number, shown, review.expected)
 
 
 def verify_stored_order(
     journey: Journey, orders: OrderAdapter, confirmation: OrderConfirmation, shopper: Shopper
 ) -> None:
-    """Check that the shop stored the order the shopper was shown."""
+    """Check that the shop stored, for this shopper, the order they were shown, and took
+    its total once.
+
+    The number shown must be one of this shopper's stored orders (else cleanup would
+    cancel another shopper's); the stored order is compared line by line with the
+    expectation, and with the shopper; where the adapter sees charges, exactly one
+    must have succeeded, for the order's total.
+    """
     number = confirmation.order_number
     with journey.step("verify stored order", f"verify stored order {number}"):
+        mine = [o.number for o in orders.find_by_email(shopper.email)]
         stored = orders.get(number)
+        if number not in mine:
+            _not_this_shoppers_order(journey, number, mine, stored, shopper)
         if stored is None:
-            raise DataMismatch(f"order {number} was confirmed to the shopper but is not stored")
-        if stored.totals != confirmation.totals:
+            raise DataMismatch(f"order {number} is listed for {shopper.email} but not readable")
+        if confirmation.expected is not None:
+            check_order(confirmation.expected, shopper, stored_view(stored), number)
+        elif stored.totals != confirmation.totals:
             raise DataMismatch(
                 f"stored order {number} has {stored.totals}, "
                 f"the shopper was shown {confirmation.totals}"
             )
-        if stored.email != shopper.email:
-            raise DataMismatch(
-                f"stored order {number} belongs to {stored.email}, not {shopper.email}"
-            )
+        charges = lookup(orders)
+        if charges is not None:
+            check_one_charge(charges.charges(order=number), number, stored.totals.total)
+
+
+def _not_this_shoppers_order(
+    journey: Journey,
+    number: str,
+    mine: list[str],
+    stored: StoredOrder | None,
+    shopper: Shopper,
+) -> NoReturn:
+    if stored is not None:
+        # Another shopper's order: cleanup must cancel this shopper's, never that one.
+        journey.forget("order", number)
+    for own in mine:
+        journey.remember("order", own)
+    if not mine:
+        raise DataMismatch(f"order {number} was confirmed to the shopper but is not stored")
+    whose = f"belongs to {stored.email}" if stored is not None else "is not stored at all"
+    raise DataMismatch(
+        f"confirmation: order number is {number}, but the order stored for {shopper.email} "
+        f"is {', '.join(mine)} ({number} {whose})"
+    )
 
 
 def checkout_as_guest(
@@ -154,9 +223,10 @@ def checkout_as_guest(
     orders: OrderAdapter | None = None,
 ) -> OrderConfirmation:
     """Buy ``items`` as a guest; with ``orders``, also check what the shop stored."""
+    expected = journey.expect_order(items, shipping)
     cart = fill_cart(journey, items)
     enter_details(journey, cart, shopper, shipping)
-    confirmation = place_order(journey, pay(journey, card))
+    confirmation = place_order(journey, pay(journey, card, expected, shopper))
     if orders is not None:
         verify_stored_order(journey, orders, confirmation, shopper)
     return confirmation
@@ -194,6 +264,7 @@ def checkout_as_registered_user(
     orders: OrderAdapter | None = None,
 ) -> OrderConfirmation:
     """Register, sign out and back in, then buy ``items``; the contact form must come pre-filled."""
+    expected = journey.expect_order(items, shipping)
     register(journey, shopper)
     sign_out(journey)
     sign_in(journey, shopper)
@@ -212,7 +283,7 @@ def checkout_as_registered_user(
     with journey.step("shipping method", f"choose {shipping} shipping"):
         ShippingPage(journey.page).choose(shipping)
         journey.wait_for_page(PaymentPage(journey.page).heading, "the payment step")
-    confirmation = place_order(journey, pay(journey, card))
+    confirmation = place_order(journey, pay(journey, card, expected, shopper))
     if orders is not None:
         verify_stored_order(journey, orders, confirmation, shopper)
     return confirmation

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from checkout_probe.pricing import Pricing
 from checkout_probe.shop import Shop, ShopErrors
 from flows.cards import CARD_PROFILES
 from flows.journeys import checkout_as_guest
 from flows.pages.errors import error_indicators
 from flows.shop_api import OrderApi
+
+#: How the demo shop prices an order, as its product owner specified it: the catalogue,
+#: 8 % tax on the items (not on shipping) rounded half up to the cent, flat shipping.
+#: Prices end in odd cents so that tax rounding is exercised by most carts.
+PRICING = Pricing(
+    prices={
+        "Trail Mug": 1299,
+        "Summit Backpack": 8950,
+        "Camp Lantern": 3449,
+        "Merino Socks": 1795,
+        "Water Bottle": 2137,
+        "Rain Shell": 12999,
+    },
+    shipping={"Standard": 499, "Express": 1499},
+    tax_percent="8",
+    rounding="half_up",
+)
 
 SHOP = Shop(
     name="demo shop",
@@ -36,6 +54,7 @@ SHOP = Shop(
     ),
     orders=OrderApi.connect,
     journeys={"guest checkout": checkout_as_guest},
+    pricing=PRICING,
     health_path="/health",
     version_path="/version",
     version_header="X-Shop-Version",

@@ -14,6 +14,7 @@ import httpx
 
 from checkout_probe.config import Settings
 from checkout_probe.orders import (
+    Charge,
     CleanupResult,
     Created,
     ReadBackUnavailable,
@@ -41,6 +42,9 @@ def stored_order(data: dict[str, Any]) -> StoredOrder:
             StoredItem(i["name"], i["quantity"], i["unit_price_cents"], i["line_total_cents"])
             for i in data["items"]
         ),
+        full_name=data["full_name"],
+        address=f"{data['address']}, {data['city']} {data['postal_code']}",
+        shipping_method=data["shipping_method"],
     )
 
 
@@ -75,6 +79,17 @@ class OrderApi:
         response = self._client.get("/api/orders", params={"email": email})
         response.raise_for_status()
         return [stored_order(o) for o in response.json()["orders"]]
+
+    def charges(self, *, order: str | None = None, email: str | None = None) -> list[Charge]:
+        """Every charge attempt the payment gateway recorded for an order or a shopper
+        (``GET /api/charges``, which asks the gateway server to server)."""
+        params = {"order": order} if order is not None else {"email": email or ""}
+        response = self._client.get("/api/charges", params=params)
+        response.raise_for_status()
+        return [
+            Charge(c["id"], c["amount_cents"], c["status"], c.get("order_number"))
+            for c in response.json()["charges"]
+        ]
 
     def clean_up(self, item: Created) -> CleanupResult:
         """Cancel an order or delete an account; a refusal is a result, not an exception."""

@@ -67,7 +67,7 @@ def test_failed_checkout_reaches_allure_with_steps_diagnosis_trace_and_screensho
     assert "[payment_error]" in result["statusDetails"]["message"]
     steps = [(s["name"], s["status"]) for s in result["steps"]]
     assert steps[0] == ("open catalog", "passed")
-    assert steps[-1] == ("place order for $50.35", "failed")
+    assert steps[-1] == ("place order for $52.43", "failed")
     assert all(s["stop"] >= s["start"] for s in result["steps"])
     names = {a["name"] for a in _attachments(result)}
     assert {"diagnosis", "failed requests", "console log"} <= names

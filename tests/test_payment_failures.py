@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.journey import Journey
 from checkout_probe.orders import OrderAdapter
+from checkout_probe.payments import check_no_charge, lookup
 from flows.journeys import CartItem, enter_details, fill_cart, pay
 from flows.pages import PaymentPage
 
@@ -45,3 +46,6 @@ def test_guest_checkout_with_refused_card_shows_reason_and_creates_no_order(
         expect(payment.error, "the provider's reason is shown").to_have_text(message)
 
     assert orders.find_by_email(shopper.email) == [], "a refused payment created an order"
+    charges = lookup(orders)
+    if charges is not None:  # and it took no money
+        check_no_charge(charges.charges(email=shopper.email), shopper.email)

@@ -22,4 +22,5 @@ def test_registered_shopper_checkout_is_prefilled_and_creates_their_order(
 
     stored = orders.find_by_email(shopper.email)
     assert [o.number for o in stored] == [confirmation.order_number]
-    assert stored[0].totals.total == 2100 + 499 + 168
+    # $21.37 + $4.99 + 8 % of $21.37 = $1.7096 → $1.71.
+    assert stored[0].totals.total == 2137 + 499 + 171

@@ -78,6 +78,8 @@ def _origin(url: str) -> str:
 def _provider_failure(ev: Evidence) -> str | None:
     shop = _origin(ev.target_url)
     for req in ev.failed_requests:
+        if req.origin != shop and req.in_frame:
+            return f"the payment provider's frame did not load: {req.describe()}"
         if req.origin != shop and (req.status is None or req.status >= 500):
             return f"request to the payment provider failed: {req.describe()}"
         if (

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page
 
+from checkout_probe.readback import OrderView
 from flows.money import Totals
-from flows.pages.review import read_totals
+from flows.pages.review import read_lines, read_totals
+
+# "Standard shipping to Ada Lovelace, 1 Main Street, Springfield 12345"
+_DELIVERY = re.compile(r"^(?P<method>.+?) shipping to (?P<name>[^,]+), (?P<address>.+)$")
 
 
 class ConfirmationPage:
@@ -17,7 +23,27 @@ class ConfirmationPage:
             "heading", name="Thank you for your order", level=1
         )
         self.order_number: Locator = page.get_by_test_id("order-number")
+        self.sent_to: Locator = page.get_by_text(re.compile(r"^A confirmation has been sent to "))
+        self.delivery: Locator = page.get_by_role("region", name="Delivery").get_by_text(
+            " shipping to "
+        )
 
     def totals(self) -> Totals:
         """The totals the confirmation shows."""
         return read_totals(self.page, "confirmation")
+
+    def view(self) -> OrderView:
+        """Everything the confirmation tells the shopper, for the read-back."""
+        delivery = " ".join(self.delivery.inner_text().split())
+        match = _DELIVERY.match(delivery)
+        email = self.sent_to.inner_text().strip().removeprefix("A confirmation has been sent to ")
+        return OrderView(
+            where="confirmation",
+            number=self.order_number.inner_text().strip(),
+            lines=read_lines(self.page, "confirmation"),
+            totals=self.totals(),
+            shipping_method=match["method"] if match else delivery,
+            name=match["name"] if match else delivery,
+            email=email.removesuffix("."),
+            address=match["address"] if match else delivery,
+        )

@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from checkout_probe.pricing import Line
+from checkout_probe.readback import OrderView
 from flows.money import Totals, parse_cents
 
 
@@ -24,6 +26,17 @@ def read_totals(page: Page, prefix: str) -> Totals:
     return Totals(cents("subtotal"), cents("shipping"), cents("tax"), cents("total"))
 
 
+def read_lines(page: Page, prefix: str) -> tuple[Line, ...]:
+    """Order lines shown as table rows with test id ``<prefix>-line``: product, quantity,
+    unit price (the line total is unit price × quantity, checked through the totals)."""
+    rows = page.get_by_test_id(f"{prefix}-line")
+    expect(rows.first, f"the page lists the {prefix} lines").to_be_visible()
+    cells: list[list[str]] = rows.evaluate_all(
+        "rows => rows.map(r => [...r.querySelectorAll('th, td')].map(c => c.innerText))"
+    )
+    return tuple(Line(c[0].strip(), int(c[1]), parse_cents(c[2])) for c in cells)
+
+
 class ReviewPage:
     """``/checkout/review``."""
 
@@ -33,10 +46,26 @@ class ReviewPage:
         self.place_order_button: Locator = page.get_by_role("button", name="Place order")
         self.total: Locator = page.get_by_test_id("summary-total")
         self.error: Locator = page.get_by_role("alert")
+        self.address: Locator = page.get_by_test_id("shipping-address")
+        self.email: Locator = page.get_by_text(re.compile(r"^Email: "))
+        self.shipping_method: Locator = page.get_by_test_id("shipping-method")
 
     def totals(self) -> Totals:
         """The totals the shopper is asked to pay."""
         return read_totals(self.page, "summary")
+
+    def view(self) -> OrderView:
+        """Everything the review step shows of the order, for the read-back."""
+        name, _, address = self.address.inner_text().strip().partition("\n")
+        return OrderView(
+            where="review page",
+            lines=read_lines(self.page, "review"),
+            totals=self.totals(),
+            shipping_method=self.shipping_method.inner_text().split("—")[0].strip(),
+            name=name.strip(),
+            email=self.email.inner_text().removeprefix("Email:").strip(),
+            address=address,
+        )
 
     def place_order(self) -> None:
         """Press "Place order"; the shop answers with a confirmation or an error."""
