@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from checkout_probe.baseline import Baseline
 from checkout_probe.config import Settings
 from checkout_probe.context import MASK_SCRIPT, context_options
 from checkout_probe.journey import Journey
@@ -128,14 +129,18 @@ def open_checkout(
     artifacts_dir: Path | None,
     page: Page | None = None,
     secrets: tuple[str, ...] = (),
+    baseline: Baseline | None = None,
 ) -> Checkout:
-    """Attach a recorder to ``context`` and start a journey on ``page`` (a new one if None)."""
+    """Attach a recorder to ``context`` and start a journey on ``page`` (a new one if None);
+    ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``."""
     all_secrets = settings.secrets() + target.secrets() + secrets
     recorder = NetworkRecorder(secrets=all_secrets, version_header=settings.shop.version_header)
     recorder.attach(context)
     page = page or context.new_page()
     page.set_default_timeout(settings.action_timeout_ms)
-    journey = Journey(page, recorder, target, settings, artifacts_dir=artifacts_dir)
+    journey = Journey(
+        page, recorder, target, settings, artifacts_dir=artifacts_dir, baseline=baseline
+    )
     return Checkout(page, recorder, journey, all_secrets)
 
 

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from checkout_probe.baseline import Baseline, load_baseline
 from checkout_probe.data import TestCard
 from checkout_probe.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.errors import ConfigError
@@ -67,6 +68,10 @@ class Settings:
     #: ``ws://`` or ``wss://`` of a Playwright server (``playwright run-server``): journeys
     #: run in a browser it launches, and no local Chromium is needed (``checkout_probe.remote``).
     browser_endpoint: str | None = None
+    #: Each step's usual time (``--baseline``): a step far slower than it fails as slow.
+    baseline: Baseline | None = None
+    #: Baseline file the run adds its passed checkouts' step times to (``--record-baseline``).
+    record_baseline: Path | None = None
 
     @property
     def may_place_orders(self) -> bool:
@@ -260,4 +265,6 @@ def build_settings(
         browser_endpoint=_check_ws_url(given("browser_endpoint")),
         api_token=environ.get("CHECKOUT_PROBE_API_TOKEN") or environment.api_token,
         allow_production_orders=bool(options.get("allow_production_orders")),
+        baseline=load_baseline(Path(given("baseline"))) if given("baseline") else None,
+        record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
     )

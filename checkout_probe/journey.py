@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
+from checkout_probe.baseline import Baseline
 from checkout_probe.config import Settings
 from checkout_probe.diagnosis import (
     CheckoutFailure,
@@ -48,6 +49,10 @@ class StepProblem(AssertionError):
     """A step body finished but left evidence of failure (5xx, page error)."""
 
 
+class SlowerThanUsual(AssertionError):
+    """A step finished within its budget but far slower than its baseline (the message says)."""
+
+
 class Journey:
     """Runs the steps of one checkout on ``page``; see the module docstring."""
 
@@ -58,8 +63,11 @@ class Journey:
         target: Target,
         settings: Settings,
         artifacts_dir: Path | None = None,
+        baseline: Baseline | None = None,
     ) -> None:
         self.page = page
+        #: Each step's usual time; None: steps are judged by their budgets only.
+        self.baseline = baseline if baseline is not None else settings.baseline
         self.artifacts_dir = artifacts_dir
         #: Files this journey wrote (the failure screenshot), for the run summary.
         self.artifacts: list[str] = []
@@ -116,7 +124,20 @@ class Journey:
             if record.duration_s > budget:
                 record.status = "failed"
                 self._fail(record, None, mark, budget)
+            slow = self._slower_than_usual(record)
+            if slow:
+                record.status = "failed"
+                self._fail(record, SlowerThanUsual(slow), mark, budget)
             record.status = "passed"
+
+    def _slower_than_usual(self, record: StepRecord) -> str | None:
+        if self.baseline is None:
+            return None
+        # The step as the shopper lives it: its repeats so far ("add to cart" per item) add up.
+        earlier = sum(
+            s.duration_s for s in self.steps[:-1] if s.key == record.key and s.status == "passed"
+        )
+        return self.baseline.slower_than_usual(record.key, earlier + record.duration_s)
 
     def before_charging(self, step: str) -> None:
         """Call before ``step``, the one that charges: skips the test where orders are not allowed.

@@ -56,6 +56,11 @@ SHARED: tuple[Option, ...] = (
            "shoppers exactly", env="CHECKOUT_PROBE_FAKER_SEED", metavar="N"),
     Option("--step-budget", "step_budgets", "time budget of one of the shop's journey steps, "
            "e.g. 'pay=4' (repeatable)", action="append", metavar="STEP=SECONDS"),
+    Option("--baseline", "baseline", "baseline file of step times: a step several times "
+           "slower than its p95 there fails as slow (record one with --record-baseline)",
+           env="CHECKOUT_PROBE_BASELINE", metavar="FILE"),
+    Option("--record-baseline", "record_baseline", "add the step times of this run's passed "
+           "checkouts to this baseline file (created if missing)", metavar="FILE"),
     Option("--action-timeout", "action_timeout", "longest wait for any page element "
            "(default 20); keep it above the step budgets", env="CHECKOUT_PROBE_ACTION_TIMEOUT",
            metavar="SECONDS"),

@@ -42,7 +42,9 @@ class ProbeJourney(Protocol):
 
     The probe calls it with a fresh journey, shopper and the approved card of the
     environment's card profile, and the order adapter (None when read-back is
-    not possible here); it raises a diagnosed failure at the first failed step.
+    not possible here); where the shop declares ``pricing``, also with ``items``, a
+    cart generated from the checkout's seed. It raises a diagnosed failure at the
+    first failed step.
     """
 
     def __call__(

@@ -21,10 +21,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
+from checkout_probe.baseline import Baseline
 from checkout_probe.checkout import OrderAccess, new_context, open_checkout, prepare_context
 from checkout_probe.config import Settings
 from checkout_probe.diagnosis import CheckoutFailure
 from checkout_probe.journey import Journey
+from checkout_probe.pricing import generate_cart
 from checkout_probe.probe.model import ERROR, FAILED, PASSED, CheckoutResult
 from checkout_probe.redact import redact
 from checkout_probe.scrub import scrub_file
@@ -43,6 +45,8 @@ class CheckoutJob:
     journey: str
     seed: int
     evidence_dir: Path
+    #: Each step's usual time, from the probe's history (or ``--baseline``); None: none yet.
+    baseline: Baseline | None = None
 
 
 def run_checkout(
@@ -61,13 +65,21 @@ def run_checkout(
     context = new_context(browser, settings, target)
     prepare_context(context, tracing=True)
     checkout = open_checkout(
-        context, settings, target, artifacts_dir=job.evidence_dir, secrets=(shopper.password,)
+        context,
+        settings,
+        target,
+        artifacts_dir=job.evidence_dir,
+        secrets=(shopper.password,),
+        baseline=job.baseline,
     )
     journey = checkout.journey
     outcome, category, step, message = PASSED, None, None, ""
+    pricing = settings.shop.pricing
+    # Where the shop declares its pricing, every checkout buys a cart of its own seed.
+    cart = {"items": generate_cart(pricing, job.seed)} if pricing is not None else {}
     try:
         settings.shop.journeys[job.journey](
-            journey, shopper, settings.card(), orders=orders.adapter
+            journey, shopper, settings.card(), orders=orders.adapter, **cart
         )
     except CheckoutFailure as failure:
         diagnosis = failure.diagnosis

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from checkout_probe.baseline import HISTORY_ROUNDS, Baseline, from_history
 from checkout_probe.browser import discover_chromium
 from checkout_probe.checkout import open_orders
 from checkout_probe.config import Settings
@@ -140,14 +141,19 @@ class Probe:
         while not self.stop.is_set():
             started = time.monotonic()
             self.rounds_run += 1
-            round_ = self._round(self.rounds_run, target, pool)
+            baseline = from_history(
+                store.recent(self.settings.env, HISTORY_ROUNDS), self.settings.baseline
+            )
+            round_ = self._round(self.rounds_run, target, pool, baseline)
             self._judge(store, round_, machine, time.monotonic() - started)
             if args.once or (args.rounds is not None and self.rounds_run >= args.rounds):
                 break
             # The interval runs from round start to round start; a signal ends the wait.
             self.stop.wait(max(args.interval - (time.monotonic() - started), 0.0))
 
-    def _round(self, number: int, target: Target, pool: CheckoutPool) -> Round:
+    def _round(
+        self, number: int, target: Target, pool: CheckoutPool, baseline: Baseline | None
+    ) -> Round:
         args, settings = self.args, self.settings
         started_at = datetime.now(UTC)
         folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
@@ -159,6 +165,7 @@ class Probe:
                 names[i % len(names)],
                 job_seed(settings.faker_seed, number, i),
                 folder / f"checkout-{i + 1}",
+                baseline,
             )
             for i in range(args.checkouts)
         ]

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from checkout_probe.baseline import percentile
 from checkout_probe.probe.model import Round
 
 
@@ -120,15 +121,6 @@ class RoundRecord:
         """The most common failure category of the round, if any failed."""
         cats = self.failures_by_category
         return max(cats, key=lambda c: cats[c]) if cats else None
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolation percentile (``q`` in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 def step_percentiles(round_: Round, q: float) -> dict[str, float]:

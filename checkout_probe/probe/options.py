@@ -51,8 +51,8 @@ Secrets may come from the environment instead of the command line:
 """
 
 DEFAULT_HISTORY = "sqlite:///reports/probe/history.sqlite"
-#: Shared options that mean nothing to the probe.
-PROBE_WITHOUT = frozenset({"reports_dir"})
+#: Shared options that mean nothing to the probe (its history is its baseline record).
+PROBE_WITHOUT = frozenset({"reports_dir", "record_baseline"})
 
 
 def build_parser() -> argparse.ArgumentParser:
