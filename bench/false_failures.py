@@ -1,6 +1,7 @@
 """Count false failures: N checkouts against a healthy demo shop (not a CI test).
 
     .venv/bin/python bench/false_failures.py [-n 200] [--workers 2]
+        [--record-baseline FILE] [--baseline FILE]
 
 Runs the guest checkout of a generated cart N times through the harness (two
 xdist workers, one demo shop each; each repetition draws its own cart from the
@@ -32,13 +33,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--runs", type=int, default=200, help="checkouts to run")
     parser.add_argument("--workers", type=int, default=2, help="xdist workers")
+    parser.add_argument("--record-baseline", metavar="FILE", help="record step times to FILE")
+    parser.add_argument("--baseline", metavar="FILE", help="judge step times by FILE")
     args = parser.parse_args()
+    extra = [f"--{name.replace('_', '-')}={getattr(args, name)}"
+             for name in ("record_baseline", "baseline") if getattr(args, name)]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
         command = [
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
             "-p", "bench.repeat", f"--bench-repeat={args.runs}", "-n", str(args.workers),
-            "--tracing=retain-on-failure", f"--output={tmp}/artifacts", TEST,
+            "--tracing=retain-on-failure", f"--output={tmp}/artifacts", *extra, TEST,
         ]  # fmt: skip
         env = {**os.environ, "CHECKOUT_PROBE_REPORTS_DIR": tmp}
         subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -47,7 +52,9 @@ def main() -> int:
     tests = summary["tests"]
     failed = [t for t in tests if t.get("outcome") != "passed"]
     rate = len(failed) / len(tests) if tests else float("nan")
-    print(f"{len(tests)} healthy guest checkouts in {elapsed:.0f} s ({args.workers} workers)")
+    judged = f", judged by baseline {args.baseline}" if args.baseline else ""
+    print(f"{len(tests)} healthy guest checkouts in {elapsed:.0f} s ({args.workers} workers)"
+          f"{judged}")  # fmt: skip
     print(f"false failures: {len(failed)} ({rate:.2%})")
     amounts = {
         s["title"] for t in tests for s in t.get("steps", []) if s["step"] == "place order"

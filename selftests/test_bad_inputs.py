@@ -81,6 +81,11 @@ SHARED: list[tuple[str, list[str], str, Callable[[Path], Path] | None]] = [
              '"place order" = nan\n')),
     ("config-wrong-type", ["--config", "{path}", "--env", "staging"], "",
      _config('[staging]\nbase_url = 42\n')),
+    ("baseline-missing", ["--baseline", "{path}/none.json"], "record one with --record-baseline",
+     None),
+    ("baseline-not-json", ["--baseline", "{path}"], "cannot be read", _a_file),
+    ("baseline-not-a-baseline", ["--baseline", "{path}"], "not a checkout-probe baseline",
+     _config('{"steps": [1, 2]}')),
 ]  # fmt: skip
 
 def _environment(
