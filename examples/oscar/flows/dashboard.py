@@ -50,6 +50,8 @@ class _Tables(HTMLParser):
             self._open[-1][1].append([])
         elif self._open and tag in ("td", "th"):
             self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")  # an address cell: one line per <br>
         elif self._open and tag == "caption":
             self._caption = []
 
@@ -58,7 +60,8 @@ class _Tables(HTMLParser):
             caption, rows = self._open.pop()
             self.tables.append((" ".join("".join(caption).split()), rows))
         elif tag in ("td", "th") and self._cell is not None and self._open and self._open[-1][1]:
-            self._open[-1][1][-1].append(" ".join("".join(self._cell).split()))
+            lines = ("".join(self._cell)).split("\n")
+            self._open[-1][1][-1].append("\n".join(" ".join(x.split()) for x in lines if x.strip()))
             self._cell = None
         elif tag == "caption" and self._caption is not None and self._open:
             self._open[-1][0].extend(self._caption)
@@ -105,7 +108,24 @@ def parse_order(number: str, html: str) -> StoredOrder:
                 amounts[row[1]] = parse_pence(row[-2])  # incl. tax
     subtotal, shipping = amounts.get("Cart total", 0), amounts.get("Shipping total", 0)
     total = amounts.get("Order total", subtotal + shipping)
-    return StoredOrder(number, email, status, Totals(subtotal, shipping, 0, total), tuple(items))
+    delivery = _shipping_table(tables)
+    # The address cell: the name, then the street, town, postcode and country, then the
+    # dashboard's own "Update" button.
+    address = [line for line in delivery.get("Address", "").splitlines() if line != "Update"]
+    return StoredOrder(
+        number, email, status, Totals(subtotal, shipping, 0, total), tuple(items),
+        full_name=address[0] if address else None,
+        address=", ".join(address[1:]) if address else None,
+        shipping_method=delivery.get("Method name"),
+    )  # fmt: skip
+
+
+def _shipping_table(tables: list[tuple[str, list[list[str]]]]) -> dict[str, str]:
+    """The order page's shipping tab: "Method name", "Address", … → value."""
+    for _, rows in tables:
+        if rows and rows[0] and rows[0][0] == "Method name":
+            return {row[0]: row[1] for row in rows if len(row) == 2}
+    return {}
 
 
 class DashboardOrders:

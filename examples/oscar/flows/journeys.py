@@ -16,6 +16,8 @@ from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.journey import Journey
 from checkout_probe.orders import OrderAdapter
+from checkout_probe.pricing import CartItem, ExpectedOrder
+from checkout_probe.readback import check_order, stored_view
 from flows.money import format_pence
 from flows.pages import (
     BasketPage,
@@ -28,29 +30,23 @@ from flows.pages import (
     ShippingMethodPage,
     ThankYouPage,
 )
+from flows.pages.order_view import read_order_view
 from flows.pages.totals import ShownTotals
 
 
 @dataclass(frozen=True)
-class BasketLine:
-    """A product title and how many of it to buy."""
-
-    title: str
-    quantity: int = 1
-
-
-@dataclass(frozen=True)
 class Confirmation:
-    """What the thank-you page told the shopper."""
+    """What the thank-you page told the shopper, and what the order had to be."""
 
     order_number: str
     totals: ShownTotals
+    expected: ExpectedOrder | None = None
 
 
-DEFAULT_BASKET = (BasketLine("The Lighthouse Keeper", 1), BasketLine("Winter Orchard", 1))
+DEFAULT_BASKET = (CartItem("The Lighthouse Keeper", 1), CartItem("Winter Orchard", 1))
 
 
-def fill_basket(journey: Journey, lines: Sequence[BasketLine]) -> BasketPage:
+def fill_basket(journey: Journey, lines: Sequence[CartItem]) -> BasketPage:
     """Open the catalogue, add every product, set the quantities in the cart."""
     page = journey.page
     catalogue = CataloguePage(page)
@@ -58,23 +54,23 @@ def fill_basket(journey: Journey, lines: Sequence[BasketLine]) -> BasketPage:
         catalogue.open()
         journey.wait_for_page(catalogue.heading, "the catalogue")
     for index, line in enumerate(lines):
-        with journey.step("add to basket", f"add '{line.title}' to the cart"):
+        with journey.step("add to basket", f"add '{line.name}' to the cart"):
             if index:
                 catalogue.open()
-            catalogue.product(line.title).click()
-            product = ProductPage(page, line.title)
-            journey.wait_for_page(product.heading, f"the page of '{line.title}'")
+            catalogue.product(line.name).click()
+            product = ProductPage(page, line.name)
+            journey.wait_for_page(product.heading, f"the page of '{line.name}'")
             product.add_to_cart()
-            journey.wait_for_page(product.added, f"'{line.title}' added to the cart")
+            journey.wait_for_page(product.added, f"'{line.name}' added to the cart")
     basket = BasketPage(page)
     with journey.step("review basket", "open the cart and set quantities"):
         basket.open()
         journey.wait_for_page(basket.heading, "the cart")
         for line in lines:
             if line.quantity != 1:
-                basket.set_quantity(line.title, line.quantity)
+                basket.set_quantity(line.name, line.quantity)
                 journey.wait_for_page(basket.heading, "the updated cart")
-            expect(basket.quantity_of(line.title)).to_have_value(str(line.quantity))
+            expect(basket.quantity_of(line.name)).to_have_value(str(line.quantity))
     return basket
 
 
@@ -98,14 +94,25 @@ def enter_address(journey: Journey, basket: BasketPage, shopper: Shopper) -> Non
 
 @dataclass(frozen=True)
 class Preview:
-    """The preview page as the shopper reached it, with the totals they are asked to pay."""
+    """The preview page as the shopper reached it, with the totals they are asked to pay,
+    and (from the shop's pricing) what the order must be."""
 
     page: PreviewPage
     totals: ShownTotals
+    expected: ExpectedOrder | None = None
+    shopper: Shopper | None = None
 
 
-def choose_shipping(journey: Journey, method: str) -> Preview:
-    """Pick a shipping method, pass the (placeholder) payment step, reach the preview."""
+def choose_shipping(
+    journey: Journey,
+    method: str,
+    expected: ExpectedOrder | None = None,
+    shopper: Shopper | None = None,
+) -> Preview:
+    """Pick a shipping method, pass the (placeholder) payment step, reach the preview.
+
+    With ``expected``, the preview is read in full and compared with it and ``shopper``.
+    """
     page = journey.page
     with journey.step("shipping method", f"choose {method} shipping"):
         ShippingMethodPage(page).choose(method)
@@ -114,7 +121,10 @@ def choose_shipping(journey: Journey, method: str) -> Preview:
         PaymentDetailsPage(page).submit()
         preview = PreviewPage(page)
         journey.wait_for_page(preview.heading, "the order preview")
-        return Preview(preview, preview.totals(method))
+        totals = preview.totals(method)
+        if expected is not None:
+            check_order(expected, shopper, read_order_view(page, "preview", totals))
+        return Preview(preview, totals, expected, shopper)
 
 
 def place_order(journey: Journey, preview: Preview) -> Confirmation:
@@ -130,23 +140,32 @@ def place_order(journey: Journey, preview: Preview) -> Confirmation:
         number = thanks.order_number()
         journey.remember("order", number)
         shown = thanks.totals()
-        if shown != expected:
+        if preview.expected is not None:
+            view = read_order_view(page, "confirmation", shown, number)
+            check_order(preview.expected, preview.shopper, view, number)
+        elif shown != expected:
             raise DataMismatch(
                 f"confirmation of order {number} shows {shown}, the preview showed {expected}"
             )
-    return Confirmation(number, shown)
+    return Confirmation(number, shown, preview.expected)
 
 
 def verify_stored_order(
     journey: Journey, orders: OrderAdapter, confirmation: Confirmation, shopper: Shopper
 ) -> None:
-    """Check, through the dashboard, that the shop stored the order the shopper was shown."""
+    """Check, through the dashboard, that the shop stored the order the shopper was shown:
+    with the shop's pricing, line by line, with shipping, total, name, e-mail and address.
+
+    Stock Oscar takes no payment, so there is no charge to reconcile.
+    """
     number = confirmation.order_number
     with journey.step("verify stored order", f"verify stored order {number}"):
         stored = orders.get(number)
         if stored is None:
             raise DataMismatch(f"order {number} was confirmed to the shopper but is not stored")
-        if stored.totals.total != confirmation.totals.total:
+        if confirmation.expected is not None:
+            check_order(confirmation.expected, shopper, stored_view(stored), number)
+        elif stored.totals.total != confirmation.totals.total:
             raise DataMismatch(
                 f"stored order {number} totals {format_pence(stored.totals.total)}, the "
                 f"shopper was shown {format_pence(confirmation.totals.total)}"
@@ -161,18 +180,21 @@ def checkout_as_guest(
     journey: Journey,
     shopper: Shopper,
     card: TestCard,
-    lines: Sequence[BasketLine] = DEFAULT_BASKET,
+    items: Sequence[CartItem] = DEFAULT_BASKET,
     method: str = "Standard",
     *,
     orders: OrderAdapter | None = None,
 ) -> Confirmation:
-    """Buy ``lines`` as a guest; with ``orders``, also check what the shop stored.
+    """Buy ``items`` as a guest; with ``orders``, also check what the shop stored.
 
-    ``card`` is unused: stock Oscar's payment step takes none (``flows/cards.py``).
+    Every page and the stored order are compared with what the shop's pricing says
+    the order must be. ``card`` is unused: stock Oscar's payment step takes none
+    (``flows/cards.py``).
     """
-    basket = fill_basket(journey, lines)
+    expected = journey.expect_order(items, method)
+    basket = fill_basket(journey, items)
     enter_address(journey, basket, shopper)
-    confirmation = place_order(journey, choose_shipping(journey, method))
+    confirmation = place_order(journey, choose_shipping(journey, method, expected, shopper))
     if orders is not None:
         verify_stored_order(journey, orders, confirmation, shopper)
     return confirmation

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from checkout_probe.pricing import Pricing
 from checkout_probe.shop import Shop, ShopErrors
 from flows.cards import CARD_PROFILES
 from flows.dashboard import DashboardOrders
 from flows.journeys import checkout_as_guest
 from flows.pages.errors import error_indicators
+
+#: The catalogue the shop was loaded from (``shop/catalogue.csv``, Oscar's import format:
+#: title in the 4th column, price in the 8th).
+CATALOGUE = Path(__file__).resolve().parent.parent / "shop" / "catalogue.csv"
+
+
+def _catalogue_prices() -> dict[str, int]:
+    with CATALOGUE.open(newline="", encoding="utf-8") as rows:
+        return {row[3]: int(Decimal(row[7]) * 100) for row in csv.reader(rows) if row}
+
+
+#: How the oscar shop prices an order: its catalogue, no tax (Oscar's default strategy
+#: adds none), and the three fixed-price methods of ``shop/oscar_shop/shipping.py``.
+PRICING = Pricing(
+    prices=_catalogue_prices(),
+    shipping={"Standard": 499, "Express": 1499, "Free shipping": 0},
+    tax_percent="0",
+)
 
 SHOP = Shop(
     name="oscar shop",
@@ -31,6 +54,7 @@ SHOP = Shop(
     ),
     orders=DashboardOrders.connect,
     journeys={"guest checkout": checkout_as_guest},
+    pricing=PRICING,
     health_path="/health",
     version_path="/version",
     version_header="X-Shop-Version",

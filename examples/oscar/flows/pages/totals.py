@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
+from checkout_probe.orders import Totals
 from flows.money import parse_pence
 
 
@@ -17,6 +18,10 @@ class ShownTotals:
     basket: int
     shipping: int
     total: int
+
+    def as_totals(self) -> Totals:
+        """The engine's totals: Oscar shows no tax line (its default strategy adds none)."""
+        return Totals(self.basket, self.shipping, 0, self.total)
 
 
 def _amount(page: Page, label: str) -> int:
