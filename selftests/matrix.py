@@ -21,12 +21,18 @@ class FaultCase:
     fault: str | None
     expected: str | None
     shop_args: tuple[str, ...] = ()
+    #: Extra options of the suite run (a baseline to judge step times by).
+    suite_args: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         """The row's label."""
         return self.fault or "healthy"
 
+
+#: Step times of 60 healthy checkouts of generated carts on this kind of machine, two at a
+#: time, recorded with ``bench/false_failures.py -n 60 --record-baseline`` (see its header).
+BASELINE = Path(__file__).resolve().parent / "data" / "demo-baseline.json"
 
 MATRIX: tuple[FaultCase, ...] = (
     FaultCase(None, None),
@@ -49,6 +55,8 @@ MATRIX: tuple[FaultCase, ...] = (
     FaultCase("stale-order-number", "data_mismatch"),
     FaultCase("wrong-stored-quantity", "data_mismatch"),
     FaultCase("payment-frame-404", "payment_provider"),
+    # 3 s more to place an order: within its 6 s budget, far above its usual time.
+    FaultCase("slow-order-endpoint", "slow", ("--fault-delay=3",), (f"--baseline={BASELINE}",)),
     FaultCase("error-with-200", "payment_error"),
 )
 
@@ -93,8 +101,9 @@ def run_case(case: FaultCase, reports: Path) -> MatrixRow:
     started = time.monotonic()
     # -x: the first failed checkout is the detection; the rest would only wait again.
     run = run_suites(
-        reports, "tests", "-m", "smoke", "-x", f"--action-timeout={ACTION_TIMEOUT_S}", *shop_args
-    )
+        reports, "tests", "-m", "smoke", "-x", f"--action-timeout={ACTION_TIMEOUT_S}",
+        *shop_args, *case.suite_args,
+    )  # fmt: skip
     seconds = time.monotonic() - started
     summary = run.summary()
     failed = [t for t in summary["tests"] if t.get("outcome") == "failed"]
