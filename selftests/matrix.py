@@ -23,6 +23,8 @@ class FaultCase:
     shop_args: tuple[str, ...] = ()
     #: Extra options of the suite run (a baseline to judge step times by).
     suite_args: tuple[str, ...] = ()
+    #: What the failure message must say: the evidence that points at the cause.
+    says: str = ""
 
     @property
     def name(self) -> str:
@@ -36,7 +38,7 @@ BASELINE = Path(__file__).resolve().parent / "data" / "demo-baseline.json"
 
 MATRIX: tuple[FaultCase, ...] = (
     FaultCase(None, None),
-    FaultCase("bad-db-connection-string", "payment_error"),
+    FaultCase("bad-db-connection-string", "payment_error", says="POST /api/orders → 500"),
     # Every session on the broken replica; the 20 % default is the probe's job to catch.
     FaultCase("partial", "payment_error", ("--fault-rate=1.0",)),
     FaultCase("payment-gateway-down", "payment_provider"),
@@ -49,15 +51,27 @@ MATRIX: tuple[FaultCase, ...] = (
     FaultCase("catalog-db-down", "server_error"),
     # Bugs nobody named: the shop agrees with itself, so only an independent
     # expectation, the full read-back and the charges can tell.
-    FaultCase("tax-rounding", "data_mismatch"),
-    FaultCase("double-charge", "data_mismatch"),
-    FaultCase("other-shopper-on-confirmation", "data_mismatch"),
-    FaultCase("stale-order-number", "data_mismatch"),
-    FaultCase("wrong-stored-quantity", "data_mismatch"),
-    FaultCase("payment-frame-404", "payment_provider"),
+    FaultCase("tax-rounding", "data_mismatch", says="rounded half up"),
+    FaultCase("double-charge", "data_mismatch", says="2 successful charges"),
+    FaultCase("other-shopper-on-confirmation", "data_mismatch", says="e-mail is 'jane.example@"),
+    FaultCase("stale-order-number", "data_mismatch", says="but the order stored for"),
+    FaultCase("wrong-stored-quantity", "data_mismatch", says="quantity of '"),
+    FaultCase(
+        "payment-frame-404",
+        "payment_provider",
+        says="frame did not load: GET /elements/card (a frame) → 404",
+    ),
     # 3 s more to place an order: within its 6 s budget, far above its usual time.
-    FaultCase("slow-order-endpoint", "slow", ("--fault-delay=3",), (f"--baseline={BASELINE}",)),
-    FaultCase("error-with-200", "payment_error"),
+    FaultCase(
+        "slow-order-endpoint",
+        "slow",
+        ("--fault-delay=3",),
+        (f"--baseline={BASELINE}",),
+        says="its baseline p95 of",
+    ),
+    FaultCase(
+        "error-with-200", "payment_error", says="POST /api/orders → 200 with an error in its body"
+    ),
 )
 
 FAILURE_HEADLINE = re.compile(r"^step '[^']+' failed \[")
@@ -88,10 +102,15 @@ class MatrixRow:
 
     @property
     def detected(self) -> bool:
-        """True when the run failed, or (healthy) passed; and with the expected category."""
+        """True when the run failed, or (healthy) passed; with the expected category, and
+        a message that says what the case expects it to."""
         if self.case.expected is None:
             return self.returncode == 0 and not self.categories
-        return self.returncode == 1 and self.category == self.case.expected
+        return (
+            self.returncode == 1
+            and self.category == self.case.expected
+            and self.case.says in self.failure_text
+        )
 
 
 def run_case(case: FaultCase, reports: Path) -> MatrixRow:

@@ -24,6 +24,9 @@ def test_smoke_suite_detects_fault_with_expected_category(case: FaultCase, tmp_p
     else:
         assert row.returncode == 1, f"{case.name} was not detected: {row}"
         assert row.category == case.expected, row
+        if case.says:  # the evidence that points at the cause, not a timeout waited out
+            assert case.says in row.failure_text, row.failure_text
+            assert "Timeout" not in row.failure_text, row.failure_text
     assert row.detected
 
 

@@ -86,9 +86,9 @@ def test_a_pricing_the_project_gets_wrong_is_one_clear_line(
 
 
 def test_a_product_or_shipping_method_the_catalogue_lacks_names_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match="product 'Tent' is not in Pricing.prices .*'Mug'"):
+    with pytest.raises(ConfigError, match=r"product 'Tent' is not in Pricing\.prices .*'Mug'"):
         PRICING.expect([CartItem("Tent")], "Standard")
-    with pytest.raises(ConfigError, match="'Overnight' is not in Pricing.shipping .*'Express'"):
+    with pytest.raises(ConfigError, match=r"'Overnight' is not in Pricing\.shipping .*'Express'"):
         PRICING.expect([CartItem("Mug")], "Overnight")
 
 
