@@ -13,7 +13,6 @@ from flows.journeys import checkout_as_guest
 pytestmark = [pytest.mark.payment]
 
 
-@pytest.mark.smoke
 def test_guest_checkout_with_valid_card_shows_order_number_matching_stored_order(
     journey: Journey, shopper: Shopper, card: TestCard, orders: OrderAdapter
 ) -> None:
