@@ -65,9 +65,9 @@ def test_pytest_runs_oscars_journey_passes_and_cancels_every_order_it_placed(
 
     assert run.returncode == 0, run.output[-3000:]
     summary = _summary(tmp_path)
-    assert summary["shop"] == "oscar shop" and summary["checkouts"] == 2
+    assert summary["shop"] == "oscar shop" and summary["checkouts"] == 3
     assert healthy.count_orders() == open_before
-    assert healthy.count_orders(cancelled=True) == cancelled_before + 2
+    assert healthy.count_orders(cancelled=True) == cancelled_before + 3
 
 
 def test_verify_runs_the_oscar_projects_smoke_test_and_passes(
