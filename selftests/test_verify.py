@@ -141,7 +141,8 @@ def test_without_an_api_token_the_checkouts_still_run_and_only_the_read_back_is_
 ) -> None:
     # One browser: what is checked is the read-back, not how the shop copes with load.
     code, output, _ = run_verify("--base-url", str(shop.url), "--reports", str(tmp_path),
-                                 "--workers", "0", env={"CHECKOUT_PROBE_API_TOKEN": ""})  # fmt: skip
+                                 "--workers", "0",
+                                 env={"CHECKOUT_PROBE_API_TOKEN": ""})  # fmt: skip
 
     assert code == ExitCode.OK, output
     assert output.count("  PASS ") == 3
