@@ -14,6 +14,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol, runtime_checkable
 
 
+def money(cents: int) -> str:
+    """``123450`` → ``"1,234.50"`` (no currency: the engine knows none)."""
+    return f"{cents / 100:,.2f}"
+
+
 @dataclass(frozen=True)
 class Totals:
     """Order totals in the currency's minor unit (cents), as shown on a page or stored."""
@@ -24,9 +29,6 @@ class Totals:
     total: int
 
     def __str__(self) -> str:
-        def money(cents: int) -> str:
-            return f"{cents / 100:,.2f}"
-
         return (
             f"items {money(self.subtotal)} + shipping {money(self.shipping)} "
             f"+ tax {money(self.tax)} = {money(self.total)}"

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checkout_probe.diagnosis import DataMismatch
-from checkout_probe.orders import Charge, ChargeLookup, OrderAdapter
-from checkout_probe.readback import money
+from checkout_probe.orders import Charge, ChargeLookup, OrderAdapter, money
 
 
 def lookup(orders: OrderAdapter | None) -> ChargeLookup | None:

@@ -15,13 +15,8 @@ from dataclasses import dataclass
 
 from checkout_probe.data import Shopper
 from checkout_probe.diagnosis import DataMismatch
-from checkout_probe.orders import StoredOrder, Totals
+from checkout_probe.orders import StoredOrder, Totals, money
 from checkout_probe.pricing import ExpectedOrder, Line
-
-
-def money(cents: int) -> str:
-    """``123450`` → ``"1,234.50"`` (no currency: the engine knows none)."""
-    return f"{cents / 100:,.2f}"
 
 
 @dataclass(frozen=True)

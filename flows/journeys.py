@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter, StoredOrder
+from checkout_probe.orders import OrderAdapter, StoredOrder, money
 from checkout_probe.payments import check_one_charge, lookup
 from checkout_probe.pricing import CartItem, ExpectedOrder
-from checkout_probe.readback import check_order, money, stored_view
+from checkout_probe.readback import check_order, stored_view
 from flows.money import Totals, format_cents, parse_cents
 from flows.pages import (
     CartPage,

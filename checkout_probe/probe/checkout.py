@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from checkout_probe.baseline import Baseline
+from checkout_probe.baseline import Baseline, step_totals
 from checkout_probe.checkout import OrderAccess, new_context, open_checkout, prepare_context
 from checkout_probe.config import Settings
 from checkout_probe.diagnosis import CheckoutFailure
@@ -110,11 +110,7 @@ def harness_error(message: str, journey: str = "") -> CheckoutResult:
 
 def _durations(journey: Journey) -> dict[str, float]:
     # Steps sharing a key ("add to cart" per item) add up: the step as the shopper lives it.
-    durations: dict[str, float] = {}
-    for step in journey.steps:
-        if step.status in ("passed", "failed"):
-            durations[step.key] = durations.get(step.key, 0.0) + step.duration_s
-    return durations
+    return step_totals((s.key, s.status, s.duration_s) for s in journey.steps)
 
 
 def _stop_tracing(context: BrowserContext) -> None:
