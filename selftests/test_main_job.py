@@ -84,7 +84,16 @@ def test_rendered_allure_report_opens_from_disk_with_category_and_steps(
     index = render(broken_run.reports / "allure-results", broken_run.reports / "allure-report")
 
     page.goto(index.as_uri())
-    page.get_by_text("test_guest_checkout_with_valid_card", exact=False).first.click()
+    row = page.get_by_text("test_guest_checkout_with_valid_card", exact=False).first
+    # The report is a 4 MB single page that renders its tree in the browser: on a loaded
+    # CI machine that has taken longer than the action timeout, so it gets a wait of its own,
+    # and a miss says what the page did show.
+    try:
+        expect(row).to_be_visible(timeout=120_000)
+    except AssertionError as missing:
+        shown = page.inner_text("body")[:800]
+        raise AssertionError(f"{missing}\nthe report showed: {shown!r}") from None
+    row.click()
     expect(page.get_by_text("Category: payment_error")).to_be_visible()
     expect(page.get_by_text("add 2 × 'Trail Mug' to cart")).to_be_visible()
 
