@@ -8,29 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NoReturn
 
 from playwright.sync_api import expect
 
 from checkout_probe.data import Shopper, TestCard
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter, StoredOrder, money
-from checkout_probe.payments import check_one_charge, lookup
+from checkout_probe.orders import OrderAdapter, money
 from checkout_probe.pricing import CartItem, ExpectedOrder
-from checkout_probe.readback import check_order, stored_view
+from checkout_probe.readback import check_order
+from flows.accounts import register, sign_in, sign_out
 from flows.money import Totals, format_cents, parse_cents
 from flows.pages import (
     CartPage,
     CatalogPage,
     ConfirmationPage,
     PaymentPage,
-    RegisterPage,
     ReviewPage,
     ShippingPage,
-    SignInPage,
     SiteHeader,
 )
+from flows.stored_order import verify_stored_order
 
 
 @dataclass(frozen=True)
@@ -162,58 +160,6 @@ def place_order(journey: Journey, review: Review) -> OrderConfirmation:
     return OrderConfirmation(number, shown, review.expected)
 
 
-def verify_stored_order(
-    journey: Journey, orders: OrderAdapter, confirmation: OrderConfirmation, shopper: Shopper
-) -> None:
-    """Check that the shop stored, for this shopper, the order they were shown, and took
-    its total once.
-
-    The number shown must be one of this shopper's stored orders (else cleanup would
-    cancel another shopper's); the stored order is compared line by line with the
-    expectation, and with the shopper; where the adapter sees charges, exactly one
-    must have succeeded, for the order's total.
-    """
-    number = confirmation.order_number
-    with journey.step("verify stored order", f"verify stored order {number}"):
-        mine = [o.number for o in orders.find_by_email(shopper.email)]
-        stored = orders.get(number)
-        if number not in mine:
-            _not_this_shoppers_order(journey, number, mine, stored, shopper)
-        if stored is None:
-            raise DataMismatch(f"order {number} is listed for {shopper.email} but not readable")
-        if confirmation.expected is not None:
-            check_order(confirmation.expected, shopper, stored_view(stored), number)
-        elif stored.totals != confirmation.totals:
-            raise DataMismatch(
-                f"stored order {number} has {stored.totals}, "
-                f"the shopper was shown {confirmation.totals}"
-            )
-        charges = lookup(orders)
-        if charges is not None:
-            check_one_charge(charges.charges(order=number), number, stored.totals.total)
-
-
-def _not_this_shoppers_order(
-    journey: Journey,
-    number: str,
-    mine: list[str],
-    stored: StoredOrder | None,
-    shopper: Shopper,
-) -> NoReturn:
-    if stored is not None:
-        # Another shopper's order: cleanup must cancel this shopper's, never that one.
-        journey.forget("order", number)
-    for own in mine:
-        journey.remember("order", own)
-    if not mine:
-        raise DataMismatch(f"order {number} was confirmed to the shopper but is not stored")
-    whose = f"belongs to {stored.email}" if stored is not None else "is not stored at all"
-    raise DataMismatch(
-        f"confirmation: order number is {number}, but the order stored for {shopper.email} "
-        f"is {', '.join(mine)} ({number} {whose})"
-    )
-
-
 def checkout_as_guest(
     journey: Journey,
     shopper: Shopper,
@@ -230,29 +176,6 @@ def checkout_as_guest(
     if orders is not None:
         verify_stored_order(journey, orders, confirmation, shopper)
     return confirmation
-
-
-def register(journey: Journey, shopper: Shopper) -> None:
-    """Create an account for ``shopper``; they are signed in afterwards."""
-    with journey.step("register", f"register {shopper.email}"):
-        RegisterPage(journey.page).open().register(shopper)
-        expect(journey.page.get_by_text(f"Signed in as {shopper.email}")).to_be_visible()
-        journey.remember("account", shopper.email)
-
-
-def sign_in(journey: Journey, shopper: Shopper) -> None:
-    """Sign ``shopper`` in with their password."""
-    with journey.step("sign in", f"sign in as {shopper.email}"):
-        SignInPage(journey.page).open().sign_in(shopper.email, shopper.password)
-        expect(journey.page.get_by_text(f"Signed in as {shopper.email}")).to_be_visible()
-
-
-def sign_out(journey: Journey) -> None:
-    """Sign the current shopper out."""
-    with journey.step("sign out"):
-        header = SiteHeader(journey.page)
-        header.sign_out()
-        expect(header.sign_in_link).to_be_visible()
 
 
 def checkout_as_registered_user(

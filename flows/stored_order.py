@@ -1,0 +1,68 @@
+"""The stored order read back after a checkout: this shopper's, as they were shown it,
+and paid for once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NoReturn
+
+from checkout_probe.data import Shopper
+from checkout_probe.diagnosis import DataMismatch
+from checkout_probe.journey import Journey
+from checkout_probe.orders import OrderAdapter, StoredOrder
+from checkout_probe.payments import check_one_charge, lookup
+from checkout_probe.readback import check_order, stored_view
+
+if TYPE_CHECKING:
+    from flows.journeys import OrderConfirmation
+
+
+def verify_stored_order(
+    journey: Journey, orders: OrderAdapter, confirmation: OrderConfirmation, shopper: Shopper
+) -> None:
+    """Check that the shop stored, for this shopper, the order they were shown, and took
+    its total once.
+
+    The number shown must be one of this shopper's stored orders (else cleanup would
+    cancel another shopper's); the stored order is compared line by line with the
+    expectation, and with the shopper; where the adapter sees charges, exactly one
+    must have succeeded, for the order's total.
+    """
+    number = confirmation.order_number
+    with journey.step("verify stored order", f"verify stored order {number}"):
+        mine = [o.number for o in orders.find_by_email(shopper.email)]
+        stored = orders.get(number)
+        if number not in mine:
+            _not_this_shoppers_order(journey, number, mine, stored, shopper)
+        if stored is None:
+            raise DataMismatch(f"order {number} is listed for {shopper.email} but not readable")
+        if confirmation.expected is not None:
+            check_order(confirmation.expected, shopper, stored_view(stored), number)
+        elif stored.totals != confirmation.totals:
+            raise DataMismatch(
+                f"stored order {number} has {stored.totals}, "
+                f"the shopper was shown {confirmation.totals}"
+            )
+        charges = lookup(orders)
+        if charges is not None:
+            check_one_charge(charges.charges(order=number), number, stored.totals.total)
+
+
+def _not_this_shoppers_order(
+    journey: Journey,
+    number: str,
+    mine: list[str],
+    stored: StoredOrder | None,
+    shopper: Shopper,
+) -> NoReturn:
+    if stored is not None:
+        # Another shopper's order: cleanup must cancel this shopper's, never that one.
+        journey.forget("order", number)
+    for own in mine:
+        journey.remember("order", own)
+    if not mine:
+        raise DataMismatch(f"order {number} was confirmed to the shopper but is not stored")
+    whose = f"belongs to {stored.email}" if stored is not None else "is not stored at all"
+    raise DataMismatch(
+        f"confirmation: order number is {number}, but the order stored for {shopper.email} "
+        f"is {', '.join(mine)} ({number} {whose})"
+    )
