@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ APPROVED = "4242 4242 4242 4242"
 DECLINED = "4000 0000 0000 0002"
 INSUFFICIENT = "4000 0000 0000 9995"
 INVALID = "1234 5678 9012 3456"
+
+# What the shop reports when its SQLite file cannot be opened (the fault's own words).
+UNABLE = "(sqlite3.OperationalError) unable to open database file"
 
 CONTACT: dict[str, str] = {
     "email": "shopper@example.com",
@@ -108,6 +112,17 @@ class ShopDriver:
     def admin(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST to the admin API."""
         return self.http.post(path, json=body, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+
+    def switch_fault(self, fault: str | None, **extra: Any) -> dict[str, Any]:
+        """Switch the shop to ``fault`` (``None``: healthy) with the admin API; its answer."""
+        response = self.admin("/admin/faults", {"fault": fault, **extra})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def new_contact(self) -> dict[str, str]:
+        """The test contact with an e-mail address no other order has."""
+        return {**CONTACT, "email": f"fault-{uuid.uuid4().hex[:8]}@example.com"}
 
     def charge_count(self) -> int:
         """How many charge attempts the gateway has seen."""
