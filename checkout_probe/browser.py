@@ -118,7 +118,10 @@ def ensure_video_ffmpeg(browsers_path: str | None) -> str | None:
             "or `apt-get install -y ffmpeg` (checkout-probe links it for Playwright)"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.symlink_to(system_ffmpeg)
+    try:
+        target.symlink_to(system_ffmpeg)
+    except FileExistsError:  # another run linked it meanwhile
+        return None
     return f"linked {system_ffmpeg} to {target} for video recording"
 
 

@@ -12,6 +12,7 @@ import base64
 import binascii
 import contextlib
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
+from checkout_probe.browser import ensure_video_ffmpeg
 from checkout_probe.context import MASK_SCRIPT
 from checkout_probe.target import LocalShop
 from flows.cards import TEST_CARDS
@@ -190,6 +192,9 @@ def test_ocr_reads_a_typed_card_in_a_video_frame_unless_the_harness_masks_it(
 ) -> None:
     # The control for the pixel scan: the same OCR, on frames of the same size, does read
     # a card number and expiry typed into a plain page, and reads neither with the mask.
+    # It records video itself, so it links the ffmpeg as the plugin does for --video (on a
+    # fresh machine this test can run before any suite run has).
+    ensure_video_ffmpeg(os.environ.get("PLAYWRIGHT_BROWSERS_PATH"))
     context = browser.new_context(
         record_video_dir=str(tmp_path), viewport={"width": 1280, "height": 720}
     )
