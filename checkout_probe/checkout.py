@@ -32,6 +32,7 @@ from checkout_probe.orders import (
 )
 from checkout_probe.record import CheckoutRecord
 from checkout_probe.target import Target
+from checkout_probe.vitals import VitalsRecorder
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,12 @@ class Checkout:
     journey: Journey
     secrets: tuple[str, ...]
 
+    def finish(self) -> None:
+        """After the journey: the steps' final web vitals, and the end of the checkout's
+        trace (failed when a step failed)."""
+        self.journey.finish_vitals()
+        self.journey.trace.end(failed=self.journey.diagnosis is not None)
+
     def clean_up(self, orders: OrderAccess) -> list[CleanupResult]:
         """Remove what the journey created; one result per item, failures included."""
         if not self.journey.created:
@@ -130,16 +137,27 @@ def open_checkout(
     page: Page | None = None,
     secrets: tuple[str, ...] = (),
     baseline: Baseline | None = None,
+    name: str = "checkout",
 ) -> Checkout:
     """Attach a recorder to ``context`` and start a journey on ``page`` (a new one if None);
-    ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``."""
+    ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``;
+    ``name`` (the test's or the probe journey's) names the checkout's trace."""
     all_secrets = settings.secrets() + target.secrets() + secrets
     recorder = NetworkRecorder(secrets=all_secrets, version_header=settings.shop.version_header)
     recorder.attach(context)
+    vitals = VitalsRecorder()
+    vitals.attach(context)
     page = page or context.new_page()
     page.set_default_timeout(settings.action_timeout_ms)
     journey = Journey(
-        page, recorder, target, settings, artifacts_dir=artifacts_dir, baseline=baseline
+        page,
+        recorder,
+        target,
+        settings,
+        artifacts_dir=artifacts_dir,
+        baseline=baseline,
+        name=name,
+        vitals=vitals,
     )
     return Checkout(page, recorder, journey, all_secrets)
 
@@ -180,6 +198,7 @@ def journey_record(
         artifacts=tuple(journey.artifacts) if journey else (),
         skip_reason=skip_reason,
         not_done=(*journey.not_done, *not_done) if journey else not_done,
+        trace_id=journey.trace.trace_id if journey else None,
     )
 
 

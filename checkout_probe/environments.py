@@ -21,6 +21,11 @@ One table per environment. Keys (all optional unless marked):
 ``synthetic_header``      header carrying the run id (default ``X-Synthetic-Run``)
 ``step_budgets``          seconds per journey step (table), over the shop's defaults; only
                           the shop's step names (``Shop.steps``)
+``vital_budgets``         web-vital budgets (table): ``LCP = 4000`` for every step, or
+                          ``"place order" = { INP = 500 }`` for one; milliseconds, CLS a score
+                          (default: the Core Web Vitals "good" thresholds)
+``vitals_fail``           steps whose vitals over budget fail them as slow (list), or true
+                          for all (default: a breach is reported, nothing fails)
 ``secrets``               more secrets for the project's code: name → NAME of the variable
                           holding it (table), e.g. a dashboard password for order cleanup
 ``options``               settings for the project's code (table of strings), e.g. a user name
@@ -42,6 +47,7 @@ from typing import Any
 
 from checkout_probe.errors import ConfigError
 from checkout_probe.shop import NO_SHOP, Shop
+from checkout_probe.vital_budgets import VitalBudgets, parse_budgets
 from checkout_probe.web_values import (
     header_name_problem,
     header_value_problem,
@@ -57,8 +63,10 @@ STRING_KEYS = (
     "version_path", "preflight", "synthetic_header",
 )  # fmt: skip
 BOOL_KEYS = ("production", "allow_orders", "demo_shop")
-TABLE_KEYS = ("headers", "step_budgets", "secrets", "options")
-KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS)
+TABLE_KEYS = ("headers", "step_budgets", "vital_budgets", "secrets", "options")
+#: Keys checked by their own parser (a value of more than one type).
+OTHER_KEYS = ("vitals_fail",)
+KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS + OTHER_KEYS)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class Environment:
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     synthetic_header: str = "X-Synthetic-Run"
     step_budgets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     api_token: str | None = field(default=None, repr=False)
     shopper_password: str | None = field(default=None, repr=False)
@@ -274,6 +283,12 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
             name, "synthetic_header", table.get("synthetic_header", defaults.synthetic_header), path
         ),
         step_budgets=MappingProxyType(_budgets(name, table, path, shop)),
+        vital_budgets=parse_budgets(
+            _where(name, path),
+            table.get("vital_budgets", {}),
+            table.get("vitals_fail"),
+            shop.check_step,
+        ),
         options=MappingProxyType(_strings(name, table, "options", path)),
         api_token=_secret(name, table.get("api_token_env"), "api_token_env", environ, path),
         shopper_password=_secret(

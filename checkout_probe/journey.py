@@ -37,6 +37,8 @@ from checkout_probe.orders import Created, ReadBackUnavailable
 from checkout_probe.pricing import CartItem, ExpectedOrder
 from checkout_probe.record import StepRecord
 from checkout_probe.target import Target
+from checkout_probe.tracecontext import CheckoutTrace
+from checkout_probe.vitals import VitalsRecorder, describe
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,10 @@ class SlowerThanUsual(AssertionError):
     """A step finished within its budget but far slower than its baseline (the message says)."""
 
 
+class VitalsOverBudget(SlowerThanUsual):
+    """A step's web vitals were over their budgets, in a step the environment fails for it."""
+
+
 class Journey:
     """Runs the steps of one checkout on ``page``; see the module docstring."""
 
@@ -64,8 +70,14 @@ class Journey:
         settings: Settings,
         artifacts_dir: Path | None = None,
         baseline: Baseline | None = None,
+        name: str = "checkout",
+        vitals: VitalsRecorder | None = None,
     ) -> None:
         self.page = page
+        #: The web vitals of the checkout's pages, by step (None: not measured).
+        self.vitals = vitals
+        #: The checkout's W3C trace: every request of a step carries the step's span.
+        self.trace = CheckoutTrace(name, settings.run_id, settings.env)
         #: Each step's usual time; None: steps are judged by their budgets only.
         self.baseline = baseline if baseline is not None else settings.baseline
         self.artifacts_dir = artifacts_dir
@@ -99,7 +111,12 @@ class Journey:
         self.recorder.step = key
         mark = self.recorder.mark()
         started = time.perf_counter()
-        with allure.step(record.title):
+        index = len(self.steps) - 1
+        if self.vitals is not None:
+            self.vitals.step_started(index)
+        with self.trace.step(key) as span, allure.step(record.title):
+            record.span_id = span.span_id
+            self._send_trace_context()
             try:
                 yield record
                 self._raise_on_problems(mark)
@@ -118,9 +135,11 @@ class Journey:
                 record.duration_s = time.perf_counter() - started
                 record.status = "failed"
                 record.url = self._url()
+                self._read_vitals(index, record)
                 self._fail(record, exc, mark, budget)
             record.duration_s = time.perf_counter() - started
             record.url = self._url()
+            self._read_vitals(index, record)
             if record.duration_s > budget:
                 record.status = "failed"
                 self._fail(record, None, mark, budget)
@@ -128,7 +147,49 @@ class Journey:
             if slow:
                 record.status = "failed"
                 self._fail(record, SlowerThanUsual(slow), mark, budget)
+            if record.vital_breaches and self.settings.environment.vital_budgets.fails(key):
+                record.status = "failed"
+                breaches = "; ".join(record.vital_breaches)
+                self._fail(
+                    record,
+                    VitalsOverBudget(f"step '{key}': web vitals over budget: {breaches}"),
+                    mark,
+                    budget,
+                )
             record.status = "passed"
+
+    def _read_vitals(self, index: int, record: StepRecord) -> None:
+        """The step's vitals so far, judged by their budgets, and shown in its report step."""
+        if self.vitals is None:
+            return
+        self.vitals.step_ended(self.page)
+        self._judge_vitals(index, record)
+        if record.vitals:
+            shown = " · ".join(describe(m, v) for m, v in record.vitals.items())
+            breaches = "".join(f"\nover budget: {b}" for b in record.vital_breaches)
+            allure.attach(shown + breaches, "web vitals", allure.attachment_type.TEXT)
+
+    def _judge_vitals(self, index: int, record: StepRecord) -> None:
+        assert self.vitals is not None
+        record.vitals = self.vitals.for_step(index)
+        budgets = self.settings.environment.vital_budgets
+        record.vital_breaches = budgets.breaches(record.key, record.vitals)
+
+    def finish_vitals(self) -> None:
+        """After the last step: the final values of every step (a page's CLS and LCP can
+        still grow after the step that opened it ended)."""
+        if self.vitals is None:
+            return
+        self.vitals.sample(self.page)
+        for index, record in enumerate(self.steps):
+            if record.status != "skipped":
+                self._judge_vitals(index, record)
+
+    def _send_trace_context(self) -> None:
+        # The page's extra headers are merged with the context's (the synthetic-traffic
+        # header stays); one call per step, so the step's requests carry its span.
+        with suppress(PlaywrightError):  # a closed page sends nothing more anyway
+            self.page.set_extra_http_headers(self.trace.headers())
 
     def _slower_than_usual(self, record: StepRecord) -> str | None:
         if self.baseline is None:
@@ -288,6 +349,7 @@ class Journey:
             and (isinstance(exc, ProbeError) or not isinstance(exc, _SHOP_SIDE)),
             api_unreachable=message if isinstance(exc, httpx.TransportError) else None,
             data_mismatch=isinstance(exc, DataMismatch),
+            trace_id=self.trace.trace_id,
         )
         self.diagnosis = classify(evidence, self.settings.shop.errors)
         text = format_diagnosis(self.diagnosis)

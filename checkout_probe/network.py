@@ -26,6 +26,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Request, Respons
 
 from checkout_probe.excerpt import readable_excerpt
 from checkout_probe.redact import redact
+from checkout_probe.tracecontext import SpanIds
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class FailedRequest:
     step: str | None = None
     #: True for a document loaded into a frame of the page (a payment provider's form).
     in_frame: bool = False
+    #: The W3C trace and span (the step's) the request was sent with: what the shop logged.
+    trace_id: str | None = None
+    span_id: str | None = None
 
     @property
     def origin(self) -> str:
@@ -251,6 +255,7 @@ class NetworkRecorder:
             except Exception:  # body gone with a navigation; the status is what matters
                 body = ""
             excerpt = readable_excerpt(body, response.headers.get("content-type"))
+        sent_with = SpanIds.from_traceparent(request.headers.get("traceparent"))
         timing = request.timing
         duration = (
             timing["responseEnd"] / 1000 if timing and timing.get("responseEnd", -1) > 0 else None
@@ -265,6 +270,8 @@ class NetworkRecorder:
             resource_type=request.resource_type,
             step=entry.step if label else None,
             in_frame=entry.in_frame,
+            trace_id=sent_with.trace_id if sent_with else None,
+            span_id=sent_with.span_id if sent_with else None,
         )
 
 

@@ -8,7 +8,7 @@ summary back into a :class:`RunSummary`. One typed structure, one JSON form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checkout_probe.orders import CleanupResult
@@ -25,6 +25,12 @@ class StepRecord:
     status: str = "running"  # running | passed | failed | skipped
     duration_s: float = 0.0
     url: str | None = None
+    #: The step's span in the checkout's trace (16 hex digits).
+    span_id: str | None = None
+    #: Web vitals the step caused (``checkout_probe.vitals``): LCP, CLS, INP, FCP, TTFB.
+    vitals: dict[str, float] = field(default_factory=dict)
+    #: Its vitals over their budgets ("LCP 3.10 s over its 2.50 s budget").
+    vital_breaches: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -34,12 +40,24 @@ class StepRecord:
             "status": self.status,
             "duration_s": round(self.duration_s, 3),
             "url": self.url,
+            "span_id": self.span_id,
+            "vitals": dict(self.vitals),
+            "vital_breaches": list(self.vital_breaches),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StepRecord:
         """The inverse of :meth:`to_dict`."""
-        return cls(data["step"], data["title"], data["status"], data["duration_s"], data["url"])
+        return cls(
+            data["step"],
+            data["title"],
+            data["status"],
+            data["duration_s"],
+            data["url"],
+            data.get("span_id"),
+            dict(data.get("vitals") or {}),
+            list(data.get("vital_breaches") or []),
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,8 @@ class CheckoutRecord:
     duration_s: float = 0.0
     #: What could not be done here and was not judged (a read-back without a token), and why.
     not_done: tuple[str, ...] = ()
+    #: The checkout's W3C trace id: the shop's tracing has its requests under it.
+    trace_id: str | None = None
 
     @property
     def flaky(self) -> bool:
@@ -132,6 +152,7 @@ class CheckoutRecord:
             "attempts": [a.__dict__ for a in self.attempts],
             "duration_s": self.duration_s,
             "not_done": list(self.not_done),
+            "trace_id": self.trace_id,
         }
         if self.skip_reason is not None:
             data["skip_reason"] = self.skip_reason
@@ -158,6 +179,7 @@ class CheckoutRecord:
             attempts=tuple(Attempt(**a) for a in data.get("attempts", [])),
             duration_s=float(data.get("duration_s", 0.0)),
             not_done=tuple(data.get("not_done", [])),
+            trace_id=data.get("trace_id"),
         )
 
 

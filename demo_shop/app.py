@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from demo_shop import admin, cleanup, health
+from demo_shop import admin, cleanup, health, tracing
 from demo_shop.config import ShopConfig
 from demo_shop.context import EXTENSION_KEY, ShopContext, get_shop
 from demo_shop.db import Database, seed_products
@@ -107,6 +107,7 @@ def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | Non
             config.fault, config.fault_rate, config.fault_delay, config.shop_version
         )
     app.extensions[EXTENSION_KEY] = build_context(config, gateway_url, faults)
+    tracing.instrument(app, "storefront")
 
     for module in (
         catalog,

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
+from demo_shop import tracing
 from demo_shop.config import DEFAULT_FAULT_DELAY, DEFAULT_HOST, DEFAULT_PORT, ShopConfig
 from demo_shop.faults import FAULT_NAMES
 from demo_shop.server import ServerStartError, ShopServer
@@ -98,11 +99,9 @@ def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
 
 def _configure_logging() -> None:
     # Logs go to stderr; stdout carries only the "listening on" line.
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format=tracing.LOG_FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(tracing.TraceIdFilter())
 
 
 def _wait_for_signal(stop: threading.Event) -> None:

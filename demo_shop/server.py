@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from demo_shop import tracing
 from demo_shop.app import create_app
 from demo_shop.config import ShopConfig
 from demo_shop.context import shop_context
@@ -53,7 +54,11 @@ def _request_handler(label: str) -> type[WSGIRequestHandler]:
     class AccessLogHandler(WSGIRequestHandler):
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             # werkzeug's own line adds terminal colours; logs here go to files and pipes.
-            access_log.info("%s %s %s %s", label, self.address_string(), self.requestline, code)
+            # After the response: the request's span has ended, so the id comes from its header.
+            access_log.info(
+                "%s %s %s %s", label, self.address_string(), self.requestline, code,
+                extra=tracing.trace_of(self.headers.get("traceparent")),
+            )  # fmt: skip
 
     return AccessLogHandler
 

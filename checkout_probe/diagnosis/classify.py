@@ -134,7 +134,7 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
         return Category.SERVER_ERROR, f"the shop answered {shop_5xx[0].describe()}"
     if ev.page_errors:
         return Category.CLIENT_ERROR, f"uncaught page error: {ev.page_errors[0]}"
-    if ev.error_type == "SlowerThanUsual":
+    if ev.error_type in ("SlowerThanUsual", "VitalsOverBudget"):
         return Category.SLOW, ev.error_message.splitlines()[0]
     # A step that finished over its budget, or a wait that timed out while the
     # shop was still answering; a timeout with nothing pending is a missing element.

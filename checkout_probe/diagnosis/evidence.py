@@ -40,6 +40,16 @@ class Evidence:
     data_mismatch: bool = False
     #: The project's HTTP call to the shop (order read-back) could not connect: why.
     api_unreachable: str | None = None
+    #: The checkout's W3C trace id (every request of it was sent in this trace).
+    trace_id: str | None = None
+
+    @property
+    def failing_trace(self) -> tuple[str, str | None] | None:
+        """The trace id and span of the first failing request (else the checkout's trace)."""
+        for request in self.failed_requests:
+            if request.trace_id:
+                return request.trace_id, request.span_id
+        return (self.trace_id, None) if self.trace_id else None
 
     @property
     def over_budget(self) -> bool:
@@ -75,6 +85,7 @@ class Diagnosis:
             "step_budget_s": ev.step_budget_s,
             "shop_version": ev.shop_version,
             "health": ev.health.to_dict() if ev.health else None,
+            "trace_id": ev.failing_trace[0] if ev.failing_trace else None,
         }
 
 

@@ -21,6 +21,11 @@ def format_diagnosis(diagnosis: Diagnosis) -> str:
         lines.append(f"  failing request: {request.describe()}")
     if len(ev.failed_requests) > MAX_REQUESTS:
         lines.append(f"  … and {len(ev.failed_requests) - MAX_REQUESTS} more failing requests")
+    traced = ev.failing_trace
+    if traced is not None:
+        trace_id, span_id = traced
+        of = f", span {span_id} (the failing request's step)" if span_id else " (the checkout's)"
+        lines.append(f"  trace id: {trace_id}{of}")
     for error in ev.page_errors[:2]:
         lines.append(f"  page error: {error}")
     if ev.health is not None:

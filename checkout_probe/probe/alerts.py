@@ -59,6 +59,8 @@ class Alert:
     duration_s: float | None = None  # resolved and reminder: time since started_at
     #: What the history says about deploys ("… started on version 1.4.2; last healthy … 1.4.1").
     deploy: str | None = None
+    #: The sample failure's W3C trace id: the shop's trace of the failing checkout.
+    trace_id: str | None = None
 
     def summary(self) -> str:
         """One line for chat titles and Alertmanager's ``summary``."""
@@ -87,6 +89,8 @@ class Alert:
                 ("sample failure: " if i == 0 else "  ") + line
                 for i, line in enumerate(self.sample_message.splitlines()[:2])
             )
+        if self.trace_id:
+            lines.append(f"trace id: {self.trace_id}")
         lines.append(f"shop version: {self.shop_version or 'unknown'}")
         if self.health:
             lines.append(f"health: {self.health}")
@@ -190,6 +194,7 @@ class AlertMachine:
                 _alert_from(RESOLVED, round_, verdict, firing.started_at, firing.top_category),
                 failing_step=firing.failing_step,
                 sample_message=firing.sample_message,
+                trace_id=firing.trace_id,
                 ended_at=now,
                 duration_s=(now - firing.started_at).total_seconds(),
             )
@@ -218,6 +223,7 @@ def _alert_from(
         top_category=category or (top.category if top else None),
         failing_step=top.failing_step if top else None,
         sample_message=redact(top.message) if top else "",
+        trace_id=top.trace_id if top else None,
         shop_version=round_.shop_version,
         health=snapshot.describe() if snapshot else None,
         evidence=evidence,

@@ -71,6 +71,7 @@ def run_checkout(
         artifacts_dir=job.evidence_dir,
         secrets=(shopper.password,),
         baseline=job.baseline,
+        name=job.journey,
     )
     journey = checkout.journey
     outcome, category, step, message = PASSED, None, None, ""
@@ -87,6 +88,7 @@ def run_checkout(
         message = redact(str(failure), checkout.secrets)
     except pytest.skip.Exception:
         pass  # stopped before charging (production without opt-in): the rest passed
+    checkout.finish()
     evidence = list(journey.artifacts)
     if outcome == FAILED:
         evidence += _keep_trace(context, job.evidence_dir, checkout.secrets)
@@ -100,6 +102,7 @@ def run_checkout(
     return CheckoutResult(
         outcome, category, step, message, _durations(journey), evidence,
         journey=job.journey, cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
+        trace_id=journey.trace.trace_id,
     )  # fmt: skip
 
 

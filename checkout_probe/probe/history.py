@@ -152,6 +152,7 @@ class HistoryStore:
                     "failing_step": f.failing_step,
                     "message": f.message,
                     "evidence": list(f.evidence),
+                    "trace_id": f.trace_id,
                 }
                 for f in session.scalars(query.order_by(FailureRow.id))
             ]

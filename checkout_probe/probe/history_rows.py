@@ -100,6 +100,7 @@ def add_round(session: Session, round_: Round, verdict: Verdict) -> int:
                 failing_step=r.failing_step,
                 message=r.message,
                 evidence=list(r.evidence),
+                trace_id=r.trace_id,
             )
             for r in round_.failed_results
         ],

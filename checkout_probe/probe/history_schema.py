@@ -80,6 +80,8 @@ class FailureRow(Base):
     failing_step: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[str]] = mapped_column(JSON)
+    #: The failed checkout's W3C trace id (None: rows from before it was kept).
+    trace_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     round: Mapped[RoundRow] = relationship(back_populates="failed")
 
 

@@ -28,6 +28,8 @@ class CheckoutResult:
     journey: str = ""  # which of the project's journeys (Shop.journeys) ran
     #: What this checkout created and could not remove ("order 1042: …"), never dropped.
     cleanup_failures: list[str] = field(default_factory=list)
+    #: The checkout's W3C trace id (its requests are in the shop's tracing under it).
+    trace_id: str | None = None
 
     @property
     def failed(self) -> bool:

@@ -77,6 +77,7 @@ def alertmanager_payload(alert: Alert) -> list[dict[str, Any]]:
             "description": "\n".join(alert.details()),
             "shop_version": alert.shop_version or "unknown",
             "evidence": "\n".join(alert.evidence),
+            "trace_id": alert.trace_id or "",
         },
         "startsAt": alert.started_at.isoformat(),
     }

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, Response, abort, jsonify, render_template, request
 
 from demo_shop import faults as fault_names
+from demo_shop import tracing
 from demo_shop.config import ShopConfig
 from demo_shop.faults import FaultState
 from demo_shop.gateway.cards import (
@@ -91,6 +92,7 @@ def create_gateway_app(
         static_folder=str(STATIC_DIR),
         static_url_path="/static",
     )
+    tracing.instrument(app, "gateway")
     cards = vault or TokenVault()
     charges = ledger or ChargeLedger()
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from demo_shop import tracing
 from demo_shop.errors import first_line
 
 # Long enough that payment-gateway-slow (8 s by default) still succeeds.
@@ -113,7 +114,9 @@ class GatewayClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self._http.request(method, path, **kwargs)
+            # The caller's trace goes along, so the gateway's log lines carry its id.
+            headers = tracing.inject(dict(kwargs.pop("headers", None) or {}))
+            response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise GatewayUnavailableError(first_line(exc) or type(exc).__name__) from exc
         if response.status_code >= 500 or response.status_code in (401, 403):

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from demo_shop import faults as fault_names
+from demo_shop import tracing
 from demo_shop.auth import bearer_token_matches, unauthorized
 from demo_shop.context import catalog_db, fault_hits, get_shop, order_db
 from demo_shop.errors import first_line
@@ -65,7 +66,8 @@ def create_order() -> tuple[Response, int]:
     error_with_200 = fault_hits(fault_names.ERROR_WITH_200)
     orders = get_shop().broken_orders if error_with_200 else order_db()
     try:
-        order = place_order(orders, catalog_db(), get_shop().gateway, checkout, options)
+        with tracing.span("order service: place order"):
+            order = place_order(orders, catalog_db(), get_shop().gateway, checkout, options)
     except OrderFailedError as exc:
         log.warning("order failed (%s): %s", exc.status, exc.payload)
         return jsonify(exc.payload), 200 if error_with_200 else exc.status
