@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -32,6 +32,7 @@ from checkout_probe.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.errors import ConfigError
 from checkout_probe.options import pick
 from checkout_probe.shop import APPROVED, NO_SHOP, Shop
+from checkout_probe.vital_budgets import VitalBudgets
 from checkout_probe.web_values import url_problem
 
 LOCAL_ENV = LOCAL
@@ -72,6 +73,9 @@ class Settings:
     baseline: Baseline | None = None
     #: Baseline file the run adds its passed checkouts' step times to (``--record-baseline``).
     record_baseline: Path | None = None
+    #: Web-vital budgets per step, and the steps a breach fails (``--vitals-fail`` over
+    #: the environment's ``vitals_fail``).
+    vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
 
     @property
     def may_place_orders(self) -> bool:
@@ -154,6 +158,17 @@ def _positive_seconds(raw: str) -> float:
     except ValueError:
         return -1.0
     return value if 0 < value < float("inf") else -1.0
+
+
+def _vitals_fail(budgets: VitalBudgets, steps: Any, shop: Shop) -> VitalBudgets:
+    """The environment's budgets, failing the steps ``--vitals-fail`` names where given."""
+    if not steps:
+        return budgets
+    if "all" in steps:
+        return replace(budgets, fail_steps=None)
+    for step in steps:
+        shop.check_step(step, "--vitals-fail")
+    return replace(budgets, fail_steps=frozenset(steps))
 
 
 def _parse_budgets(raw: Any, shop: Shop) -> dict[str, float]:
@@ -267,4 +282,5 @@ def build_settings(
         allow_production_orders=bool(options.get("allow_production_orders")),
         baseline=load_baseline(Path(given("baseline"))) if given("baseline") else None,
         record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
+        vital_budgets=_vitals_fail(environment.vital_budgets, options.get("vitals_fail"), shop),
     )

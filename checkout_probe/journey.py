@@ -147,12 +147,12 @@ class Journey:
             if slow:
                 record.status = "failed"
                 self._fail(record, SlowerThanUsual(slow), mark, budget)
-            if record.vital_breaches and self.settings.environment.vital_budgets.fails(key):
+            if record.vital_breaches and self.settings.vital_budgets.fails(key):
                 record.status = "failed"
                 breaches = "; ".join(record.vital_breaches)
                 self._fail(
                     record,
-                    VitalsOverBudget(f"step '{key}': web vitals over budget: {breaches}"),
+                    VitalsOverBudget(f"web vitals over budget: {breaches}"),
                     mark,
                     budget,
                 )
@@ -172,7 +172,7 @@ class Journey:
     def _judge_vitals(self, index: int, record: StepRecord) -> None:
         assert self.vitals is not None
         record.vitals = self.vitals.for_step(index)
-        budgets = self.settings.environment.vital_budgets
+        budgets = self.settings.vital_budgets
         record.vital_breaches = budgets.breaches(record.key, record.vitals)
 
     def finish_vitals(self) -> None:

@@ -61,6 +61,9 @@ SHARED: tuple[Option, ...] = (
            env="CHECKOUT_PROBE_BASELINE", metavar="FILE"),
     Option("--record-baseline", "record_baseline", "add the step times of this run's passed "
            "checkouts to this baseline file (created if missing)", metavar="FILE"),
+    Option("--vitals-fail", "vitals_fail", "fail this step as slow when its web vitals are "
+           "over budget ('all': every step; repeatable; default: the environment's vitals_fail)",
+           action="append", metavar="STEP"),
     Option("--action-timeout", "action_timeout", "longest wait for any page element "
            "(default 20); keep it above the step budgets", env="CHECKOUT_PROBE_ACTION_TIMEOUT",
            metavar="SECONDS"),

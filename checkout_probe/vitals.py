@@ -1,21 +1,28 @@
 """Web vitals per journey step, measured in the page with the browser's Performance APIs.
 
 An init script in the top document of every page observes its navigation timing (TTFB),
-paints (FCP), largest-contentful-paint candidates (LCP), layout shifts (CLS, in session
-windows of at most 5 s with gaps under 1 s, shifts right after input excluded) and event
+paints (FCP), largest-contentful-paint candidates (LCP), layout shifts (CLS) and event
 timings of interactions (INP). No script comes from elsewhere: it is this module's text.
 
 Attribution, as a shopper would live it:
 
-- a page load's TTFB, FCP, LCP and CLS belong to the step during which that document
-  started (the step whose click or ``goto`` opened it);
-- an interaction belongs to the step running when it happened; a step's INP is its
-  slowest interaction (interactions under 16 ms, the Event Timing API's floor, are not
-  measured: they are good by any threshold).
+- TTFB, FCP and LCP belong to the step during which their document started (the step
+  whose click or ``goto`` opened the page);
+- layout shifts and interactions belong to the step running when they happened: a step's
+  CLS is its largest session window of shifts (less than 1 s apart, at most 5 s long,
+  shifts right after input excluded), and its INP its slowest interaction (interactions
+  under 16 ms, the Event Timing API's floor, are not measured: good by any threshold).
 
-The journey reads the current document's values at the end of each step (one call); a
-document that is left reports its final values through a binding as it goes (``pagehide``),
-so shifts and interactions after the last read are not lost.
+An LCP that grows after its step ended (a hero image that arrives late) is in the final
+figures (``Journey.finish_vitals``), and is reported, but fails no step: that step had
+ended.
+
+The journey reads the values at the end of each step (one call into the page): the current
+document's, and those of the documents left since, each of which stored its final values
+in the shop origin's ``sessionStorage`` as it went (``pagehide``; a binding or console
+call from a document being unloaded never reaches Playwright). So shifts and interactions
+after the last read are not lost; those of a document on another origin (a provider's
+redirect page) are.
 """
 
 from __future__ import annotations
@@ -32,34 +39,57 @@ from playwright.sync_api import Error as PlaywrightError
 METRICS = ("LCP", "CLS", "INP", "FCP", "TTFB")
 #: CLS is a score; the others are milliseconds.
 TIMED = ("LCP", "INP", "FCP", "TTFB")
-BINDING = "__checkoutProbeVitals"
+#: Where a document leaves its final values as it goes (the shop origin's sessionStorage):
+#: a binding or console call from a document being unloaded never reaches Playwright.
+STORAGE_KEY = "__checkoutProbeVitals"
 
 VITALS_SCRIPT = (
     "(() => {"
     " if (window !== window.top || window.__cpVitals) return;"
-    " const s = {id: Math.random().toString(36).slice(2), ttfb: null, fcp: null, lcp: null,"
-    "  cls: 0, events: {}};"
-    " let win = 0, first = 0, last = 0;"
-    " const watch = (type, each, extra) => { try { new PerformanceObserver("
-    "  (list) => list.getEntries().forEach(each)).observe(Object.assign("
-    "  {type: type, buffered: true}, extra || {})); } catch (e) {} };"
+    f" const key = {json.dumps(STORAGE_KEY)};"
+    " const s = {id: Math.random().toString(36).slice(2), origin: performance.timeOrigin,"
+    "  ttfb: null, fcp: null, lcp: null, shifts: [], events: {}};"
+    " const observers = [];"
+    " const watch = (type, each, extra) => { try { const o = new PerformanceObserver("
+    "  (list) => list.getEntries().forEach(each)); o.observe(Object.assign("
+    "  {type: type, buffered: true}, extra || {})); observers.push([o, each]); } catch (e) {} };"
     " watch('navigation', (e) => { s.ttfb = Math.max(0, e.responseStart); });"
     " watch('paint', (e) => { if (e.name === 'first-contentful-paint') s.fcp = e.startTime; });"
     " watch('largest-contentful-paint', (e) => { s.lcp = e.startTime; });"
-    " watch('layout-shift', (e) => { if (e.hadRecentInput) return;"
-    "  if (win && e.startTime - last < 1000 && e.startTime - first < 5000) win += e.value;"
-    "  else { win = e.value; first = e.startTime; }"
-    "  last = e.startTime; s.cls = Math.max(s.cls, win); });"
+    " watch('layout-shift', (e) => {"
+    "  if (!e.hadRecentInput && s.shifts.length < 500) s.shifts.push([e.startTime, e.value]); });"
     " watch('event', (e) => { if (!e.interactionId) return;"
     "  const seen = s.events[e.interactionId];"
     "  if (!seen || e.duration > seen[0]) s.events[e.interactionId] = [e.duration, e.startTime]; },"
     "  {durationThreshold: 16});"
-    " window.__cpVitals = () => JSON.stringify({id: s.id, ttfb: s.ttfb, fcp: s.fcp, lcp: s.lcp,"
-    "  cls: s.cls, now: performance.now(), events: Object.values(s.events)});"
-    f" addEventListener('pagehide', () => {{ try {{ window.{BINDING}(window.__cpVitals()); }}"
-    " catch (e) {} });"
+    # Entries queued but not yet delivered to the observers (a shift in the frame just
+    # painted) are taken now, so a read right after the page changed sees the change.
+    " const record = () => { observers.forEach(([o, each]) => o.takeRecords().forEach(each));"
+    "  return Object.assign({}, s, {events: Object.values(s.events)}); };"
+    " const left = () => { try { return JSON.parse(sessionStorage.getItem(key) || '[]'); }"
+    "  catch (e) { return []; } };"
+    " window.__cpVitals = () => JSON.stringify({now: performance.timeOrigin + performance.now(),"
+    "  documents: left().concat([record()])});"
+    " addEventListener('pagehide', () => { try { const kept = left().filter("
+    "  (r) => r.id !== s.id).slice(-29); kept.push(record());"
+    "  sessionStorage.setItem(key, JSON.stringify(kept)); } catch (e) {} });"
     "})();"
 )
+
+
+def cumulative_layout_shift(shifts: list[tuple[float, float]]) -> float:
+    """CLS of ``(time in s, score)`` shifts: the largest session window, a window being
+    shifts less than 1 s apart and at most 5 s long (web.dev's definition)."""
+    best = window = 0.0
+    first = last = float("-inf")
+    for when, score in sorted(shifts):
+        if when - last < 1.0 and when - first < 5.0:
+            window += score
+        else:
+            window, first = score, when
+        last = when
+        best = max(best, window)
+    return best
 
 
 @dataclass
@@ -73,8 +103,10 @@ class VitalsRecorder:
 
     def __init__(self) -> None:
         self._loads: dict[str, _PageLoad] = {}
-        #: Interactions: (when, in perf_counter seconds; duration in ms), by interaction.
+        #: Interactions: (when, in perf_counter seconds; duration in ms), by document and time.
         self._interactions: dict[tuple[str, float], tuple[float, float]] = {}
+        #: Layout shifts: (when, score), by document and time.
+        self._shifts: dict[tuple[str, float], tuple[float, float]] = {}
         #: Each step's index, started and ended (perf_counter); the running one ends at inf.
         self._windows: list[tuple[int, float, float]] = []
         self._step_index = -1
@@ -82,7 +114,6 @@ class VitalsRecorder:
     def attach(self, context: BrowserContext) -> None:
         """Measure every page of ``context`` (top documents only)."""
         context.add_init_script(VITALS_SCRIPT)
-        context.expose_binding(BINDING, lambda _source, payload: self._update(str(payload)))
 
     def step_started(self, index: int) -> None:
         """Step ``index`` (its place in the journey's steps) runs from now."""
@@ -108,34 +139,55 @@ class VitalsRecorder:
     def _update(self, payload: str) -> None:
         try:
             data: dict[str, Any] = json.loads(payload)
-        except ValueError:
+            now_ms = float(data["now"])
+            documents = list(data["documents"])
+        except (ValueError, KeyError, TypeError):
             return
         received = time.perf_counter()
-        load = self._loads.setdefault(str(data.get("id")), _PageLoad(max(self._step_index, 0)))
-        for metric, key in (("TTFB", "ttfb"), ("FCP", "fcp"), ("LCP", "lcp"), ("CLS", "cls")):
-            value = data.get(key)
-            if isinstance(value, int | float):
-                load.values[metric] = float(value)
-        now_ms = float(data.get("now") or 0.0)
-        for duration, started_ms in data.get("events") or ():
-            # The page's clock differs from ours; its age at the read does not.
-            when = received - (now_ms - float(started_ms)) / 1000
-            self._interactions[(str(data.get("id")), float(started_ms))] = (when, float(duration))
+
+        def ours(origin: float, page_ms: float) -> float:
+            # The page's clock differs from ours; an entry's age at the read does not.
+            return received - (now_ms - origin - float(page_ms)) / 1000
+
+        for doc in documents:
+            document, origin = str(doc.get("id")), float(doc.get("origin") or 0.0)
+            load = self._loads.setdefault(document, _PageLoad(max(self._step_index, 0)))
+            for metric, key in (("TTFB", "ttfb"), ("FCP", "fcp"), ("LCP", "lcp")):
+                value = doc.get(key)
+                if isinstance(value, int | float):
+                    load.values[metric] = float(value)
+            for started_ms, score in doc.get("shifts") or ():
+                self._shifts[(document, float(started_ms))] = (
+                    ours(origin, started_ms),
+                    float(score),
+                )
+            for duration, started_ms in doc.get("events") or ():
+                self._interactions[(document, float(started_ms))] = (
+                    ours(origin, started_ms),
+                    float(duration),
+                )
 
     def for_step(self, index: int) -> dict[str, float]:
-        """The vitals step ``index`` caused: its page loads' (the latest one's, where
-        it opened several) and its slowest interaction."""
+        """The vitals of step ``index``: TTFB, FCP and LCP of the page it opened (the latest,
+        where it opened several), the layout shifts and the slowest interaction during it."""
         values: dict[str, float] = {}
         for load in self._loads.values():
             if load.step_index == index:
                 values.update(load.values)
         window = next((w for w in self._windows if w[0] == index), None)
         if window is not None:
-            durations = [
-                d for when, d in self._interactions.values() if window[1] <= when < window[2]
-            ]
+            _, started, ended = window
+            durations = [d for when, d in self._interactions.values() if started <= when < ended]
             if durations:
                 values["INP"] = max(durations)
+            if values:  # a step that showed a page: the shifts it saw, 0 for none
+                by_document: dict[str, list[tuple[float, float]]] = {}
+                for (document, _), (when, score) in self._shifts.items():
+                    if started <= when < ended:
+                        by_document.setdefault(document, []).append((when, score))
+                values["CLS"] = max(
+                    (cumulative_layout_shift(s) for s in by_document.values()), default=0.0
+                )
         return {m: round(values[m], 4 if m == "CLS" else 1) for m in METRICS if m in values}
 
 

@@ -29,6 +29,8 @@ WRONG_STORED_QUANTITY = "wrong-stored-quantity"
 SLOW_ORDER_ENDPOINT = "slow-order-endpoint"
 PAYMENT_FRAME_404 = "payment-frame-404"
 ERROR_WITH_200 = "error-with-200"
+# What the shopper feels: the page works, and jumps.
+LAYOUT_SHIFT = "layout-shift"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -49,6 +51,7 @@ FAULT_NAMES: tuple[str, ...] = (
     SLOW_ORDER_ENDPOINT,
     PAYMENT_FRAME_404,
     ERROR_WITH_200,
+    LAYOUT_SHIFT,
 )
 
 # Only a share of sessions lands on the broken replica by default; every other

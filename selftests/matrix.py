@@ -72,6 +72,14 @@ MATRIX: tuple[FaultCase, ...] = (
     FaultCase(
         "error-with-200", "payment_error", says="POST /api/orders → 200 with an error in its body"
     ),
+    # What the shopper feels: the form jumps as they type. Only a web-vitals budget sees it,
+    # and it fails the step only where the project asks (here, for the contact step).
+    FaultCase(
+        "layout-shift",
+        "slow",
+        suite_args=("--vitals-fail=contact and address",),
+        says="web vitals over budget: CLS 0.",
+    ),
 )
 
 FAILURE_HEADLINE = re.compile(r"^step '[^']+' failed \[")

@@ -7,6 +7,7 @@ the Allure results and the rendered report.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,8 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
         "--shop-arg=--order-database-url=sqlite:////nonexistent/order-service/orders.db",
         "--tracing=retain-on-failure",
         "--screenshot=only-on-failure",
+        # The shop's log (demo-shop-*/demo-shop.log) lands under the run's own folder.
+        f"--basetemp={tmp_path_factory.getbasetemp() / 'broken-run-tmp'}",
     )
 
 
@@ -46,6 +49,27 @@ def test_broken_order_service_database_fails_with_a_diagnosis_naming_step_reques
         output
     )
     assert "1 tests: 0 passed, 1 failed" in output
+
+
+def test_the_diagnosis_quotes_the_trace_id_the_shop_logged_its_error_with(
+    broken_run: SuiteRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    found = re.search(r"trace id: ([0-9a-f]{32}), span ([0-9a-f]{16})", broken_run.output)
+    assert found is not None, broken_run.output
+    trace_id, span_id = found.groups()
+    (test,) = broken_run.summary()["tests"]
+    assert test["trace_id"] == test["diagnosis"]["trace_id"] == trace_id
+    place_order = [s for s in test["steps"] if s["step"] == "place order"]
+    assert (
+        place_order[0]["span_id"] == span_id == test["diagnosis"]["failed_requests"][0]["span_id"]
+    )
+    logs = list(
+        (tmp_path_factory.getbasetemp() / "broken-run-tmp").glob("demo-shop-*/demo-shop.log")
+    )
+    lines = [ln for log in logs for ln in log.read_text().splitlines() if f"trace={trace_id}" in ln]
+    assert any(
+        "order failed (500)" in ln and "could not connect to database" in ln for ln in lines
+    ), lines
 
 
 def test_summary_json_records_category_step_request_and_evidence(broken_run: SuiteRun) -> None:

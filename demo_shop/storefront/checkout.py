@@ -109,6 +109,7 @@ def contact() -> BaseResponse | str:
         errors=errors,
         form_error=FORM_ERROR if errors else None,
         countries=COUNTRIES,
+        layout_shift=fault_hits(fault_names.LAYOUT_SHIFT),
     )
 
 

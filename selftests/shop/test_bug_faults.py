@@ -23,6 +23,7 @@ BUGS = (
     "slow-order-endpoint",
     "payment-frame-404",
     "error-with-200",
+    "layout-shift",
 )
 CARD_ELEMENT = "/elements/card?parent_origin=http://127.0.0.1:1"
 
@@ -179,3 +180,13 @@ def test_bug_faults_at_rate_zero_hit_no_session(driver: ShopDriver, fault: str) 
     assert driver.charge_count() == charges_before + 1
     assert driver.text_of(page, "confirmation-tax") == "$1.04"
     assert driver.api(f"/api/orders/{number}").json()["items"][0]["quantity"] == 1
+
+
+def test_layout_shift_slides_a_promotion_above_the_contact_form_only_under_the_fault(
+    driver: ShopDriver,
+) -> None:
+    driver.add("trail-mug")
+    assert "promo" not in driver.http.get("/checkout/contact").text
+    driver.switch_fault("layout-shift")
+    page = driver.http.get("/checkout/contact").text
+    assert 'addEventListener("focusin"' in page and 'promo.style.height = "360px"' in page
