@@ -102,7 +102,8 @@ def run_checkout(
     return CheckoutResult(
         outcome, category, step, message, _durations(journey), evidence,
         journey=job.journey, cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
-        trace_id=journey.trace.trace_id,
+        trace_id=journey.trace.trace_id, step_vitals=_vitals(journey),
+        vital_breaches=[f"step '{s.key}': {b}" for s in journey.steps for b in s.vital_breaches],
     )  # fmt: skip
 
 
@@ -114,6 +115,16 @@ def harness_error(message: str, journey: str = "") -> CheckoutResult:
 def _durations(journey: Journey) -> dict[str, float]:
     # Steps sharing a key ("add to cart" per item) add up: the step as the shopper lives it.
     return step_totals((s.key, s.status, s.duration_s) for s in journey.steps)
+
+
+def _vitals(journey: Journey) -> dict[str, dict[str, float]]:
+    # A repeated step ("add to cart" per item): the worst the shopper felt in any of them.
+    worst: dict[str, dict[str, float]] = {}
+    for step in journey.steps:
+        into = worst.setdefault(step.key, {})
+        for metric, value in step.vitals.items():
+            into[metric] = max(value, into.get(metric, value))
+    return {step: values for step, values in worst.items() if values}
 
 
 def _stop_tracing(context: BrowserContext) -> None:

@@ -18,6 +18,7 @@ from checkout_probe.probe.history_schema import (
     RoundRow,
     step_percentiles,
     to_record,
+    vital_percentiles,
 )
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import Verdict
@@ -90,6 +91,7 @@ def add_round(session: Session, round_: Round, verdict: Verdict) -> int:
         high=verdict.high,
         step_p50=step_percentiles(round_, 50),
         step_p95=step_percentiles(round_, 95),
+        vitals_p75=vital_percentiles(round_, 75),
         verdict=verdict.state,
         by_journey=round_.by_journey(),
         cleanup_failures=round_.cleanup_failures,

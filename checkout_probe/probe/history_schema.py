@@ -63,6 +63,8 @@ class RoundRow(Base):
     by_journey: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     #: What the round created and could not remove ("order 1042: …").
     cleanup_failures: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    #: ``{step: {metric: p75}}`` of the round's web vitals (None: older rows).
+    vitals_p75: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSON, nullable=True)
     failed: Mapped[list[FailureRow]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )
@@ -117,6 +119,8 @@ class RoundRecord:
     verdict: str
     by_journey: dict[str, Any] = field(default_factory=dict)
     cleanup_failures: list[str] = field(default_factory=list)
+    #: ``{step: {metric: p75}}`` of the round's web vitals ({} for older rows).
+    vitals_p75: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def top_category(self) -> str | None:
@@ -132,6 +136,19 @@ def step_percentiles(round_: Round, q: float) -> dict[str, float]:
         for step, seconds in result.step_durations.items():
             per_step.setdefault(step, []).append(seconds)
     return {step: percentile(values, q) for step, values in per_step.items()}
+
+
+def vital_percentiles(round_: Round, q: float) -> dict[str, dict[str, float]]:
+    """``{step: {metric: q-th percentile}}`` of the web vitals of the round's checkouts."""
+    per_step: dict[str, dict[str, list[float]]] = {}
+    for result in round_.results:
+        for step, values in result.step_vitals.items():
+            for metric, value in values.items():
+                per_step.setdefault(step, {}).setdefault(metric, []).append(value)
+    return {
+        step: {metric: percentile(values, q) for metric, values in metrics.items()}
+        for step, metrics in per_step.items()
+    }
 
 
 def to_record(row: RoundRow) -> RoundRecord:
@@ -153,4 +170,5 @@ def to_record(row: RoundRow) -> RoundRecord:
         row.verdict,
         dict(row.by_journey or {}),
         list(row.cleanup_failures or []),
+        {step: dict(values) for step, values in (row.vitals_p75 or {}).items()},
     )

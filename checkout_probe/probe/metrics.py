@@ -28,6 +28,10 @@ from checkout_probe.probe.stats import Verdict
 
 #: Step durations in seconds: browser steps take from a fraction of a second to a timeout.
 STEP_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 60.0)
+#: Web vitals in seconds (LCP, INP, FCP, TTFB): from a fast interaction to a slow paint.
+VITAL_SECONDS_BUCKETS = (0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.8, 2.5, 4.0, 6.0, 10.0)
+#: CLS, a unitless score: 0.1 is "good", 0.25 "poor".
+VITAL_SCORE_BUCKETS = (0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0)
 #: The ``category`` label of passed checkouts (labels cannot be absent).
 NO_CATEGORY = "none"
 UNKNOWN_VERSION = "unknown"
@@ -82,6 +86,20 @@ class ProbeMetrics:
             "Time each checkout step took, by journey.",
             ["env", "journey", "step"],
             buckets=STEP_BUCKETS,
+            registry=r,
+        )
+        self.web_vital_seconds = Histogram(
+            "checkout_probe_web_vital_seconds",
+            "Web vitals measured in seconds (LCP, INP, FCP, TTFB) per checkout step.",
+            ["env", "journey", "step", "metric"],
+            buckets=VITAL_SECONDS_BUCKETS,
+            registry=r,
+        )
+        self.web_vital_score = Histogram(
+            "checkout_probe_web_vital_score",
+            "Unitless web vitals (CLS) per checkout step.",
+            ["env", "journey", "step", "metric"],
+            buckets=VITAL_SCORE_BUCKETS,
             registry=r,
         )
         self.failure_rate = Gauge(
@@ -143,7 +161,7 @@ class ProbeMetrics:
         self._set_dependencies(round_)
 
     def count_checkouts(self, round_: Round) -> None:
-        """Count the round's checkouts by outcome and category, and their step durations.
+        """Count the round's checkouts by outcome and category; their step durations and vitals.
 
         Also for a round that judged nothing (only harness errors): those still happened.
         """
@@ -153,6 +171,15 @@ class ProbeMetrics:
             self.checkouts.labels(round_.env, journey, result.outcome, category).inc()
             for step, seconds in result.step_durations.items():
                 self.step_duration.labels(round_.env, journey, step).observe(seconds)
+            for step, values in result.step_vitals.items():
+                for metric, value in values.items():
+                    # Prometheus' base units: seconds; CLS has none.
+                    histogram, amount = (
+                        (self.web_vital_score, value)
+                        if metric == "CLS"
+                        else (self.web_vital_seconds, value / 1000)
+                    )
+                    histogram.labels(round_.env, journey, step, metric).observe(amount)
 
     def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str, str], int]) -> None:
         """Start the counters at ``{(journey, outcome, category): count}`` (e.g. from history).

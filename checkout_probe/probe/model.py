@@ -30,6 +30,10 @@ class CheckoutResult:
     cleanup_failures: list[str] = field(default_factory=list)
     #: The checkout's W3C trace id (its requests are in the shop's tracing under it).
     trace_id: str | None = None
+    #: Web vitals per step name (a repeated step: the worst of its repeats).
+    step_vitals: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Vitals over their budgets ("step 'pay': CLS 0.16 over its 0.10 budget").
+    vital_breaches: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
