@@ -9,14 +9,25 @@ from html import escape
 from pathlib import Path
 
 from checkout_probe.probe.history_schema import RoundRecord
+from checkout_probe.vital_budgets import GOOD
+from checkout_probe.vitals import describe
 
 COLUMNS = ("time (UTC)", "version", "K", "failures", "rate", "interval", "top category", "verdict")
 STEP_COLUMN = "slowest step p50/p95"
+VITAL_COLUMN = "worst vital p75 (of its good threshold)"
 # Chart geometry (SVG user units).
 WIDTH, LEFT, RIGHT = 960, 64, 24
 RATE_TOP, RATE_BOTTOM = 40, 250
 STEP_TOP, STEP_BOTTOM = 310, 500
-HEIGHT = 560
+#: Below the step times: p75 of LCP, CLS and INP per step (what the shopper felt).
+VITAL_PANELS = (
+    ("LCP", "p75 LCP per step (largest paint)", lambda v: f"{v / 1000:.1f}s"),
+    ("CLS", "p75 CLS per step (layout shift)", lambda v: f"{v:.2f}"),
+    ("INP", "p75 INP per step (interaction)", lambda v: f"{v:.0f}ms"),
+)
+VITAL_TOP, VITAL_HEIGHT, VITAL_GAP = 560, 150, 60
+LAST_BOTTOM = VITAL_TOP + len(VITAL_PANELS) * (VITAL_HEIGHT + VITAL_GAP) - VITAL_GAP
+HEIGHT = LAST_BOTTOM + 60
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
@@ -122,23 +133,72 @@ def _rate_panel(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -
     return "".join(parts)
 
 
-def _step_panel(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -> str:
-    steps = list(dict.fromkeys(step for r in rounds for step in r.step_p95))
-    values = [v for r in rounds for v in r.step_p95.values()]
-    vmax = max(1.0, max(values, default=1.0) * 1.1)
-    y = _y_scale(STEP_TOP, STEP_BOTTOM, vmax)
-    parts = [_axis(STEP_TOP, STEP_BOTTOM, vmax, lambda v: f"{v:.1f}s", "p95 step time")]
+def _series_panel(
+    rounds: Sequence[RoundRecord],
+    x: Callable[[datetime], float],
+    top: int,
+    bottom: int,
+    values_of: Callable[[RoundRecord], dict[str, float]],
+    fmt: Callable[[float], str],
+    label: str,
+    css: str,
+    floor: float,
+) -> str:
+    """One line per step of ``values_of(round)`` over time, labelled at the right."""
+    steps = list(dict.fromkeys(step for r in rounds for step in values_of(r)))
+    values = [v for r in rounds for v in values_of(r).values()]
+    vmax = max(floor, max(values, default=floor) * 1.1)
+    y = _y_scale(top, bottom, vmax)
+    parts = [_axis(top, bottom, vmax, fmt, label)]
     for i, step in enumerate(steps):
         colour = PALETTE[i % len(PALETTE)]
-        pts = [(x(r.started_at), y(r.step_p95[step])) for r in rounds if step in r.step_p95]
+        pts = [(x(r.started_at), y(values_of(r)[step])) for r in rounds if step in values_of(r)]
         parts.append(
-            f'<polyline class="step" data-step="{escape(step)}" points="{_points(pts)}" '
+            f'<polyline class="{css}" data-step="{escape(step)}" points="{_points(pts)}" '
             f'fill="none" stroke="{colour}" stroke-width="1.5"><title>{escape(step)}</title>'
             "</polyline>"
-            f'<text x="{WIDTH - RIGHT}" y="{STEP_TOP + 14 * i}" text-anchor="end" '
+            f'<text x="{WIDTH - RIGHT}" y="{top + 14 * i}" text-anchor="end" '
             f'fill="{colour}">{escape(step)}</text>'
         )
+    if not steps:
+        parts.append(f'<text x="{LEFT + 8}" y="{(top + bottom) // 2}">not measured</text>')
     return "".join(parts)
+
+
+def _step_panel(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -> str:
+    return _series_panel(
+        rounds, x, STEP_TOP, STEP_BOTTOM, lambda r: r.step_p95, lambda v: f"{v:.1f}s",
+        "p95 step time", "step", 1.0,
+    )  # fmt: skip
+
+
+def _vital_panels(rounds: Sequence[RoundRecord], x: Callable[[datetime], float]) -> str:
+    parts = []
+    for i, (metric, label, fmt) in enumerate(VITAL_PANELS):
+        top = VITAL_TOP + i * (VITAL_HEIGHT + VITAL_GAP)
+
+        def of(r: RoundRecord, metric: str = metric) -> dict[str, float]:
+            return {s: v[metric] for s, v in r.vitals_p75.items() if metric in v}
+
+        css = f"vital {metric.lower()}"
+        bottom = top + VITAL_HEIGHT
+        parts.append(_series_panel(rounds, x, top, bottom, of, fmt, label, css, GOOD[metric]))
+    return "".join(parts)
+
+
+def worst_vital(r: RoundRecord) -> str:
+    """The step and metric whose p75 is furthest over (or nearest to) its "good" threshold,
+    e.g. ``contact and address CLS 0.16 (1.6×)``."""
+    scored = [
+        (value / GOOD[metric], step, metric, value)
+        for step, values in r.vitals_p75.items()
+        for metric, value in values.items()
+        if metric in GOOD
+    ]
+    if not scored:
+        return "-"
+    share, step, metric, value = max(scored)
+    return f"{step} {describe(metric, value)} ({share:.1f}×)"
 
 
 def deploys(rounds: Sequence[RoundRecord]) -> list[tuple[int, str]]:
@@ -160,7 +220,7 @@ def _deploy_markers(rounds: Sequence[RoundRecord], x: Callable[[datetime], float
         parts.append(
             f'<g class="deploy" data-version="{escape(version)}" data-from="{escape(before)}">'
             f"<title>{escape(tip)}</title>"
-            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{RATE_TOP - 8}" y2="{STEP_BOTTOM}" '
+            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{RATE_TOP - 8}" y2="{LAST_BOTTOM}" '
             'stroke="#555" stroke-dasharray="4 3"/>'
             f'<text x="{mx + 4:.1f}" y="{RATE_TOP - 8}">{escape(version)}</text></g>'
         )
@@ -168,7 +228,8 @@ def _deploy_markers(rounds: Sequence[RoundRecord], x: Callable[[datetime], float
 
 
 def chart_svg(rounds: Sequence[RoundRecord], label: str) -> str:
-    """The inline SVG: failure rate over time, p95 step times below, deploy markers across."""
+    """The inline SVG: failure rate over time; p95 step times and p75 web vitals per step
+    below; deploy markers across."""
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">'
@@ -182,7 +243,12 @@ def chart_svg(rounds: Sequence[RoundRecord], label: str) -> str:
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 20}" text-anchor="end">'
         f"{rounds[-1].started_at:%Y-%m-%d %H:%M} UTC</text>"
     )
-    body = _rate_panel(rounds, x) + _step_panel(rounds, x) + _deploy_markers(rounds, x)
+    body = (
+        _rate_panel(rounds, x)
+        + _step_panel(rounds, x)
+        + _vital_panels(rounds, x)
+        + _deploy_markers(rounds, x)
+    )
     return head + body + times + "</svg>"
 
 
@@ -198,7 +264,7 @@ def render_html(
     """
     envs = sorted({r.env for r in rounds})
     title = title or f"checkout-probe history: {', '.join(envs) or 'no data'}"
-    label = f"Checkout failure rate and p95 step time, {len(rounds)} rounds"
+    label = f"Checkout failure rate, p95 step time and p75 web vitals, {len(rounds)} rounds"
     if rounds:
         first, last = rounds[0].started_at, rounds[-1].started_at
         label += f" from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
@@ -207,10 +273,16 @@ def render_html(
         label += "; deploys: " + ", ".join(
             f"{v} at {rounds[i].started_at:%H:%M}" for i, v in changes
         )
-    header = "".join(f"<th>{escape(c)}</th>" for c in _with_steps(COLUMNS, STEP_COLUMN))
+    columns = (*_with_steps(COLUMNS, STEP_COLUMN)[:-1], VITAL_COLUMN, COLUMNS[-1])
+    header = "".join(f"<th>{escape(c)}</th>" for c in columns)
+
+    def cells(r: RoundRecord) -> tuple[str, ...]:
+        with_step = _with_steps(_row(r), slowest_step(r))
+        return (*with_step[:-1], worst_vital(r), with_step[-1])
+
     body_rows = "".join(
         f'<tr class="{escape(r.verdict)}">'
-        + "".join(f"<td>{escape(c)}</td>" for c in _with_steps(_row(r), slowest_step(r)))
+        + "".join(f"<td>{escape(c)}</td>" for c in cells(r))
         + "</tr>"
         for r in reversed(rounds)
     )

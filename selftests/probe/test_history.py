@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -216,3 +217,29 @@ def test_render_html_is_self_contained_with_deploy_markers(
 def test_render_html_without_rounds(tmp_path: Path) -> None:
     page = render_html([], tmp_path / "empty.html").read_text()
     assert 'role="img"' in page and "no rounds recorded" in page
+
+
+def test_render_html_shows_web_vitals_per_step_beside_the_failure_rate(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    steady = {"pay": {"LCP": 900.0, "CLS": 0.01, "INP": 60.0}, "cart": {"LCP": 700.0}}
+    shifting = {"pay": {"LCP": 950.0, "CLS": 0.31, "INP": 70.0}, "cart": {"LCP": 650.0}}
+    rounds = []
+    for index, vitals in enumerate((steady, steady, shifting)):
+        round_ = make_round(index, version="1.4.2")
+        results = tuple(replace(r, step_vitals=vitals) for r in round_.results)
+        rounds.append(replace(round_, results=results))
+    record(store, rounds)
+    stored = store.recent("prod", 10)
+    assert stored[-1].vitals_p75 == {"pay": {"LCP": 950.0, "CLS": 0.31, "INP": 70.0},
+                                     "cart": {"LCP": 650.0}}  # fmt: skip
+    page = render_html(stored, tmp_path / "history.html").read_text()
+    svg = ET.fromstring(page[page.index("<svg") : page.index("</svg>") + len("</svg>")])
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    lcp = svg.findall("s:polyline[@class='vital lcp']", ns)
+    assert sorted(p.get("data-step") or "" for p in lcp) == ["cart", "pay"]
+    (cls,) = svg.findall("s:polyline[@class='vital cls']", ns)
+    assert cls.get("data-step") == "pay" and len((cls.get("points") or "").split()) == 3
+    # The newest round first in the table: its worst vital against its "good" threshold.
+    assert "<td>pay CLS 0.31 (3.1×)</td>" in page
+    assert "<td>pay LCP 900 ms (0.4×)</td>" in page
