@@ -1,10 +1,19 @@
-"""Benchmark: the harness's guest checkout against a minimal hand-written Playwright script.
+"""Benchmark: the harness's guest checkout against a bare Playwright script and against
+the same journey in Node Playwright Test.
 
-Not a CI test: it prints figures. In one run, against one demo shop, it times
-N guest checkouts through pytest (fixtures, network recorder, diagnosis-ready
-steps, a screenshot at the failing step, traces kept on failure — as the main job
-runs) and N checkouts by a bare script doing the same clicks, then prints
-the medians and their ratio. Target: harness ≤ 1.10 × raw.
+Not a CI test: it prints figures. In one run, against one demo shop, each on one worker:
+
+- the harness through pytest, as ``./run checkout`` runs it (fixtures, network recorder,
+  diagnosis-ready steps, web vitals, trace context, traces kept on failure), then with
+  web vitals off and without Playwright traces;
+- a bare Python script doing the same clicks (one browser, a new context per checkout);
+- the same journey in Playwright Test (npm ``@playwright/test``, installed into a cache
+  folder on first use), with the same Chromium and ``trace: "retain-on-failure"``.
+
+Each runs as a process of its own, N checkouts; it prints the median per checkout (the
+harness's from JUnit, Playwright Test's from its JSON report, the script's measured
+around each checkout) and the whole process's wall time, with the ratios. Targets: the
+harness ≤ 1.05 × the bare script per checkout, and faster than Playwright Test as a whole.
 
     .venv/bin/python bench/checkout_bench.py [-n 15]
 """
@@ -12,13 +21,16 @@ the medians and their ratio. Target: harness ≤ 1.10 × raw.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -83,14 +95,35 @@ def time_raw(url: str, token: str, runs: int, executable: str | None) -> list[fl
     return times
 
 
-#: Harness variants timed: as the main job runs it, and without Playwright traces.
+#: Harness variants timed: as the main job runs it, without web vitals, without traces.
 VARIANTS = {
-    "harness as ./run checkout runs it (trace kept on failure)": ("--tracing=retain-on-failure",),
+    "harness as ./run checkout runs it": ("--tracing=retain-on-failure",),
+    "harness, web vitals off": ("--tracing=retain-on-failure", "--no-web-vitals"),
     "harness without Playwright traces": ("--tracing=off",),
 }
+PLAYWRIGHT_TEST = Path(__file__).resolve().parent / "playwright_test"
+NODE_CACHE = Path.home() / ".cache" / "checkout-probe" / "playwright-test"
 
 
-def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> list[float]:
+@dataclass(frozen=True)
+class Timing:
+    """N checkouts of one kind: seconds per checkout, and the whole process's wall time."""
+
+    per_checkout: list[float]
+    process_s: float
+
+    @property
+    def steady(self) -> list[float]:
+        """Without the first checkout, which also pays for starting the browser."""
+        return self.per_checkout[1:] or self.per_checkout
+
+    @property
+    def median(self) -> float:
+        """Median seconds per checkout (steady state)."""
+        return statistics.median(self.steady)
+
+
+def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> Timing:
     """Seconds per checkout through pytest, read from JUnit XML (setup + call + teardown)."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
@@ -102,44 +135,119 @@ def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> lis
             TEST,
         ]  # fmt: skip
         env = {"CHECKOUT_PROBE_API_TOKEN": token, "CHECKOUT_PROBE_REPORTS_DIR": tmp}
+        started = time.perf_counter()
         result = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}
         )
+        wall = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"harness run failed:\n{result.stdout[-3000:]}")
         cases = ET.parse(junit).getroot().iter("testcase")
-        return [float(case.get("time", "nan")) for case in cases]
+        return Timing([float(case.get("time", "nan")) for case in cases], wall)
+
+
+def time_raw_process(url: str, token: str, runs: int, executable: str | None) -> Timing:
+    """The bare script as a process of its own (``--raw``), like the others."""
+    command = [sys.executable, __file__, "--raw", url, "-n", str(runs)]
+    if executable:
+        command += ["--executable", executable]
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "BENCH_API_TOKEN": token}
+    )
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"bare script failed:\n{result.stderr[-3000:]}")
+    return Timing(json.loads(result.stdout), wall)
+
+
+def install_playwright_test() -> Path:
+    """npm-install ``@playwright/test`` (the version in package.json) into the cache, once."""
+    NODE_CACHE.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "playwright.config.js", "checkout.spec.js"):
+        shutil.copy(PLAYWRIGHT_TEST / name, NODE_CACHE / name)
+    cli = NODE_CACHE / "node_modules" / ".bin" / "playwright"
+    if not cli.exists():
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund"], cwd=NODE_CACHE, check=True,
+            env={**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}, capture_output=True,
+        )  # fmt: skip
+    return cli
+
+
+def time_playwright_test(url: str, token: str, runs: int, executable: str | None) -> Timing:
+    """The journey in Playwright Test: per test from its JSON report, and the process."""
+    cli = install_playwright_test()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        env = {
+            **os.environ, "BASE_URL": url, "API_TOKEN": token, "CHROMIUM": executable or "",
+            "BENCH_REPORT": str(report), "BENCH_OUTPUT": f"{tmp}/results",
+        }  # fmt: skip
+        command = [str(cli), "test", "--config", str(NODE_CACHE / "playwright.config.js"),
+                   f"--repeat-each={runs}"]  # fmt: skip
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=NODE_CACHE, capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit(f"Playwright Test failed:\n{result.stdout[-3000:]}")
+        data = json.loads(report.read_text())
+    durations = [
+        r["duration"] / 1000
+        for suite in data["suites"]
+        for spec in suite["specs"]
+        for t in spec["tests"]
+        for r in t["results"]
+    ]
+    return Timing(durations, wall)
+
+
+def _raw_main(url: str, runs: int, executable: str | None) -> int:
+    times = time_raw(url, os.environ["BENCH_API_TOKEN"], runs, executable)
+    print(json.dumps(times))
+    return 0
 
 
 def main() -> int:
-    """Run both, print medians and the ratio."""
+    """Run every kind, print medians, process times and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--runs", type=int, default=15, help="checkouts of each kind")
+    parser.add_argument("--raw", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--executable", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.raw:
+        return _raw_main(args.raw, args.runs, args.executable)
     with sync_playwright() as pw:
         choice = discover_chromium(None, pw.chromium.executable_path)
+    executable = choice.executable_path
     with tempfile.TemporaryDirectory() as tmp, LocalShop(Path(tmp)) as shop:
         assert shop.url is not None
-        # Warm both paths once (imports, first page compile) before measuring.
-        time_raw(shop.url, shop.api_token, 1, choice.executable_path)
-        raw = time_raw(shop.url, shop.api_token, args.runs, choice.executable_path)
-        harness = {
-            name: time_harness(shop.url, shop.api_token, args.runs, extra)
-            for name, extra in VARIANTS.items()
-        }
-    raw_median = statistics.median(raw)
-    print(f"guest checkout, {args.runs} runs each, demo shop on loopback, {choice.describe()}")
-    print(f"  raw Playwright script: median {raw_median:.3f} s (min {min(raw):.3f} s)")
-    for name, times in harness.items():
-        # The first test of a session also pays for starting the driver and browser.
-        steady = times[1:]
-        median = statistics.median(steady)
-        ratio = median / raw_median
-        verdict = "within" if ratio <= 1.10 else "over"
-        print(
-            f"  {name}: median {median:.3f} s (min {min(steady):.3f} s; first test "
-            f"{times[0]:.3f} s) → {ratio:.2f}× raw, {verdict} the 1.10× target"
+        url, token = shop.url, shop.api_token
+        # Warm the shop once (first page compile) before measuring.
+        time_raw(url, token, 1, executable)
+        raw = time_raw_process(url, token, args.runs, executable)
+        timings = {name: time_harness(url, token, args.runs, extra)
+                   for name, extra in VARIANTS.items()}  # fmt: skip
+        timings["Playwright Test (npm @playwright/test)"] = time_playwright_test(
+            url, token, args.runs, executable
         )
+    print(f"guest checkout, {args.runs} runs each, one worker, demo shop on loopback, "
+          f"{choice.describe()}")  # fmt: skip
+    print(f"  {'':44} per checkout (median)       whole process")
+    print(f"  {'bare Playwright script':44} {raw.median:6.3f} s  1.00×            "
+          f"{raw.process_s:6.1f} s")  # fmt: skip
+    playwright_test = timings["Playwright Test (npm @playwright/test)"]
+    for name, timing in timings.items():
+        ratio = timing.median / raw.median
+        versus = timing.process_s / playwright_test.process_s
+        print(f"  {name:44} {timing.median:6.3f} s  {ratio:.2f}× bare     "
+              f"{timing.process_s:6.1f} s  {versus:.2f}× Playwright Test")  # fmt: skip
+    harness = timings["harness as ./run checkout runs it"]
+    per = harness.median / raw.median
+    whole = harness.process_s / playwright_test.process_s
+    print(f"targets: per checkout ≤ 1.05× bare: {per:.2f}× ({'met' if per <= 1.05 else 'missed'});"
+          f" whole process faster than Playwright Test: {whole:.2f}× "
+          f"({'met' if whole < 1 else 'missed'})")  # fmt: skip
     return 0
 
 

@@ -145,8 +145,9 @@ def open_checkout(
     all_secrets = settings.secrets() + target.secrets() + secrets
     recorder = NetworkRecorder(secrets=all_secrets, version_header=settings.shop.version_header)
     recorder.attach(context)
-    vitals = VitalsRecorder()
-    vitals.attach(context)
+    vitals = VitalsRecorder() if settings.web_vitals else None
+    if vitals is not None:
+        vitals.attach(context)
     page = page or context.new_page()
     page.set_default_timeout(settings.action_timeout_ms)
     journey = Journey(

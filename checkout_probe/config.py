@@ -76,6 +76,8 @@ class Settings:
     #: Web-vital budgets per step, and the steps a breach fails (``--vitals-fail`` over
     #: the environment's ``vitals_fail``).
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
+    #: Measure web vitals in every page (``--no-web-vitals``: not).
+    web_vitals: bool = True
 
     @property
     def may_place_orders(self) -> bool:
@@ -283,4 +285,5 @@ def build_settings(
         baseline=load_baseline(Path(given("baseline"))) if given("baseline") else None,
         record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
         vital_budgets=_vitals_fail(environment.vital_budgets, options.get("vitals_fail"), shop),
+        web_vitals=not options.get("no_web_vitals"),
     )

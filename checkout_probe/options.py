@@ -64,6 +64,8 @@ SHARED: tuple[Option, ...] = (
     Option("--vitals-fail", "vitals_fail", "fail this step as slow when its web vitals are "
            "over budget ('all': every step; repeatable; default: the environment's vitals_fail)",
            action="append", metavar="STEP"),
+    Option("--no-web-vitals", "no_web_vitals", "do not measure web vitals (they cost one "
+           "call into the page per step)", action="store_true"),
     Option("--action-timeout", "action_timeout", "longest wait for any page element "
            "(default 20); keep it above the step budgets", env="CHECKOUT_PROBE_ACTION_TIMEOUT",
            metavar="SECONDS"),
