@@ -199,7 +199,7 @@ def _exported_series() -> dict[str, set[str]]:
         CheckoutResult(
             "passed", None, None, "", {"pay": 1.0},
             step_vitals={"pay": {"LCP": 800.0, "CLS": 0.02, "INP": 40.0}},
-        ),  # fmt: skip
+        ),
         CheckoutResult("failed", "payment_error", "pay", "Payment Processing Error", {"pay": 4.0}),
     )
     health = {"status": "degraded", "components": [{"name": "db", "status": "down"}]}

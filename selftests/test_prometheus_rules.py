@@ -1,0 +1,312 @@
+"""Self-tests: examples/kubernetes/prometheus/rules.yaml, checked and unit-tested by promtool.
+
+``promtool check rules`` parses the file as Prometheus would load it. ``promtool test rules``
+runs its alerts over series the probe really exported: a :class:`ProbeMetrics` registry records
+rounds (none yet, healthy, failing, then the probe stops) and each minute's exposition text
+becomes one sample of promtool's ``input_series``, labelled as Prometheus would scrape it from
+the Pushgateway (scrape-configs.yaml). No Prometheus server runs. ``./run tests`` installs
+promtool (Debian's prometheus package); without it these tests fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from checkout_probe.probe.metrics import ProbeMetrics
+from checkout_probe.probe.model import FAILED, PASSED, CheckoutResult, Round
+from checkout_probe.probe.rule import HEALTHY, DecisionRule
+from selftests.kubernetes_manifests import CRONJOBS, K8S, load, parse_probe_args
+from selftests.promtool import run_promtool
+
+RULES = K8S / "prometheus" / "rules.yaml"
+#: The environment CheckoutProbeAbsent names ("adjust env to yours").
+ENV = "production"
+#: promtool's tests start at Unix time 0: round timestamps must live on that clock too.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The timeline, in minutes (one scrape and one rule evaluation a minute): nothing until the
+#: probe's first round, healthy rounds, failing rounds (the order-service database down), then
+#: the probe stops while the Pushgateway keeps serving its last push.
+FIRST_ROUND, FIRST_FAILING, STOPPED, END = 20, 30, 45, 75
+CHECKOUTS_PER_ROUND = 3
+DATABASE, PAYMENTS = "order-service database", "payment provider"
+
+
+def _rules() -> list[dict[str, Any]]:
+    return [r for g in load(RULES)[0]["groups"] for r in g["rules"]]
+
+
+def test_promtool_accepts_the_rule_file() -> None:
+    result = run_promtool("check", "rules", str(RULES))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(_rules())} rules found" in result.stdout, result.stdout
+
+
+def test_promtool_check_rejects_a_rule_with_a_broken_expression(tmp_path: Path) -> None:
+    broken = tmp_path / "rules.yaml"
+    broken.write_text(RULES.read_text().replace("== 1", "== == 1", 1))
+    result = run_promtool("check", "rules", str(broken))
+    assert result.returncode != 0 and "FAILED" in result.stdout + result.stderr, result.stdout
+
+
+# --- the probe's series over time ----------------------------------------------------------
+
+
+def _round(minute: int) -> Round:
+    """The round finishing at ``minute``: healthy before FIRST_FAILING, payment errors after."""
+    failing = minute >= FIRST_FAILING
+    finished = EPOCH + timedelta(minutes=minute)
+    vitals = {"place order": {"LCP": 900.0, "CLS": 0.02, "INP": 60.0, "TTFB": 120.0}}
+    if failing:
+        result = CheckoutResult(
+            FAILED, "payment_error", "place order", "page showed 'Payment Processing Error'",
+            {"add to cart": 0.6, "place order": 1.9}, journey="guest", step_vitals=vitals,
+        )  # fmt: skip
+    else:
+        result = CheckoutResult(
+            PASSED, None, None, "", {"add to cart": 0.5, "place order": 1.1},
+            journey="guest", step_vitals=vitals,
+        )  # fmt: skip
+    components = [
+        {"name": DATABASE, "status": "down" if failing else "ok"},
+        {"name": PAYMENTS, "status": "ok"},
+    ]
+    health = {"status": "degraded" if failing else "ok", "components": components}
+    results = (result,) * CHECKOUTS_PER_ROUND
+    return Round(finished - timedelta(seconds=40), finished, ENV, "1.4.2", results, health)
+
+
+def _series_name(name: str, labels: dict[str, str]) -> str:
+    def quoted(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    inner = ",".join(f"{k}={quoted(v)}" for k, v in sorted(labels.items()))
+    return f"{name}{{{inner}}}"
+
+
+@dataclass(frozen=True)
+class Scrapes:
+    """One ``{series: value}`` per minute, as Prometheus scraped the Pushgateway."""
+
+    minutes: list[dict[str, float]]
+    #: Labels the scrape adds (the pushed job, and region from it: scrape-configs.yaml).
+    target_labels: dict[str, str]
+
+    def values(self, name: str, **labels: str) -> Iterator[tuple[int, float]]:
+        """``(minute, value)`` of the one series ``name{labels}`` (target labels added)."""
+        series = _series_name(name, {**labels, **self.target_labels})
+        for minute, samples in enumerate(self.minutes):
+            if series in samples:
+                yield minute, samples[series]
+
+    def first(self, name: str, value: float, **labels: str) -> int:
+        """The first minute ``name{labels}`` had ``value``."""
+        return next(m for m, v in self.values(name, **labels) if v == value)
+
+    def input_series(self) -> list[dict[str, str]]:
+        """promtool's ``input_series``: every series, ``_`` for a minute it was not there."""
+        names = sorted({s for samples in self.minutes for s in samples})
+        return [
+            {
+                "series": name,
+                "values": " ".join(
+                    repr(samples[name]) if name in samples else "_" for samples in self.minutes
+                ),
+            }
+            for name in names
+        ]
+
+
+def _scrape(metrics: ProbeMetrics, target_labels: dict[str, str]) -> dict[str, float]:
+    text = generate_latest(metrics.registry).decode()
+    return {
+        _series_name(sample.name, {**sample.labels, **target_labels}): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def _probe_scrapes(target_labels: dict[str, str]) -> Scrapes:
+    """Run the timeline through a real ProbeMetrics, judging rounds as the probe does."""
+    metrics, rule = ProbeMetrics(), DecisionRule()
+    window: list[tuple[int, int]] = []
+    state = HEALTHY
+    minutes = []
+    for minute in range(END + 1):
+        if FIRST_ROUND <= minute < STOPPED:
+            round_ = _round(minute)
+            window.append((round_.failures, round_.checkouts))
+            verdict = rule.decide(window, state)
+            state = verdict.state
+            metrics.record_round(round_, verdict)
+        # Before the first round the registry has no series at all; after the last one the
+        # Pushgateway keeps serving the last push, which is what this registry still holds.
+        minutes.append(_scrape(metrics, target_labels))
+    assert minutes[FIRST_ROUND - 1] == {} and minutes[FIRST_ROUND], "no series before round 1"
+    return Scrapes(minutes, target_labels)
+
+
+def _pushgateway_labels(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """job and region as the pushgateway scrape job labels a CronJob's pushes."""
+    scrape = load(K8S / "prometheus" / "scrape-configs.yaml")[0]["scrape_configs"]
+    gateway = next(s for s in scrape if s["job_name"] == "pushgateway")
+    relabel = next(r for r in gateway["metric_relabel_configs"] if r["target_label"] == "region")
+    job = parse_probe_args(CRONJOBS[0], monkeypatch).push_job
+    match = re.fullmatch(relabel["regex"], job)
+    assert match, (job, relabel["regex"])
+    return {"job": job, "region": match.expand(relabel["replacement"].replace("$", "\\"))}
+
+
+# --- expected alerts ---------------------------------------------------------------------
+
+
+def _humanize_duration(seconds: float) -> str:
+    """Prometheus' ``humanizeDuration`` for a minute or more ("16m 0s", "1h 2m 3s")."""
+    assert seconds >= 60, seconds
+    whole = int(seconds)
+    days, hours = whole // 86400, whole // 3600 % 24
+    minutes, secs = whole // 60 % 60, whole % 60
+    if days:
+        return f"{days}d {hours}h {minutes}m {secs}s"
+    if hours:
+        return f"{hours}h {minutes}m {secs}s"
+    return f"{minutes}m {secs}s"
+
+
+def _render(template: str, labels: dict[str, str], value: float | None) -> str:
+    """An annotation as Prometheus renders it, for the template forms rules.yaml uses."""
+
+    def one(match: re.Match[str]) -> str:
+        expr = match[1]
+        if label := re.fullmatch(r"\$labels\.(\w+)", expr):
+            assert label[1] in labels, f"{{{{ {expr} }}}}: the alert has no {label[1]} label"
+            return labels[label[1]]
+        if expr == "$value | humanizeDuration" and value is not None:
+            return _humanize_duration(value)
+        raise AssertionError(f"this test cannot render {{{{ {expr} }}}}: teach _render it")
+
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", one, template)
+
+
+def _alert(name: str, labels: dict[str, str], value: float | None = None) -> dict[str, Any]:
+    """One expected firing alert: its labels plus the rule's, its annotations rendered."""
+    rule = next(r for r in _rules() if r.get("alert") == name)
+    all_labels = {**labels, **rule.get("labels", {})}
+    annotations = {
+        k: _render(str(v), all_labels, value) for k, v in rule.get("annotations", {}).items()
+    }
+    return {"exp_labels": all_labels, "exp_annotations": annotations}
+
+
+def _alert_tests(scrapes: Scrapes) -> tuple[list[dict[str, Any]], set[str]]:
+    """``alert_rule_test`` entries over the timeline, and the alerts they cover."""
+    tests: list[dict[str, Any]] = []
+
+    def expect(minute: int, name: str, *alerts: dict[str, Any]) -> None:
+        test = {"eval_time": f"{minute}m", "alertname": name, "exp_alerts": list(alerts)}
+        if test not in tests:
+            tests.append(test)
+
+    series_labels = {"env": ENV, **scrapes.target_labels}
+
+    # Nothing exported yet: absent() is 1 from the first evaluation (t=0), firing after 15m.
+    expect(14, "CheckoutProbeAbsent")
+    expect(15, "CheckoutProbeAbsent", _alert("CheckoutProbeAbsent", {"env": ENV}))
+    expect(FIRST_ROUND - 1, "CheckoutProbeAbsent", _alert("CheckoutProbeAbsent", {"env": ENV}))
+    expect(FIRST_ROUND, "CheckoutProbeAbsent")
+
+    # Healthy rounds: nothing fires.
+    for name in ("CheckoutProbeStale", "CheckoutProbeVerdictFailing",
+                 "CheckoutProbeDependencyDown", "CheckoutProbeAbsent"):  # fmt: skip
+        expect(FIRST_FAILING - 1, name)
+
+    # Failing rounds: the verdict alert fires with the round whose verdict says failing.
+    failing = scrapes.first("checkout_probe_verdict", 1.0, env=ENV)
+    assert FIRST_FAILING <= failing < STOPPED, failing  # healthy rounds never turn it
+    verdict = _alert("CheckoutProbeVerdictFailing", {"env": ENV})
+    expect(failing - 1, "CheckoutProbeVerdictFailing")
+    expect(failing, "CheckoutProbeVerdictFailing", verdict)
+    expect(END, "CheckoutProbeVerdictFailing", verdict)  # the last push still says failing
+
+    # The database reported down: firing after 10 minutes of it, only for that dependency.
+    down = scrapes.first("checkout_probe_dependency_up", 0.0, env=ENV, dependency=DATABASE)
+    assert down == FIRST_FAILING, down
+    assert all(v == 1.0 for _, v in scrapes.values(
+        "checkout_probe_dependency_up", env=ENV, dependency=PAYMENTS))  # fmt: skip
+    database = _alert("CheckoutProbeDependencyDown", {"env": ENV, "dependency": DATABASE})
+    expect(down + 9, "CheckoutProbeDependencyDown")
+    expect(down + 10, "CheckoutProbeDependencyDown", database)
+
+    # The probe stopped: its last push stays, and Stale fires once it is over 15 minutes old.
+    last = max(v for _, v in scrapes.values("checkout_probe_last_round_timestamp_seconds",
+                                            env=ENV))  # fmt: skip
+    assert last == (STOPPED - 1) * 60, last
+    stale = next(m for m in range(END + 1) if m * 60 - last > 900)
+    expect(STOPPED, "CheckoutProbeStale")
+    expect(stale - 1, "CheckoutProbeStale")
+    expect(stale, "CheckoutProbeStale",
+           _alert("CheckoutProbeStale", series_labels, value=stale * 60 - last))  # fmt: skip
+    expect(END, "CheckoutProbeAbsent")  # the stale push is still there: Stale's job, not this
+    return tests, {t["alertname"] for t in tests}
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a repeated expected alert out again rather than as a YAML alias (readable)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _write_unit_test(path: Path, rules: Path, scrapes: Scrapes) -> set[str]:
+    tests, covered = _alert_tests(scrapes)
+    document = {
+        "rule_files": [str(rules)],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "name": "probe rounds: none, healthy, failing, then the probe stops",
+                "interval": "1m",
+                "input_series": scrapes.input_series(),
+                "alert_rule_test": tests,
+            }
+        ],
+    }
+    path.write_text(yaml.dump(document, Dumper=_PlainDumper, sort_keys=False, width=1000))
+    return covered
+
+
+def test_every_alert_fires_on_the_probes_own_series_when_it_should_and_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scrapes = _probe_scrapes(_pushgateway_labels(monkeypatch))
+    unit_test = tmp_path / "rules.test.yaml"
+    covered = _write_unit_test(unit_test, RULES, scrapes)
+    # Every alert is covered. The one recording rule (step-time p95) is not an alert: it reads
+    # long-running probes' rates (job="checkout-probe"), and its names and labels are checked
+    # against the probe's exports by test_kubernetes_examples.py.
+    assert covered == {r["alert"] for r in _rules() if "alert" in r}
+    result = run_promtool("test", "rules", str(unit_test))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout, result.stdout
+
+
+def test_the_unit_test_fails_when_an_alert_threshold_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = tmp_path / "rules.yaml"
+    changed.write_text(RULES.read_text().replace("> 900", "> 1800", 1))
+    assert changed.read_text() != RULES.read_text()
+    unit_test = tmp_path / "rules.test.yaml"
+    _write_unit_test(unit_test, changed, _probe_scrapes(_pushgateway_labels(monkeypatch)))
+    result = run_promtool("test", "rules", str(unit_test))
+    assert result.returncode != 0, result.stdout
+    assert "CheckoutProbeStale" in result.stdout + result.stderr, result.stdout + result.stderr
