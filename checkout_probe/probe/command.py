@@ -216,6 +216,11 @@ class Probe:
         print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
         for failure in round_.cleanup_failures:
             print(f"  not cleaned up: {failure}", flush=True)
+        breaches = round_.vital_breaches()
+        if breaches:
+            # Reported, not judged: a breach counts as a failure only where vitals_fail says.
+            shown = "; ".join(f"{b} ({n}×)" if n > 1 else b for b, n in breaches.items())
+            print(f"  web vitals over budget: {shown}", flush=True)
         if alert is not None and not self._send(alert, store):
             # Nobody heard it: put the old state back (unless another probe has moved it
             # on since) so the next round sends the change again.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +14,10 @@ PASSED = "passed"
 FAILED = "failed"
 #: The harness could not judge the shop (browser crashed, could not start): not a shop failure.
 ERROR = "error"
+
+
+#: A breach's step and metric: "step 'pay': CLS" of "step 'pay': CLS 0.16 over its 0.10 budget".
+_BREACH_KEY = re.compile(r"step '[^']*': [A-Z]+")
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,19 @@ class Round:
                 category = result.category or "unknown"
                 entry["categories"][category] = entry["categories"].get(category, 0) + 1
         return counts
+
+    def vital_breaches(self) -> dict[str, int]:
+        """``{"step 'pay': CLS 0.16 over its 0.10 budget": checkouts}``, by step and metric
+        (the figure of the first checkout that showed it)."""
+        counts: dict[str, int] = {}
+        first: dict[str, str] = {}
+        for result in self.results:
+            for breach in result.vital_breaches:
+                found = _BREACH_KEY.match(breach)
+                key = found.group(0) if found else breach  # "step 'pay': CLS"
+                first.setdefault(key, breach)
+                counts[key] = counts.get(key, 0) + 1
+        return {first[key]: count for key, count in counts.items()}
 
     @property
     def cleanup_failures(self) -> list[str]:
