@@ -43,11 +43,13 @@ def test_html_page_shows_the_chart_and_the_deploy_in_a_real_browser(
         expect(page.locator("p.summary"), "the verdict line is on the page").to_contain_text(
             "started on version 1.4.2 (first failures 12:20 UTC); last healthy"
         )
-        chart = page.get_by_role("img", name="Checkout failure rate and p95 step time")
+        chart = page.get_by_role(
+            "img", name="Checkout failure rate, p95 step time and p75 web vitals"
+        )
         expect(chart, "the chart has an accessible name naming the deploy").to_have_attribute(
             "aria-label",
-            "Checkout failure rate and p95 step time, 8 rounds from 2026-03-02 12:00"
-            " to 2026-03-02 12:35 UTC; deploys: 1.4.2 at 12:20",
+            "Checkout failure rate, p95 step time and p75 web vitals, 8 rounds from "
+            "2026-03-02 12:00 to 2026-03-02 12:35 UTC; deploys: 1.4.2 at 12:20",
         )
         rate = chart.locator("polyline.rate")
         expect(rate, "the failure-rate line is drawn").to_be_visible()
