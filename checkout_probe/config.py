@@ -78,6 +78,8 @@ class Settings:
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
     #: Measure web vitals in every page (``--no-web-vitals``: not).
     web_vitals: bool = True
+    #: OTLP/HTTP collector the checkouts' traces are exported to (``--otlp-endpoint``).
+    otlp_endpoint: str | None = None
 
     @property
     def may_place_orders(self) -> bool:
@@ -197,13 +199,13 @@ def _parse_timeout(raw: Any) -> int | None:
     return int(seconds * 1000)
 
 
-def _check_url(url: str | None, source: str) -> str | None:
+def _check_url(
+    url: str | None, source: str, example: str = "--base-url http://127.0.0.1:8000"
+) -> str | None:
     if url is None:
         return None
     if (problem := url_problem(url)) is not None:
-        raise ConfigError(
-            f"{source} {url[:200]!r} {problem}: use e.g. --base-url http://127.0.0.1:8000"
-        )
+        raise ConfigError(f"{source} {url[:200]!r} {problem}: use e.g. {example}")
     return url.rstrip("/")
 
 
@@ -286,4 +288,7 @@ def build_settings(
         record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
         vital_budgets=_vitals_fail(environment.vital_budgets, options.get("vitals_fail"), shop),
         web_vitals=not options.get("no_web_vitals"),
+        otlp_endpoint=_check_url(
+            given("otlp_endpoint"), "--otlp-endpoint", "--otlp-endpoint http://127.0.0.1:4318"
+        ),
     )

@@ -66,6 +66,9 @@ SHARED: tuple[Option, ...] = (
            action="append", metavar="STEP"),
     Option("--no-web-vitals", "no_web_vitals", "do not measure web vitals (they cost one "
            "call into the page per step)", action="store_true"),
+    Option("--otlp-endpoint", "otlp_endpoint", "export each checkout's trace (a span per step) "
+           "over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (needs "
+           "checkout-probe[otlp])", env="CHECKOUT_PROBE_OTLP_ENDPOINT", metavar="URL"),
     Option("--action-timeout", "action_timeout", "longest wait for any page element "
            "(default 20); keep it above the step budgets", env="CHECKOUT_PROBE_ACTION_TIMEOUT",
            metavar="SECONDS"),

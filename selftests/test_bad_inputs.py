@@ -72,6 +72,8 @@ SHARED: list[tuple[str, list[str], str, Callable[[Path], Path] | None]] = [
     ("faker-seed-word", ["--faker-seed", "abc"], "seed", None),
     ("vitals-fail-unknown-step", ["--vitals-fail", "plaec order"], "--vitals-fail: unknown step",
      None),
+    ("otlp-endpoint-not-a-url", ["--otlp-endpoint", "collector:4318"],
+     "--otlp-endpoint 'collector:4318' ", None),
     ("env-unknown", ["--env", "nowhere"], "unknown environment 'nowhere'", None),
     ("config-missing", ["--config", "{path}/missing.toml"], "does not exist", None),
     ("config-not-utf8", ["--config", "{path}"], "UTF-8", _not_utf8),

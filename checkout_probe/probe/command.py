@@ -22,6 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from checkout_probe import otlp
 from checkout_probe.baseline import HISTORY_ROUNDS, Baseline, from_history
 from checkout_probe.browser import discover_chromium
 from checkout_probe.checkout import open_orders
@@ -65,6 +66,9 @@ class Probe:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
         args, settings = self.args, self.settings
         with ExitStack() as stack:
+            if settings.otlp_endpoint:
+                otlp.enable(settings.otlp_endpoint)
+                stack.callback(otlp.flush)  # the last round's spans (batches go out meanwhile)
             store = open_history(args.history, create=True)
             stack.callback(store.close)
             target = self._target(stack)

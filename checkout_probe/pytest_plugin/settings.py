@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from checkout_probe import otlp
 from checkout_probe.config import Settings, build_settings
 from checkout_probe.errors import ConfigError
 from checkout_probe.options import values
@@ -42,9 +43,17 @@ def pytest_configure(config: pytest.Config) -> None:
             run_id=shared.get("run_id"),
             seed=shared.get("seed"),
         )
+        if settings.otlp_endpoint:
+            otlp.enable(settings.otlp_endpoint)  # each process exports the spans it made
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SETTINGS_KEY] = settings
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SETTINGS_KEY in config.stash and not otlp.flush():
+        endpoint = settings_of(config).otlp_endpoint
+        print(f"checkout-probe: not every trace reached {endpoint} (OTLP export timed out)")
 
 
 @pytest.hookimpl(optionalhook=True)
