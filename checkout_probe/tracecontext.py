@@ -26,7 +26,8 @@ from checkout_probe import __version__
 #: The baggage key carrying the run id (W3C baggage: a token, then the value).
 RUN_ID_KEY = "checkout_probe.run_id"
 
-_PROPAGATOR = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+_TRACE_CONTEXT = TraceContextTextMapPropagator()
+_PROPAGATOR = CompositePropagator([_TRACE_CONTEXT, W3CBaggagePropagator()])
 _provider: TracerProvider | None = None
 
 
@@ -57,10 +58,12 @@ class SpanIds:
     @classmethod
     def from_traceparent(cls, header: str | None) -> SpanIds | None:
         """Parse ``00-<trace id>-<parent id>-<flags>``; None when absent or malformed."""
-        parts = (header or "").strip().split("-")
-        if len(parts) != 4 or len(parts[1]) != 32 or len(parts[2]) != 16:
+        context = trace.get_current_span(
+            _TRACE_CONTEXT.extract({"traceparent": header or ""})
+        ).get_span_context()
+        if not context.is_valid:
             return None
-        return cls(parts[1], parts[2])
+        return cls(trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id))
 
 
 class CheckoutTrace:

@@ -101,6 +101,8 @@ class TraceIdFilter(logging.Filter):
 
 def trace_of(traceparent: str | None) -> dict[str, str]:
     """``extra`` for a log line about a request outside its span (the access log)."""
-    parts = (traceparent or "").split("-")
-    trace_id = parts[1] if len(parts) == 4 and len(parts[1]) == 32 else "-"
+    context = trace.get_current_span(
+        _PROPAGATOR.extract({"traceparent": traceparent or ""})
+    ).get_span_context()
+    trace_id = trace.format_trace_id(context.trace_id) if context.is_valid else "-"
     return {"trace_id": trace_id, "span_id": "-"}
