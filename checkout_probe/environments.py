@@ -22,7 +22,7 @@ One table per environment. Keys (all optional unless marked):
 ``step_budgets``          seconds per journey step (table), over the shop's defaults; only
                           the shop's step names (``Shop.steps``)
 ``vital_budgets``         web-vital budgets (table): ``LCP = 4000`` for every step, or
-                          ``"place order" = { INP = 500 }`` for one; milliseconds, CLS a score
+                          ``"<step>" = { INP = 500 }`` for one; milliseconds, CLS a score
                           (default: the Core Web Vitals "good" thresholds)
 ``vitals_fail``           steps whose vitals over budget fail them as slow (list), or true
                           for all (default: a breach is reported, nothing fails)

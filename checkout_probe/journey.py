@@ -36,9 +36,10 @@ from checkout_probe.network import NetworkRecorder, api_failure
 from checkout_probe.orders import Created, ReadBackUnavailable
 from checkout_probe.pricing import CartItem, ExpectedOrder
 from checkout_probe.record import StepRecord
+from checkout_probe.step_vitals import StepVitals
 from checkout_probe.target import Target
 from checkout_probe.tracecontext import CheckoutTrace
-from checkout_probe.vitals import VitalsRecorder, describe
+from checkout_probe.vitals import VitalsRecorder
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class Journey:
     ) -> None:
         self.page = page
         #: The web vitals of the checkout's pages, by step (None: not measured).
-        self.vitals = vitals
+        self.vitals = StepVitals(vitals, settings.vital_budgets) if vitals is not None else None
         #: The checkout's W3C trace: every request of a step carries the step's span.
         self.trace = CheckoutTrace(name, settings.run_id, settings.env)
         #: Each step's usual time; None: steps are judged by their budgets only.
@@ -113,7 +114,7 @@ class Journey:
         started = time.perf_counter()
         index = len(self.steps) - 1
         if self.vitals is not None:
-            self.vitals.step_started(index)
+            self.vitals.started(index)
         with self.trace.step(key) as span, allure.step(record.title):
             record.span_id = span.span_id
             self._send_trace_context()
@@ -147,7 +148,7 @@ class Journey:
             if slow:
                 record.status = "failed"
                 self._fail(record, SlowerThanUsual(slow), mark, budget)
-            if record.vital_breaches and self.settings.vital_budgets.fails(key):
+            if self.vitals is not None and self.vitals.fails(record):
                 record.status = "failed"
                 breaches = "; ".join(record.vital_breaches)
                 self._fail(
@@ -159,31 +160,13 @@ class Journey:
             record.status = "passed"
 
     def _read_vitals(self, index: int, record: StepRecord) -> None:
-        """The step's vitals so far, judged by their budgets, and shown in its report step."""
-        if self.vitals is None:
-            return
-        self.vitals.step_ended(self.page)
-        self._judge_vitals(index, record)
-        if record.vitals:
-            shown = " · ".join(describe(m, v) for m, v in record.vitals.items())
-            breaches = "".join(f"\nover budget: {b}" for b in record.vital_breaches)
-            allure.attach(shown + breaches, "web vitals", allure.attachment_type.TEXT)
-
-    def _judge_vitals(self, index: int, record: StepRecord) -> None:
-        assert self.vitals is not None
-        record.vitals = self.vitals.for_step(index)
-        budgets = self.settings.vital_budgets
-        record.vital_breaches = budgets.breaches(record.key, record.vitals)
+        if self.vitals is not None:
+            self.vitals.ended(self.page, index, record)
 
     def finish_vitals(self) -> None:
-        """After the last step: the final values of every step (a page's CLS and LCP can
-        still grow after the step that opened it ended)."""
-        if self.vitals is None:
-            return
-        self.vitals.sample(self.page)
-        for index, record in enumerate(self.steps):
-            if record.status != "skipped":
-                self._judge_vitals(index, record)
+        """After the last step: the final values of every step's vitals."""
+        if self.vitals is not None:
+            self.vitals.finish(self.page, self.steps)
 
     def _send_trace_context(self) -> None:
         # The page's extra headers are merged with the context's (the synthetic-traffic

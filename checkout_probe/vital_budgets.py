@@ -6,7 +6,7 @@ overrides them in ``environments.toml``::
 
     [staging.vital_budgets]
     LCP = 4000                       # every step: milliseconds (CLS: a score)
-    "place order" = { INP = 500 }    # one step
+    "<step>" = { INP = 500 }         # one of the shop's steps
 
 A breach is always reported (summary, report, probe history); it fails the step, as
 ``slow``, only for the steps the environment names in ``vitals_fail`` (or all, ``true``).
