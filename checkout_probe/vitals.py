@@ -68,8 +68,14 @@ VITALS_SCRIPT = (
     "  return Object.assign({}, s, {events: Object.values(s.events)}); };"
     " const left = () => { try { return JSON.parse(sessionStorage.getItem(key) || '[]'); }"
     "  catch (e) { return []; } };"
-    " window.__cpVitals = () => JSON.stringify({now: performance.timeOrigin + performance.now(),"
-    "  documents: left().concat([record()])});"
+    # A document read before its first paint (its heading is in the DOM, not yet on
+    # screen) has no FCP or LCP yet: the read waits for that paint (the frame, then the
+    # task after it, when paint entries are queued), at most 100 ms for a hidden page.
+    " const painted = () => new Promise((done) => { requestAnimationFrame("
+    "  () => setTimeout(done, 0)); setTimeout(done, 100); });"
+    " window.__cpVitals = () => (s.fcp === null ? painted() : Promise.resolve()).then("
+    "  () => JSON.stringify({now: performance.timeOrigin + performance.now(),"
+    "  documents: left().concat([record()])}));"
     " addEventListener('pagehide', () => { try { const kept = left().filter("
     "  (r) => r.id !== s.id).slice(-29); kept.push(record());"
     "  sessionStorage.setItem(key, JSON.stringify(kept)); } catch (e) {} });"
