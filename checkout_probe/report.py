@@ -1,12 +1,14 @@
 """``checkout-probe report``: render Allure results as one HTML file that opens offline.
 
 Uses Allure 3 from the npm registry (installed once into a cache folder);
-its "awesome" report in single-file mode needs no web server to view.
+its "awesome" report in single-file mode needs no web server to view, and (with its
+analytics script removed) makes no request at all.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -18,6 +20,13 @@ from checkout_probe.diagnosis.classify import LOOK_FIRST, Category
 from checkout_probe.errors import ConfigError, ProbeError
 
 ALLURE_PACKAGE = "allure@3.18.0"
+#: Allure 3's report pages load Google Analytics (gtag.js) with the report's id, and unlike
+#: Allure 2 it cannot be turned off (allure-framework/allure3#476): a report that opens
+#: offline, possibly with a shop's failures in it, should not call out, so it is removed.
+_ANALYTICS = re.compile(
+    r'<script async src="https://www\.googletagmanager\.com/[^"]*"></script>\s*'
+    r"<script>\s*window\.dataLayer[^<]*</script>"
+)
 CACHE = Path.home() / ".cache" / "checkout-probe" / "allure"
 
 
@@ -92,6 +101,8 @@ def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
     if result.returncode != 0 or not index.exists():
         last = result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["?"]
         raise ProbeError(f"allure generate failed: {last[-1]}")
+    html = index.read_text(encoding="utf-8")
+    index.write_text(_ANALYTICS.sub("", html), encoding="utf-8")
     return index
 
 

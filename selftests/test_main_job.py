@@ -106,20 +106,33 @@ def test_rendered_allure_report_opens_from_disk_with_category_and_steps(
     broken_run: SuiteRun, page: Page
 ) -> None:
     index = render(broken_run.reports / "allure-results", broken_run.reports / "allure-report")
+    outside: list[str] = []
+    problems: list[str] = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(("file:", "data:")) else outside.append(r.url)
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
 
     page.goto(index.as_uri())
     row = page.get_by_text("test_guest_checkout_with_valid_card", exact=False).first
     # The report is a 4 MB single page that renders its tree in the browser: on a loaded
     # CI machine that has taken longer than the action timeout, so it gets a wait of its own,
-    # and a miss says what the page did show.
+    # and a miss says what the page did show, and what went wrong in it.
     try:
         expect(row).to_be_visible(timeout=120_000)
     except AssertionError as missing:
         shown = page.inner_text("body")[:800]
-        raise AssertionError(f"{missing}\nthe report showed: {shown!r}") from None
+        raise AssertionError(
+            f"{missing}\nthe report showed: {shown!r}\nin the page: {problems or 'no error'}"
+        ) from None
     row.click()
     expect(page.get_by_text("Category: payment_error")).to_be_visible()
     expect(page.get_by_text("add 2 × 'Trail Mug' to cart")).to_be_visible()
+    assert outside == [], "the report opens offline: it must request nothing from elsewhere"
 
 
 def _attachments(node: dict[str, Any]) -> list[dict[str, str]]:
