@@ -6,14 +6,16 @@ Not a CI test: it prints figures. In one run, against one demo shop, each on one
 - the harness through pytest, as ``./run checkout`` runs it (fixtures, network recorder,
   diagnosis-ready steps, web vitals, trace context, traces kept on failure), then with
   web vitals off and without Playwright traces;
-- a bare Python script doing the same clicks (one browser, a new context per checkout);
+- a bare Python script doing the same work as the harness's test, by hand (clicks, reads,
+  read-back through the API, cleanup; ``bench/bare_checkout.py``), and one doing only the
+  clicks (one browser, a new context per checkout);
 - the same journey in Playwright Test (npm ``@playwright/test``, installed into a cache
   folder on first use), with the same Chromium and ``trace: "retain-on-failure"``.
 
 Each runs as a process of its own, N checkouts; it prints the median per checkout (the
 harness's from JUnit, Playwright Test's from its JSON report, the script's measured
 around each checkout) and the whole process's wall time, with the ratios. Targets: the
-harness ≤ 1.05 × the bare script per checkout, and faster than Playwright Test as a whole.
+harness ≤ 1.05 × the bare script doing the same journey, per checkout, and faster than Playwright Test as a whole.
 
     .venv/bin/python bench/checkout_bench.py [-n 15]
 """
@@ -39,6 +41,7 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bare_checkout import clicks_only, same_journey  # noqa: E402
 from checkout_probe.browser import discover_chromium  # noqa: E402
 from checkout_probe.target import LocalShop  # noqa: E402
 
@@ -48,37 +51,13 @@ TEST = (
 )
 
 
-def raw_checkout(page: Page, api: httpx.Client, n: int) -> None:
-    """The same clicks as ``checkout_as_guest``, with no harness around them."""
-    for name, qty in (("Trail Mug", 2), ("Merino Socks", 1)):
-        page.goto("/")
-        page.get_by_role("link", name=name, exact=True).click()
-        page.get_by_label("Quantity", exact=True).fill(str(qty))
-        page.get_by_role("button", name="Add to cart").click()
-        page.get_by_role("status").filter(has_text=f"Added {qty} × {name}").wait_for()
-    page.get_by_role("link", name="Cart").click()
-    page.get_by_role("link", name="Proceed to checkout").click()
-    page.get_by_label("Email", exact=True).fill(f"raw{n}@synthetic.example")
-    page.get_by_label("Full name", exact=True).fill("Raw Script")
-    page.get_by_label("Address", exact=True).fill("1 Main St")
-    page.get_by_label("City", exact=True).fill("Springfield")
-    page.get_by_label("Postal code", exact=True).fill("12345")
-    page.get_by_label("Phone", exact=True).fill("555-123-4567")
-    page.get_by_role("button", name="Continue to shipping").click()
-    page.get_by_role("radio", name="Standard — $4.99").check()
-    page.get_by_role("button", name="Continue to payment").click()
-    frame = page.get_by_title("Card details").content_frame
-    frame.get_by_label("Card number").fill("4242 4242 4242 4242")
-    frame.get_by_label("Expiry date").fill("12 / 34")
-    frame.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name="Continue to review").click()
-    page.get_by_role("button", name="Place order").click()
-    number = page.get_by_test_id("order-number").inner_text()
-    assert api.get(f"/api/orders/{number}").status_code == 200
+#: The bare scripts (bench/bare_checkout.py): the harness is held to the one doing its work.
+BARE = {"same journey": same_journey, "clicks only": clicks_only}
 
 
-def time_raw(url: str, token: str, runs: int, executable: str | None) -> list[float]:
-    """Seconds per checkout of the bare script (one browser, a new context each)."""
+def time_raw(url: str, token: str, runs: int, executable: str | None, kind: str) -> list[float]:
+    """Seconds per checkout of a bare script (one browser, a new context each)."""
+    checkout = BARE[kind]
     times = []
     with (
         sync_playwright() as pw,
@@ -88,7 +67,7 @@ def time_raw(url: str, token: str, runs: int, executable: str | None) -> list[fl
         for n in range(runs):
             started = time.perf_counter()
             context = browser.new_context(base_url=url)
-            raw_checkout(context.new_page(), api, n)
+            checkout(context.new_page(), api, n)
             context.close()
             times.append(time.perf_counter() - started)
         browser.close()
@@ -146,9 +125,11 @@ def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> Tim
         return Timing([float(case.get("time", "nan")) for case in cases], wall)
 
 
-def time_raw_process(url: str, token: str, runs: int, executable: str | None) -> Timing:
-    """The bare script as a process of its own (``--raw``), like the others."""
-    command = [sys.executable, __file__, "--raw", url, "-n", str(runs)]
+def time_raw_process(
+    url: str, token: str, runs: int, executable: str | None, kind: str
+) -> Timing:
+    """A bare script as a process of its own (``--raw``), like the others."""
+    command = [sys.executable, __file__, "--raw", url, "--kind", kind, "-n", str(runs)]
     if executable:
         command += ["--executable", executable]
     started = time.perf_counter()
@@ -202,8 +183,8 @@ def time_playwright_test(url: str, token: str, runs: int, executable: str | None
     return Timing(durations, wall)
 
 
-def _raw_main(url: str, runs: int, executable: str | None) -> int:
-    times = time_raw(url, os.environ["BENCH_API_TOKEN"], runs, executable)
+def _raw_main(url: str, runs: int, executable: str | None, kind: str) -> int:
+    times = time_raw(url, os.environ["BENCH_API_TOKEN"], runs, executable, kind)
     print(json.dumps(times))
     return 0
 
@@ -214,9 +195,10 @@ def main() -> int:
     parser.add_argument("-n", "--runs", type=int, default=15, help="checkouts of each kind")
     parser.add_argument("--raw", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--executable", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", choices=BARE, default="same journey", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.raw:
-        return _raw_main(args.raw, args.runs, args.executable)
+        return _raw_main(args.raw, args.runs, args.executable, args.kind)
     with sync_playwright() as pw:
         choice = discover_chromium(None, pw.chromium.executable_path)
     executable = choice.executable_path
@@ -224,17 +206,19 @@ def main() -> int:
         assert shop.url is not None
         url, token = shop.url, shop.api_token
         # Warm the shop once (first page compile) before measuring.
-        time_raw(url, token, 1, executable)
-        raw = time_raw_process(url, token, args.runs, executable)
-        timings = {name: time_harness(url, token, args.runs, extra)
-                   for name, extra in VARIANTS.items()}  # fmt: skip
+        time_raw(url, token, 1, executable, "clicks only")
+        raw = time_raw_process(url, token, args.runs, executable, "same journey")
+        timings = {"bare script, clicks only": time_raw_process(
+            url, token, args.runs, executable, "clicks only")}  # fmt: skip
+        timings.update({name: time_harness(url, token, args.runs, extra)
+                        for name, extra in VARIANTS.items()})  # fmt: skip
         timings["Playwright Test (npm @playwright/test)"] = time_playwright_test(
             url, token, args.runs, executable
         )
     print(f"guest checkout, {args.runs} runs each, one worker, demo shop on loopback, "
           f"{choice.describe()}")  # fmt: skip
     print(f"  {'':44} per checkout (median)       whole process")
-    print(f"  {'bare Playwright script':44} {raw.median:6.3f} s  1.00×            "
+    print(f"  {'bare script, same journey':44} {raw.median:6.3f} s  1.00×            "
           f"{raw.process_s:6.1f} s")  # fmt: skip
     playwright_test = timings["Playwright Test (npm @playwright/test)"]
     for name, timing in timings.items():

@@ -135,3 +135,17 @@ def test_timeout_waiting_for_a_missing_button_is_ui_broken_even_though_it_ran_lo
     evidence = replace(BASE, error_type="TimeoutError", step_duration_s=12.0)
     assert evidence.over_budget
     assert classify(evidence, DEMO_SHOP.errors).category == Category.UI_BROKEN
+
+
+def test_a_vitals_breach_is_slow_and_points_at_the_page_not_at_a_slow_request() -> None:
+    breach = replace(
+        BASE,
+        step="contact and address",
+        error_type="VitalsOverBudget",
+        error_message="web vitals over budget: CLS 0.16 over its 0.10 budget",
+    )
+    diagnosis = classify(breach)
+    assert diagnosis.category == Category.SLOW
+    assert diagnosis.reason == "web vitals over budget: CLS 0.16 over its 0.10 budget"
+    assert "moves content after it is shown (CLS)" in diagnosis.look_first
+    assert "slow request" not in diagnosis.look_first

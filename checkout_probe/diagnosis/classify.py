@@ -63,6 +63,12 @@ LOOK_FIRST: dict[Category, str] = {
     Category.HARNESS_ERROR: "the harness, its configuration or the project's flows, not the shop",
 }
 
+#: A step slow for the shopper's eyes, not for the network: where its vitals come from.
+VITALS_LOOK_FIRST = (
+    "the page itself in the latest deploy: what moves content after it is shown (CLS), "
+    "the largest element and what delays its paint (LCP), the script handling input (INP)"
+)
+
 UNREACHABLE_TEXT = re.compile(
     r"net::ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|CONNECTION_TIMED_OUT"
     r"|CERT_\w+|SSL_\w+|CONNECTION_RESET|INTERNET_DISCONNECTED|EMPTY_RESPONSE)"
@@ -149,7 +155,8 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
 def classify(ev: Evidence, errors: ShopErrors | None = None) -> Diagnosis:
     """Apply the rules of the module docstring to ``ev``; ``errors`` are the shop's phrases."""
     category, reason = _explain(ev, errors or ShopErrors())
-    look_first = LOOK_FIRST[category]
+    vitals = category == Category.SLOW and ev.error_type == "VitalsOverBudget"
+    look_first = VITALS_LOOK_FIRST if vitals else LOOK_FIRST[category]
     down = ev.health.down if ev.health else []
     if down and category not in (Category.HARNESS_ERROR, Category.TARGET_UNREACHABLE):
         names = ", ".join(c.name for c in down)
