@@ -133,7 +133,7 @@ def same_journey(page: Page, api: httpx.Client, n: int) -> None:
     stored = api.get(f"/api/orders/{number}").json()
     assert {k: stored[k] for k in CENTS} == CENTS, stored
     assert [(i["name"], i["quantity"]) for i in stored["items"]] == [(n, q) for n, q, _ in ITEMS]
-    assert (stored["full_name"], stored["shipping_method"]) == ("Raw Script", "Standard")
+    assert (stored["full_name"], stored["shipping_method"]) == ("Raw Script", "standard")
     charges = api.get("/api/charges", params={"order": number}).json()["charges"]
     assert [(c["status"], c["amount_cents"]) for c in charges] == [("succeeded", 5243)], charges
     assert api.get(f"/api/orders/{number}").json()["status"] == "paid"

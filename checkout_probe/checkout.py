@@ -95,15 +95,21 @@ def new_context(browser: Browser, settings: Settings, target: Target) -> Browser
     return browser.new_context(**context_options(settings, target.base_url, browser.version))
 
 
-def prepare_context(context: BrowserContext, *, tracing: bool, screenshots: bool = False) -> None:
-    """Mask sensitive fields in every frame; with ``tracing``, start a trace of DOM snapshots.
+def prepare_context(
+    context: BrowserContext, *, tracing: bool, snapshots: bool = False, screenshots: bool = False
+) -> None:
+    """Mask sensitive fields in every frame; with ``tracing``, start a Playwright trace.
 
-    A screencast (``screenshots``) roughly triples what tracing costs a checkout
-    (see bench/); the snapshots already show every action's page.
+    The trace holds every action (its locator, timing and log) and the console; the
+    diagnosis already keeps every failing request of the checkout, and the failure
+    screenshot the page. A DOM snapshot at every action, with the network and its
+    bodies that Playwright records alongside (``snapshots``), costs about a sixth more
+    time per checkout, a screencast (``screenshots``) more again (bench/checkout_bench.py):
+    both are asked for, not paid on every run.
     """
     context.add_init_script(MASK_SCRIPT)
     if tracing:
-        context.tracing.start(snapshots=True, screenshots=screenshots, sources=False)
+        context.tracing.start(snapshots=snapshots, screenshots=screenshots, sources=False)
 
 
 @dataclass

@@ -78,6 +78,9 @@ class Settings:
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
     #: Measure web vitals in every page (``--no-web-vitals``: not).
     web_vitals: bool = True
+    #: Playwright traces record a DOM snapshot at every action and the network
+    #: (``--trace-snapshots``); by default actions and console (``checkout.prepare_context``).
+    trace_snapshots: bool = False
     #: OTLP/HTTP collector the checkouts' traces are exported to (``--otlp-endpoint``).
     otlp_endpoint: str | None = None
 
@@ -288,6 +291,7 @@ def build_settings(
         record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
         vital_budgets=_vitals_fail(environment.vital_budgets, options.get("vitals_fail"), shop),
         web_vitals=not options.get("no_web_vitals"),
+        trace_snapshots=bool(options.get("trace_snapshots")),
         otlp_endpoint=_check_url(
             given("otlp_endpoint"), "--otlp-endpoint", "--otlp-endpoint http://127.0.0.1:4318"
         ),

@@ -64,6 +64,9 @@ SHARED: tuple[Option, ...] = (
     Option("--vitals-fail", "vitals_fail", "fail this step as slow when its web vitals are "
            "over budget ('all': every step; repeatable; default: the environment's vitals_fail)",
            action="append", metavar="STEP"),
+    Option("--trace-snapshots", "trace_snapshots", "Playwright traces (--tracing) record a "
+           "DOM snapshot at every action and the network too, not only the actions and the "
+           "console (about a sixth more time per checkout)", action="store_true"),
     Option("--no-web-vitals", "no_web_vitals", "do not measure web vitals (they cost one "
            "call into the page per step)", action="store_true"),
     Option("--otlp-endpoint", "otlp_endpoint", "export each checkout's trace (a span per step) "

@@ -134,7 +134,8 @@ def test_no_card_number_cvc_password_or_token_in_any_artifact(
     reports = tmp_path / "reports"
     run = run_suites(
         reports, "tests", "--env", "scan", "--config", str(config),
-        "--tracing=on", "--screenshot=on", "--video=on",
+        # Traces with everything they can hold: DOM snapshots and the screencast too.
+        "--tracing=on", "--trace-snapshots", "--trace-screenshots", "--screenshot=on", "--video=on",
         env={"SCAN_TOKEN": TOKEN, "SCAN_PASSWORD": PASSWORD},
     )  # fmt: skip
 

@@ -87,7 +87,7 @@ test("guest checkout", async ({ page, request }, testInfo) => {
   expect([stored.subtotal_cents, stored.shipping_cents, stored.tax_cents, stored.total_cents])
     .toEqual([4393, 499, 351, 5243]);
   expect(stored.items.map((i) => [i.name, i.quantity])).toEqual([["Trail Mug", 2], ["Merino Socks", 1]]);
-  expect([stored.full_name, stored.shipping_method]).toEqual(["Playwright Test", "Standard"]);
+  expect([stored.full_name, stored.shipping_method]).toEqual(["Playwright Test", "standard"]);
   const charges = await (await request.get(`/api/charges?order=${number}`, auth)).json();
   expect(charges.charges.map((c) => [c.status, c.amount_cents])).toEqual([["succeeded", 5243]]);
   expect((await (await request.get(`/api/orders/${number}`, auth)).json()).status).toBe("paid");

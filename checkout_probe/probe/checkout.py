@@ -63,7 +63,7 @@ def run_checkout(
     """
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     context = new_context(browser, settings, target)
-    prepare_context(context, tracing=True)
+    prepare_context(context, tracing=True, snapshots=settings.trace_snapshots)
     checkout = open_checkout(
         context,
         settings,

@@ -41,7 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--trace-screenshots",
         action="store_true",
         default=False,
-        help="Record the screencast in traces too (about 3x the cost of DOM snapshots alone).",
+        help="Record the screencast in traces too (costs more than --trace-snapshots).",
     )
 
 
