@@ -120,10 +120,14 @@ class Checkout:
     recorder: NetworkRecorder
     journey: Journey
     secrets: tuple[str, ...]
+    finished: bool = False
 
     def finish(self) -> None:
-        """After the journey: the steps' final web vitals, and the end of the checkout's
-        trace (failed when a step failed)."""
+        """After the journey (once; again is a no-op): the steps' web vitals, and the end
+        of the checkout's trace (failed when a step failed)."""
+        if self.finished:
+            return
+        self.finished = True
         self.journey.finish_vitals()
         self.journey.trace.end(failed=self.journey.diagnosis is not None)
 

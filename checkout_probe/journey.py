@@ -113,10 +113,10 @@ class Journey:
         mark = self.recorder.mark()
         started = time.perf_counter()
         index = len(self.steps) - 1
-        if self.vitals is not None:
-            self.vitals.started(index)
         with self.trace.step(key) as span, allure.step(record.title):
             record.span_id = span.span_id
+            if self.vitals is not None:
+                self.vitals.started(index)
             self._send_trace_context()
             try:
                 yield record
@@ -129,6 +129,7 @@ class Journey:
                 # and let the checkout go on (it is not skipped, nor failed for it).
                 record.status = "not done"
                 record.duration_s = time.perf_counter() - started
+                self._read_vitals(index, record)
                 self.not_done.append(f"step '{record.key}': {exc}")
                 allure.attach(str(exc), "read-back not done", allure.attachment_type.TEXT)
                 return
@@ -136,7 +137,7 @@ class Journey:
                 record.duration_s = time.perf_counter() - started
                 record.status = "failed"
                 record.url = self._url()
-                self._read_vitals(index, record)
+                self._read_vitals(index, record, now=True)
                 self._fail(record, exc, mark, budget)
             record.duration_s = time.perf_counter() - started
             record.url = self._url()
@@ -159,9 +160,14 @@ class Journey:
                 )
             record.status = "passed"
 
-    def _read_vitals(self, index: int, record: StepRecord) -> None:
-        if self.vitals is not None:
-            self.vitals.ended(self.page, index, record)
+    def _read_vitals(self, index: int, record: StepRecord, now: bool = False) -> None:
+        # The step's end is marked; its page is read now only where its verdict (or its
+        # failure's evidence) needs it, else once the checkout is over (finish_vitals).
+        if self.vitals is None:
+            return
+        self.vitals.ended(self.page, index, record)
+        if now and not self.vitals.budgets.fails(record.key):
+            self.vitals.judge_now(self.page, index, record)
 
     def finish_vitals(self) -> None:
         """After the last step: the final values of every step's vitals."""

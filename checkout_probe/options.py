@@ -68,7 +68,7 @@ SHARED: tuple[Option, ...] = (
            "DOM snapshot at every action and the network too, not only the actions and the "
            "console (about a sixth more time per checkout)", action="store_true"),
     Option("--no-web-vitals", "no_web_vitals", "do not measure web vitals (they cost one "
-           "call into the page per step)", action="store_true"),
+           "call into the page per checkout)", action="store_true"),
     Option("--otlp-endpoint", "otlp_endpoint", "export each checkout's trace (a span per step) "
            "over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (needs "
            "checkout-probe[otlp])", env="CHECKOUT_PROBE_OTLP_ENDPOINT", metavar="URL"),

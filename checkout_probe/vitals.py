@@ -13,16 +13,17 @@ Attribution, as a shopper would live it:
   shifts right after input excluded), and its INP its slowest interaction (interactions
   under 16 ms, the Event Timing API's floor, are not measured: good by any threshold).
 
-An LCP that grows after its step ended (a hero image that arrives late) is in the final
-figures (``Journey.finish_vitals``), and is reported, but fails no step: that step had
-ended.
+An LCP that grows after its step ended (a hero image that arrives late) is in the figures,
+and is reported, but fails no step that was judged at its end: that step had ended.
 
-The journey reads the values at the end of each step (one call into the page): the current
-document's, and those of the documents left since, each of which stored its final values
-in the shop origin's ``sessionStorage`` as it went (``pagehide``; a binding or console
-call from a document being unloaded never reaches Playwright). So shifts and interactions
-after the last read are not lost; those of a document on another origin (a provider's
-redirect page) are.
+The steps only mark their start and end; the page is read once the checkout is over (one
+call into the page, ``Journey.finish_vitals``), or at the end of a step the environment
+fails on its vitals. Each document stored its final values in the shop origin's
+``sessionStorage`` as it was left (``pagehide``; a binding or console call from a document
+being unloaded never reaches Playwright), so the last read sees every page of the checkout;
+those of a document on another origin (a provider's redirect page) are lost. A page load
+belongs to the step running when its document started (its navigation start, mapped to
+the harness's clock), so reading late changes no attribution.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ VITALS_SCRIPT = (
     "  () => JSON.stringify({now: performance.timeOrigin + performance.now(),"
     "  documents: left().concat([record()])}));"
     " addEventListener('pagehide', () => { try { const kept = left().filter("
-    "  (r) => r.id !== s.id).slice(-29); kept.push(record());"
+    "  (r) => r.id !== s.id).slice(-99); kept.push(record());"
     "  sessionStorage.setItem(key, JSON.stringify(kept)); } catch (e) {} });"
     "})();"
 )
@@ -100,12 +101,19 @@ def cumulative_layout_shift(shifts: list[tuple[float, float]]) -> float:
 
 @dataclass
 class _PageLoad:
-    step_index: int
+    #: When the document started (its navigation), on our clock (perf_counter seconds).
+    started: float
     values: dict[str, float] = field(default_factory=dict)
 
 
 class VitalsRecorder:
-    """Collects the vitals of one checkout's pages, by step; see the module docstring."""
+    """Collects the vitals of one checkout's pages, by step; see the module docstring.
+
+    The steps only mark their start and end (no call into the page); the page is read
+    when its values are wanted (:meth:`sample`), usually once, after the last step.
+    Each value is then given to its step by time: a page load to the step running when
+    its document started, a shift or an interaction to the step running when it happened.
+    """
 
     def __init__(self) -> None:
         self._loads: dict[str, _PageLoad] = {}
@@ -115,7 +123,6 @@ class VitalsRecorder:
         self._shifts: dict[tuple[str, float], tuple[float, float]] = {}
         #: Each step's index, started and ended (perf_counter); the running one ends at inf.
         self._windows: list[tuple[int, float, float]] = []
-        self._step_index = -1
 
     def attach(self, context: BrowserContext) -> None:
         """Measure every page of ``context`` (top documents only)."""
@@ -123,62 +130,69 @@ class VitalsRecorder:
 
     def step_started(self, index: int) -> None:
         """Step ``index`` (its place in the journey's steps) runs from now."""
-        self._step_index = index
         self._windows.append((index, time.perf_counter(), float("inf")))
 
-    def step_ended(self, page: Page) -> None:
-        """Read the current document's values, and close the running step's window."""
-        self.sample(page)
+    def step_ended(self) -> None:
+        """The running step ended now."""
         if self._windows:
             index, started, _ = self._windows[-1]
             self._windows[-1] = (index, started, time.perf_counter())
 
     def sample(self, page: Page) -> None:
-        """Read the current document's values now (one call into the page)."""
+        """Read the values of the current document and of those left before it (one call
+        into the page, which waits for the current document's first paint if it is due)."""
         try:
+            # A navigation that hangs (the server accepted and never answered) leaves no
+            # document to run script in, and evaluate would wait for one without end.
+            page.wait_for_function("true", timeout=1_000)
+            sent = time.perf_counter()
             payload = page.evaluate("() => window.__cpVitals ? window.__cpVitals() : null")
         except PlaywrightError:  # the page is gone or navigating: its pagehide report covers it
             return
         if payload:
-            self._update(str(payload))
+            # The page's clock differs from ours: its "now" is taken half-way through the call.
+            self._update(str(payload), (sent + time.perf_counter()) / 2)
 
-    def _update(self, payload: str) -> None:
+    def _update(self, payload: str, read_at: float) -> None:
         try:
             data: dict[str, Any] = json.loads(payload)
             now_ms = float(data["now"])
             documents = list(data["documents"])
         except (ValueError, KeyError, TypeError):
             return
-        received = time.perf_counter()
 
         def ours(origin: float, page_ms: float) -> float:
-            # The page's clock differs from ours; an entry's age at the read does not.
-            return received - (now_ms - origin - float(page_ms)) / 1000
+            # An entry's age at the read is the same on both clocks.
+            return read_at - (now_ms - origin - float(page_ms)) / 1000
 
         for doc in documents:
             document, origin = str(doc.get("id")), float(doc.get("origin") or 0.0)
-            load = self._loads.setdefault(document, _PageLoad(max(self._step_index, 0)))
+            load = self._loads.setdefault(document, _PageLoad(ours(origin, 0.0)))
             for metric, key in (("TTFB", "ttfb"), ("FCP", "fcp"), ("LCP", "lcp")):
                 value = doc.get(key)
                 if isinstance(value, int | float):
                     load.values[metric] = float(value)
             for started_ms, score in doc.get("shifts") or ():
-                self._shifts[(document, float(started_ms))] = (
-                    ours(origin, started_ms),
-                    float(score),
-                )
+                when = ours(origin, started_ms)
+                self._shifts[(document, float(started_ms))] = (when, float(score))
             for duration, started_ms in doc.get("events") or ():
-                self._interactions[(document, float(started_ms))] = (
-                    ours(origin, started_ms),
-                    float(duration),
-                )
+                when = ours(origin, started_ms)
+                self._interactions[(document, float(started_ms))] = (when, float(duration))
+
+    def _step_at(self, when: float) -> int | None:
+        """The step running at ``when``; between steps, the one that ran last before it."""
+        latest = None
+        for index, started, _ in self._windows:
+            if started <= when:
+                latest = index
+        return latest
 
     def for_step(self, index: int) -> dict[str, float]:
         """The vitals of step ``index``: TTFB, FCP and LCP of the page it opened (the latest,
         where it opened several), the layout shifts and the slowest interaction during it."""
         values: dict[str, float] = {}
-        for load in self._loads.values():
-            if load.step_index == index:
+        for load in sorted(self._loads.values(), key=lambda load: load.started):
+            if self._step_at(load.started) == index:
                 values.update(load.values)
         window = next((w for w in self._windows if w[0] == index), None)
         if window is not None:
