@@ -113,6 +113,7 @@ def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> Tim
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
             "-p", "bench.repeat", f"--bench-repeat={runs}",
             f"--base-url={url}", f"--junitxml={junit}", f"--output={tmp}/artifacts",
+            f"--alluredir={tmp}/allure-results",
             *extra,
             TEST,
         ]  # fmt: skip
