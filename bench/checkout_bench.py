@@ -12,7 +12,8 @@ Not a CI test: it prints figures. In one run, against one demo shop, each on one
 - the same journey in Playwright Test (npm ``@playwright/test``, installed into a cache
   folder on first use), with the same Chromium and ``trace: "retain-on-failure"``.
 
-Each runs as a process of its own, N checkouts, and every kind runs once per round; it
+Each runs as a process of its own, N checkouts, and every kind runs once per round (the
+order turning by one kind each round); it
 prints the median per checkout (the harness's from JUnit, Playwright Test's from its JSON
 report, the script's measured around each checkout; the first checkout of a process,
 which also starts the browser, left out), its ratio to the same-journey bare script in each
@@ -35,7 +36,9 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -198,16 +201,23 @@ HARNESS = "harness as ./run checkout runs it"
 PWT = "Playwright Test (npm @playwright/test)"
 
 
-def one_round(url: str, token: str, runs: int, executable: str | None) -> dict[str, Timing]:
-    """Every kind once, one after the other, ``runs`` checkouts each."""
-    timings = {
-        SAME: time_raw_process(url, token, runs, executable, "same journey"),
-        "bare script, clicks only": time_raw_process(url, token, runs, executable, "clicks only"),
-    }
-    timings.update({name: time_harness(url, token, runs, extra)
-                    for name, extra in VARIANTS.items()})  # fmt: skip
-    timings[PWT] = time_playwright_test(url, token, runs, executable)
-    return timings
+def one_round(
+    url: str, token: str, runs: int, executable: str | None, turn: int = 0
+) -> dict[str, Timing]:
+    """Every kind once, ``runs`` checkouts each; the order turns by one kind per round, so
+    no kind always runs first, or always right after another (a drifting machine's speed
+    would otherwise favour one)."""
+    kinds: list[tuple[str, Callable[[], Timing]]] = [
+        (SAME, lambda: time_raw_process(url, token, runs, executable, "same journey")),
+        ("bare script, clicks only",
+         lambda: time_raw_process(url, token, runs, executable, "clicks only")),
+        *((name, partial(time_harness, url, token, runs, extra))
+          for name, extra in VARIANTS.items()),
+        (PWT, lambda: time_playwright_test(url, token, runs, executable)),
+    ]  # fmt: skip
+    shift = turn % len(kinds)
+    timings = {name: run() for name, run in kinds[shift:] + kinds[:shift]}
+    return {name: timings[name] for name, _ in kinds}  # printed in the same order every time
 
 
 def main() -> int:
@@ -231,7 +241,8 @@ def main() -> int:
         time_raw(url, token, 1, executable, "clicks only")
         # Rounds, each kind once per round: a machine whose speed drifts (a shared host)
         # moves every kind of a round alike, so each round's ratios are compared.
-        rounds = [one_round(url, token, args.runs, executable) for _ in range(args.rounds)]
+        rounds = [one_round(url, token, args.runs, executable, turn)
+                  for turn in range(args.rounds)]
     print(f"guest checkout, {args.rounds} rounds × {args.runs} checkouts of each kind, one "
           f"worker, demo shop on loopback, {choice.describe()}")  # fmt: skip
     print(f"  {'':40} per checkout   × same journey (rounds)    whole process  × Playwright Test")
