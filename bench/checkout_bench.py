@@ -87,6 +87,8 @@ VARIANTS = {
     "harness without Playwright traces": ("--tracing=off",),
 }
 PLAYWRIGHT_TEST = Path(__file__).resolve().parent / "playwright_test"
+#: The same-journey script as a plain pytest-playwright test (its own pytest root).
+PYTEST_PLAYWRIGHT = Path(__file__).resolve().parent / "pytest_playwright"
 NODE_CACHE = Path.home() / ".cache" / "checkout-probe" / "playwright-test"
 
 
@@ -109,7 +111,23 @@ class Timing:
 
 
 def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> Timing:
-    """Seconds per checkout through pytest, read from JUnit XML (setup + call + teardown)."""
+    """Seconds per checkout of the harness's test through pytest (setup + call + teardown)."""
+    return time_pytest(url, token, runs, ROOT, TEST, extra, {})
+
+
+def time_pytest_playwright(url: str, token: str, runs: int, executable: str | None) -> Timing:
+    """The same-journey script as a plain pytest-playwright test, traces kept on failure."""
+    test, tracing = "test_same_journey.py", "--tracing=retain-on-failure"
+    env = {"BENCH_CHROMIUM": executable or ""}
+    return time_pytest(url, token, runs, PYTEST_PLAYWRIGHT, test, (tracing,), env)
+
+
+def time_pytest(
+    url: str, token: str, runs: int, cwd: Path, test: str, extra: tuple[str, ...],
+    more_env: dict[str, str],
+) -> Timing:
+    """Seconds per checkout through pytest in ``cwd``, read from JUnit XML (setup + call +
+    teardown), and the process's wall time."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         command = [
@@ -118,16 +136,21 @@ def time_harness(url: str, token: str, runs: int, extra: tuple[str, ...]) -> Tim
             f"--base-url={url}", f"--junitxml={junit}", f"--output={tmp}/artifacts",
             f"--alluredir={tmp}/allure-results",
             *extra,
-            TEST,
+            test,
         ]  # fmt: skip
-        env = {"CHECKOUT_PROBE_API_TOKEN": token, "CHECKOUT_PROBE_REPORTS_DIR": tmp}
+        env = {
+            "CHECKOUT_PROBE_API_TOKEN": token, "BENCH_API_TOKEN": token,
+            "CHECKOUT_PROBE_REPORTS_DIR": tmp,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            **more_env,
+        }  # fmt: skip
         started = time.perf_counter()
         result = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}
+            command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **env}
         )
         wall = time.perf_counter() - started
         if result.returncode != 0:
-            raise SystemExit(f"harness run failed:\n{result.stdout[-3000:]}")
+            raise SystemExit(f"pytest run in {cwd} failed:\n{result.stdout[-3000:]}")
         cases = ET.parse(junit).getroot().iter("testcase")
         return Timing([float(case.get("time", "nan")) for case in cases], wall)
 
@@ -199,6 +222,7 @@ def _raw_main(url: str, runs: int, executable: str | None, kind: str) -> int:
 SAME = "bare script, same journey"
 HARNESS = "harness as ./run checkout runs it"
 PWT = "Playwright Test (npm @playwright/test)"
+PLAIN_PYTEST = "same journey in pytest-playwright"
 
 
 def one_round(
@@ -211,6 +235,7 @@ def one_round(
         (SAME, lambda: time_raw_process(url, token, runs, executable, "same journey")),
         ("bare script, clicks only",
          lambda: time_raw_process(url, token, runs, executable, "clicks only")),
+        (PLAIN_PYTEST, partial(time_pytest_playwright, url, token, runs, executable)),
         *((name, partial(time_harness, url, token, runs, extra))
           for name, extra in VARIANTS.items()),
         (PWT, lambda: time_playwright_test(url, token, runs, executable)),
