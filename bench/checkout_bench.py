@@ -1,5 +1,5 @@
-"""Benchmark: the harness's guest checkout against a bare Playwright script and against
-the same journey in Node Playwright Test.
+"""Benchmark: the harness's guest checkout against a bare Playwright script, the same
+journey as a plain pytest-playwright test, and the same journey in Node Playwright Test.
 
 Not a CI test: it prints figures. In one run, against one demo shop, each on one worker:
 
@@ -9,19 +9,24 @@ Not a CI test: it prints figures. In one run, against one demo shop, each on one
 - a bare Python script doing the same work as the harness's test, by hand (clicks, reads,
   read-back through the API, cleanup; ``bench/bare_checkout.py``), and one doing only the
   clicks (one browser, a new context per checkout);
+- the same-journey script as a plain pytest-playwright test (``bench/pytest_playwright/``:
+  its ``page`` fixture, ``--tracing=retain-on-failure``, Allure results written), what a
+  team writing its own pytest suite would run;
 - the same journey in Playwright Test (npm ``@playwright/test``, installed into a cache
   folder on first use), with the same Chromium and ``trace: "retain-on-failure"``.
 
 Each runs as a process of its own, N checkouts, and every kind runs once per round (the
-order turning by one kind each round); it
-prints the median per checkout (the harness's from JUnit, Playwright Test's from its JSON
-report, the script's measured around each checkout; the first checkout of a process,
-which also starts the browser, left out), its ratio to the same-journey bare script in each
-round (median, and the range over rounds), and the whole process's wall time. Targets:
+order turning by one kind each round); it prints the median per checkout (pytest's from
+JUnit, Playwright Test's from its JSON report, the script's measured around each checkout;
+the first checkout of a process, which also starts the browser, left out), its ratio to
+the same-journey bare script in each round (median, and the range over rounds), and the
+whole process's wall time. Targets:
 the harness ≤ 1.05 × the bare script doing the same journey, per checkout, and faster than
 Playwright Test as a whole process.
 
     .venv/bin/python bench/checkout_bench.py [-n 8] [-r 3]
+
+``bench/harness_parts.py`` times the harness's parts one at a time against the same script.
 """
 
 from __future__ import annotations
