@@ -21,7 +21,20 @@ from playwright.sync_api import Browser
 
 from checkout_probe.checkout import prepare_context
 
-PAGE = b"<!doctype html><title>Shop</title><h1>Products</h1><button>Add to cart</button>"
+#: The heading turns without end, so the page paints a new frame at every refresh: a
+#: screencast (sent by the browser only when the picture changes) then has frames to send.
+PAGE = (
+    b"<!doctype html><title>Shop</title>"
+    b"<style>@keyframes turn { to { transform: rotate(360deg) } }"
+    b" h1 { display: inline-block; animation: turn 1s linear infinite }</style>"
+    b"<h1>Products</h1><p><button>Add to cart</button>"
+)
+#: Resolves once the page has painted 30 more frames (requestAnimationFrame runs before each).
+PAINTED = (
+    "() => new Promise(done => { let left = 30;"
+    " const next = () => (--left ? requestAnimationFrame(next) : done());"
+    " requestAnimationFrame(next); })"
+)
 
 
 class _Page(BaseHTTPRequestHandler):
@@ -54,6 +67,9 @@ def _trace_of_one_click(
     page.goto(url)
     page.evaluate("console.log('checkout started')")
     page.get_by_role("button", name="Add to cart").click()
+    # Screencast frames arrive as the page paints, after the actions that caused them: a
+    # trace stopped right after the click may not hold one yet (seen once under load).
+    page.evaluate(PAINTED)
     path = tmp_path / "trace.zip"
     context.tracing.stop(path=str(path))
     context.close()
