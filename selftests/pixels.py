@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +43,12 @@ def frames(picture: Path, into: Path) -> list[Path]:
     return sorted(into.glob("frame*.png"))
 
 
-def read_text(images: list[Path]) -> str:
-    """What OCR reads in ``images``: one Tesseract run for all (start-up is most of its cost)."""
+def read_texts(images: list[Path]) -> list[str]:
+    """What OCR reads in each of ``images``: one Tesseract run for all (start-up is most of
+    its cost); its text output separates the images with form feeds (Tesseract 5: between
+    them; 4: after each)."""
     if not images:
-        return ""
+        return []
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("".join(f"{image}\n" for image in images))
     try:
@@ -56,7 +59,11 @@ def read_text(images: list[Path]) -> str:
         )  # fmt: skip
     finally:
         os.unlink(listing.name)
-    return result.stdout
+    texts = result.stdout.split("\f")
+    if len(texts) == len(images) + 1 and not texts[-1].strip():
+        texts.pop()
+    assert len(texts) == len(images), f"tesseract gave {len(texts)} texts for {len(images)}"
+    return texts
 
 
 def squeezed(text: str) -> str:
@@ -78,7 +85,31 @@ class PictureScan:
         return [n for n in needles if squeezed(n) in seen]
 
 
+def scan_pictures(pictures: list[Path], workdir: Path, workers: int = 2) -> list[PictureScan]:
+    """OCR of screenshots and of every changed frame of videos, each distinct picture read
+    once: checkouts pass the same pages, and a frame equal to one already read (the same
+    PNG bytes) says the same. ``workers`` Tesseract runs side by side (one per core)."""
+
+    def own_folder(picture: Path) -> Path:
+        return workdir / hashlib.sha256(str(picture).encode()).hexdigest()[:16]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        extracted = list(pool.map(lambda p: frames(p, own_folder(p)), pictures))
+    digest = {f: hashlib.sha256(f.read_bytes()).hexdigest() for fs in extracted for f in fs}
+    distinct = list({digest[f]: f for fs in extracted for f in fs}.values())
+    chunks = [distinct[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        read = {
+            digest[f]: text
+            for chunk, texts in zip(chunks, pool.map(read_texts, chunks), strict=True)
+            for f, text in zip(chunk, texts, strict=True)
+        }
+    return [
+        PictureScan(str(p), len(fs), "\n".join(read[digest[f]] for f in fs))
+        for p, fs in zip(pictures, extracted, strict=True)
+    ]
+
+
 def scan_picture(path: Path, workdir: Path) -> PictureScan:
     """OCR of a screenshot, or of every changed frame of a video."""
-    enlarged = frames(path, workdir / hashlib.sha256(str(path).encode()).hexdigest()[:16])
-    return PictureScan(str(path), len(enlarged), read_text(enlarged))
+    return scan_pictures([path], workdir, workers=1)[0]

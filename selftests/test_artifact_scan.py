@@ -16,7 +16,6 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -29,7 +28,7 @@ from checkout_probe.context import MASK_SCRIPT
 from checkout_probe.target import LocalShop
 from flows.cards import TEST_CARDS
 from selftests.helpers import run_suites
-from selftests.pixels import PictureScan, scan_picture, squeezed
+from selftests.pixels import PictureScan, scan_picture, scan_pictures, squeezed
 
 TOKEN = "scan-token-Hq3mZ7"
 PASSWORD = "Scan-Pa55-word-x9!"
@@ -63,8 +62,7 @@ def _seen_needles() -> list[str]:
 
 def _read_pictures(root: Path, workdir: Path) -> list[PictureScan]:
     pictures = sorted(p for p in root.rglob("*") if p.suffix in {".png", ".jpeg", ".webm"})
-    with ThreadPoolExecutor(max_workers=2) as pool:  # one OCR process per core
-        return list(pool.map(lambda p: scan_picture(p, workdir), pictures))
+    return scan_pictures(pictures, workdir)
 
 
 #: Base64 runs long enough to hold a needle (resources, HAR bodies): decoded and searched too.
