@@ -20,8 +20,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from checkout_probe.baseline import Baseline
 from checkout_probe.config import Settings
 from checkout_probe.context import MASK_SCRIPT, context_options
+from checkout_probe.failed_request import api_failure
 from checkout_probe.journey import Journey
-from checkout_probe.network import NetworkRecorder, api_failure
+from checkout_probe.network import NetworkRecorder
 from checkout_probe.orders import (
     CleanupResult,
     Created,

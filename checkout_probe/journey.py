@@ -32,7 +32,8 @@ from checkout_probe.diagnosis import (
     format_diagnosis,
 )
 from checkout_probe.errors import ProbeError
-from checkout_probe.network import NetworkRecorder, api_failure
+from checkout_probe.failed_request import api_failure
+from checkout_probe.network import NetworkRecorder
 from checkout_probe.orders import Created, ReadBackUnavailable
 from checkout_probe.pricing import CartItem, ExpectedOrder
 from checkout_probe.record import StepRecord

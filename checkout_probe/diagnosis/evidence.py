@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checkout_probe.failed_request import FailedRequest
 from checkout_probe.health import HealthSnapshot
-from checkout_probe.network import FailedRequest
 
 if TYPE_CHECKING:
     from checkout_probe.diagnosis.classify import Category
