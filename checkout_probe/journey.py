@@ -9,44 +9,28 @@ running over its time budget (without hiding a real error in the same step).
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import allure
-import httpx
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from checkout_probe.baseline import Baseline
 from checkout_probe.config import Settings
-from checkout_probe.diagnosis import (
-    CheckoutFailure,
-    DataMismatch,
-    Diagnosis,
-    Evidence,
-    classify,
-    format_diagnosis,
-)
-from checkout_probe.errors import ProbeError
-from checkout_probe.failed_request import api_failure
+from checkout_probe.diagnosis import CheckoutFailure, Diagnosis
 from checkout_probe.network import NetworkRecorder
 from checkout_probe.orders import Created, ReadBackUnavailable
 from checkout_probe.pricing import CartItem, ExpectedOrder
 from checkout_probe.record import StepRecord
+from checkout_probe.step_failure import diagnose_step
 from checkout_probe.step_vitals import StepVitals
 from checkout_probe.target import Target
 from checkout_probe.tracecontext import CheckoutTrace
 from checkout_probe.vitals import VitalsRecorder
-
-log = logging.getLogger(__name__)
-
-#: Exceptions that say the shop (or the page) misbehaved, not the harness: the browser's,
-#: assertions on what the shop showed, and the shop's answers to the project's HTTP calls.
-_SHOP_SIDE = (PlaywrightError, AssertionError, httpx.HTTPError)
 
 
 class StepProblem(AssertionError):
@@ -267,81 +251,9 @@ class Journey:
         except PlaywrightError:
             return None
 
-    def _screenshot(self, step: str) -> None:
-        # Taken at the moment of failure, which shows more than a screenshot at
-        # teardown, and costs nothing on the (usual) passing run.
-        try:
-            image = self.page.screenshot(full_page=True, timeout=5_000)
-        except PlaywrightError:
-            return
-        allure.attach(image, f"screenshot at failure of '{step}'", allure.attachment_type.PNG)
-        if self.artifacts_dir is not None:
-            path = self.artifacts_dir / "failure-screenshot.png"
-            try:
-                self.artifacts_dir.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(image)
-            except OSError as exc:
-                # A full evidence disk must not hide the diagnosis of the failure itself.
-                log.warning("could not keep the failure screenshot %s: %s", path, exc)
-                with suppress(OSError):
-                    path.unlink(missing_ok=True)  # no half-written image left behind
-                return
-            self.artifacts.append(str(path))
-
-    def _alerts(self) -> tuple[str, ...]:
-        try:
-            # Reading the page waits, without a timeout, for a document to run script in;
-            # a navigation that hangs (the server accepted and never answered) never gives
-            # one. This bounded probe finds that out first.
-            self.page.wait_for_function("true", timeout=1_000)
-            texts = self.settings.shop.errors.shown(self.page).all_inner_texts()
-        except PlaywrightError:
-            return ()
-        return tuple(" ".join(t.split()) for t in texts if t.strip())
-
     def _fail(
         self, record: StepRecord, exc: BaseException | None, mark: int, budget: float
     ) -> None:
         __tracebackhide__ = True
-        if exc is None:
-            error_type = "StepOverBudget"
-            message = (
-                f"step '{record.key}' took {record.duration_s:.1f} s, "
-                f"over its {budget:.1f} s budget"
-            )
-        else:
-            error_type, message = type(exc).__name__, str(exc)
-        api = api_failure(exc, self.recorder.secrets) if isinstance(exc, httpx.HTTPError) else None
-        self._screenshot(record.key)
-        health = self.target.read_health()
-        evidence = Evidence(
-            env=self.settings.env,
-            target_url=self.target.base_url,
-            step=record.key,
-            step_title=record.title,
-            error_type=error_type,
-            error_message=message,
-            url=record.url,
-            page_alerts=self._alerts(),
-            failed_requests=(
-                *self.recorder.checkout_failures(record.key),
-                *((api,) if api else ()),
-            ),
-            page_errors=tuple(self.recorder.page_errors_since(mark)),
-            console_errors=tuple(self.recorder.console_errors_since(mark)),
-            pending_requests=tuple(self.recorder.pending_requests(older_than_s=budget)),
-            step_duration_s=record.duration_s,
-            step_budget_s=budget,
-            shop_version=self.shop_version or (health.version if health else None),
-            version_source=self.target.has_version_source,
-            health=health,
-            harness_fault=exc is not None
-            and (isinstance(exc, ProbeError) or not isinstance(exc, _SHOP_SIDE)),
-            api_unreachable=message if isinstance(exc, httpx.TransportError) else None,
-            data_mismatch=isinstance(exc, DataMismatch),
-            trace_id=self.trace.trace_id,
-        )
-        self.diagnosis = classify(evidence, self.settings.shop.errors)
-        text = format_diagnosis(self.diagnosis)
-        allure.attach(text, "diagnosis", allure.attachment_type.TEXT)
+        self.diagnosis, text = diagnose_step(self, record, exc, mark, budget)
         raise CheckoutFailure(self.diagnosis, text) from exc

@@ -40,10 +40,8 @@ from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
-from checkout_probe.probe.webhook import WebhookSink
+from checkout_probe.probe.webhook import WebhookSink, deliver
 from checkout_probe.target import LocalShop, Target, make_target
-
-log = logging.getLogger("checkout_probe.probe")
 
 
 class Probe:
@@ -239,18 +237,7 @@ class Probe:
         if alert.kind != "resolved":
             # The question behind this project: did a deploy start it?
             alert = replace(alert, deploy=store.deploy_correlation(alert.env).describe())
-        print(f"ALERT {alert.kind}: {alert.summary()}", flush=True)
-        for detail in alert.details():
-            print(f"  {detail}", flush=True)
-        delivered = 0
-        for sink in self.sinks:
-            result = sink.send(alert)  # never raises; failures are logged by the sink
-            if result.ok:
-                delivered += 1
-            else:
-                print(f"  alert not delivered to {sink.where} after {result.attempts} attempts: "
-                      f"{result.error}", flush=True)  # fmt: skip
-        return delivered > 0 or not self.sinks
+        return deliver(alert, self.sinks)
 
     def _retain(self, store: HistoryStore) -> None:
         args = self.args
@@ -259,16 +246,9 @@ class Probe:
 
     def _export(self) -> None:
         args = self.args
-        if args.metrics_textfile is not None:
-            try:
-                args.metrics_textfile.parent.mkdir(parents=True, exist_ok=True)
-                self.metrics.write_textfile(str(args.metrics_textfile))
-            except OSError as exc:
-                log.warning("could not write %s: %s", args.metrics_textfile, exc)
-        if args.pushgateway:
-            pushed = self.metrics.push(args.pushgateway, args.push_job, {"env": self.settings.env})
-            if not pushed.ok:
-                log.warning("could not push metrics to the Pushgateway: %s", pushed.error)
+        self.metrics.export(
+            self.settings.env, args.metrics_textfile, args.pushgateway, args.push_job
+        )
 
     def _exit_code(self) -> int:
         if not self.args.once:

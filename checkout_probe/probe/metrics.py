@@ -7,9 +7,11 @@ Pushgateway (:meth:`ProbeMetrics.push`), the last two suiting ``--once`` runs.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import (
@@ -25,6 +27,8 @@ from prometheus_client import (
 from checkout_probe.errors import ConfigError
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import Verdict
+
+log = logging.getLogger("checkout_probe.probe")
 
 #: Step durations in seconds: browser steps take from a fraction of a second to a timeout.
 STEP_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 60.0)
@@ -234,6 +238,22 @@ class ProbeMetrics:
         except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
             return PushResult(False, f"{type(exc).__name__}: {exc}")
         return PushResult(True)
+
+    def export(
+        self, env: str, textfile: Path | None, pushgateway: str | None, job: str
+    ) -> None:
+        """After a round: write the textfile and push to the Pushgateway, where asked; a
+        failure is logged, and the probe goes on (the next round tries again)."""
+        if textfile is not None:
+            try:
+                textfile.parent.mkdir(parents=True, exist_ok=True)
+                self.write_textfile(str(textfile))
+            except OSError as exc:
+                log.warning("could not write %s: %s", textfile, exc)
+        if pushgateway:
+            pushed = self.push(pushgateway, job, {"env": env})
+            if not pushed.ok:
+                log.warning("could not push metrics to the Pushgateway: %s", pushed.error)
 
     def serve(self, port: int, addr: str = "127.0.0.1") -> MetricsServer:
         """Serve ``/metrics`` on ``addr:port`` (0 picks a free port) in a daemon thread.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -161,3 +161,20 @@ class WebhookSink:
                 self._sleep(self.base_delay_s * 2 ** (attempt - 1))
         log.error("giving up on alert to %s: %s", self.where, error)
         return DeliveryResult(False, attempt, status, error)
+
+
+def deliver(alert: Alert, sinks: Sequence[WebhookSink]) -> bool:
+    """Print ``alert`` and send it to every sink; False when there were sinks and none took
+    it (the caller sends it again after the next round)."""
+    print(f"ALERT {alert.kind}: {alert.summary()}", flush=True)
+    for detail in alert.details():
+        print(f"  {detail}", flush=True)
+    delivered = 0
+    for sink in sinks:
+        result = sink.send(alert)  # never raises; failures are logged by the sink
+        if result.ok:
+            delivered += 1
+        else:
+            print(f"  alert not delivered to {sink.where} after {result.attempts} attempts: "
+                  f"{result.error}", flush=True)  # fmt: skip
+    return delivered > 0 or not sinks
