@@ -148,11 +148,8 @@ class Journey:
     def _read_vitals(self, index: int, record: StepRecord, now: bool = False) -> None:
         # The step's end is marked; its page is read now only where its verdict (or its
         # failure's evidence) needs it, else once the checkout is over (finish_vitals).
-        if self.vitals is None:
-            return
-        self.vitals.ended(self.page, index, record)
-        if now and not self.vitals.budgets.fails(record.key):
-            self.vitals.judge_now(self.page, index, record)
+        if self.vitals is not None:
+            self.vitals.ended(self.page, index, record, read_now=now)
 
     def finish_vitals(self) -> None:
         """After the last step: the final values of every step's vitals."""

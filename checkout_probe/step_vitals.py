@@ -38,13 +38,14 @@ class StepVitals:
         if step is not None:
             self._report_steps[index] = step
 
-    def ended(self, page: Page, index: int, record: StepRecord) -> None:
-        """The step ended; one the environment fails on its vitals is read and judged now."""
+    def ended(self, page: Page, index: int, record: StepRecord, read_now: bool = False) -> None:
+        """The step ended; it is read and judged now if ``read_now`` (it failed) or if the
+        environment fails it on its vitals, else once the checkout is over."""
         self.recorder.step_ended()
-        if self.budgets.fails(record.key):
-            self.judge_now(page, index, record)
+        if read_now or self.budgets.fails(record.key):
+            self._judge_now(page, index, record)
 
-    def judge_now(self, page: Page, index: int, record: StepRecord) -> None:
+    def _judge_now(self, page: Page, index: int, record: StepRecord) -> None:
         """Read the page and judge step ``index`` at once (it fails on its vitals, or the
         checkout failed in it), showing its vitals in its report step, still open."""
         self.recorder.sample(page)
