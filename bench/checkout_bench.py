@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bare_checkout import clicks_only, same_journey  # noqa: E402
-from checkout_probe.browser import discover_chromium  # noqa: E402
+from checkout_probe.checkout.browser import discover_chromium  # noqa: E402
 from checkout_probe.target import LocalShop  # noqa: E402
 
 TEST = (

@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bare_checkout import same_journey  # noqa: E402
-from checkout_probe.browser import discover_chromium  # noqa: E402
-from checkout_probe.context import MASK_SCRIPT  # noqa: E402
-from checkout_probe.network import NetworkRecorder  # noqa: E402
+from checkout_probe.checkout.browser import discover_chromium  # noqa: E402
+from checkout_probe.checkout.context import MASK_SCRIPT  # noqa: E402
+from checkout_probe.checkout.network import NetworkRecorder  # noqa: E402
+from checkout_probe.checkout.tracecontext import CheckoutTrace  # noqa: E402
+from checkout_probe.checkout.vitals import VitalsRecorder  # noqa: E402
 from checkout_probe.target import LocalShop  # noqa: E402
-from checkout_probe.tracecontext import CheckoutTrace  # noqa: E402
-from checkout_probe.vitals import VitalsRecorder  # noqa: E402
 
 #: A guest checkout's steps, and the pages whose error check the journey makes.
 STEPS, PAGE_CHECKS = 10, 6

@@ -1,5 +1,5 @@
 """``python -m checkout_probe`` is the ``checkout-probe`` command."""
 
-from checkout_probe.cli import main
+from checkout_probe.cli.main import main
 
 raise SystemExit(main())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from checkout_probe.data import Shopper
-from checkout_probe.journey import Journey
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.shop.data import Shopper
 from flows.pages import RegisterPage, SignInPage, SiteHeader
 
 

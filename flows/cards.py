@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checkout_probe.data import TestCard
+from checkout_probe.shop.data import TestCard
 
 #: The gateway's test mode: the outcome each card number gets.
 TEST_CARDS: dict[str, TestCard] = {

@@ -7,18 +7,18 @@ Each function drives the browser like a shopper and raises a diagnosed
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from playwright.sync_api import expect
 
-from checkout_probe.data import Shopper, TestCard
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.checks.readback import check_order
 from checkout_probe.diagnosis import DataMismatch
-from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter, money
-from checkout_probe.pricing import CartItem, ExpectedOrder
-from checkout_probe.readback import check_order
+from checkout_probe.shop.data import Shopper, TestCard
+from checkout_probe.shop.orders import OrderAdapter, money
+from checkout_probe.shop.pricing import CartItem, ExpectedOrder
 from flows.accounts import register, sign_in, sign_out
-from flows.money import Totals, format_cents, parse_cents
+from flows.money import format_cents, parse_cents
+from flows.order_shown import OrderConfirmation, Review
 from flows.pages import (
     CartPage,
     CatalogPage,
@@ -29,27 +29,6 @@ from flows.pages import (
     SiteHeader,
 )
 from flows.stored_order import verify_stored_order
-
-
-@dataclass(frozen=True)
-class Review:
-    """The review step as the shopper reached it, with the totals they are asked to pay,
-    and (where the shop declares its pricing) what the order must come to."""
-
-    page: ReviewPage
-    totals: Totals
-    expected: ExpectedOrder | None = None
-    shopper: Shopper | None = None
-
-
-@dataclass(frozen=True)
-class OrderConfirmation:
-    """What the confirmation page told the shopper."""
-
-    order_number: str
-    totals: Totals
-    expected: ExpectedOrder | None = None
-
 
 DEFAULT_ITEMS = (CartItem("Trail Mug", 2), CartItem("Merino Socks", 1))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checkout_probe.orders import Totals
+from checkout_probe.shop.orders import Totals
 
 _AMOUNT = re.compile(r"-?\$?\s*([\d,]+)(?:\.(\d{2}))?")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checkout_probe.pricing import Pricing
 from checkout_probe.shop import Shop, ShopErrors
+from checkout_probe.shop.pricing import Pricing
 from flows.cards import CARD_PROFILES
 from flows.journeys import checkout_as_guest
 from flows.pages.errors import error_indicators

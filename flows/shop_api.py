@@ -1,6 +1,6 @@
 """The demo shop's token-protected REST API: read back stored orders, clean up what a run made.
 
-The demo project's :class:`~checkout_probe.orders.OrderAdapter`: orders by number
+The demo project's :class:`~checkout_probe.shop.orders.OrderAdapter`: orders by number
 or e-mail, ``DELETE /api/orders/{number}`` and ``DELETE /api/accounts/{email}``
 for cleanup, and ``GET /api/synthetic?run=`` for what a run left behind.
 """
@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 import httpx
 
-from checkout_probe.config import Settings
-from checkout_probe.orders import (
+from checkout_probe.basics.redact import redact
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.orders import (
     Charge,
     CleanupResult,
     Created,
@@ -22,7 +23,6 @@ from checkout_probe.orders import (
     StoredOrder,
     Totals,
 )
-from checkout_probe.redact import redact
 from checkout_probe.target import Target
 
 #: What cleanup calls for each kind of thing a journey creates.

@@ -3,17 +3,15 @@ and paid for once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
-from checkout_probe.data import Shopper
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.checks.payments import check_one_charge, lookup
+from checkout_probe.checks.readback import check_order, stored_view
 from checkout_probe.diagnosis import DataMismatch
-from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter, StoredOrder
-from checkout_probe.payments import check_one_charge, lookup
-from checkout_probe.readback import check_order, stored_view
-
-if TYPE_CHECKING:
-    from flows.journeys import OrderConfirmation
+from checkout_probe.shop.data import Shopper
+from checkout_probe.shop.orders import OrderAdapter, StoredOrder
+from flows.order_shown import OrderConfirmation
 
 
 def verify_stored_order(

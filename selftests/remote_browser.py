@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from checkout_probe.browser import discover_chromium, playwright_revision
+from checkout_probe.checkout.browser import discover_chromium, playwright_revision
 
 #: Where Playwright looks for each of its downloads, relative to its browsers path.
 _CHROMIUM_LAYOUT = {

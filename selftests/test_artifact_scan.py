@@ -23,8 +23,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from checkout_probe.browser import ensure_video_ffmpeg
-from checkout_probe.context import MASK_SCRIPT
+from checkout_probe.checkout.browser import ensure_video_ffmpeg
+from checkout_probe.checkout.context import MASK_SCRIPT
 from checkout_probe.target import LocalShop
 from flows.cards import TEST_CARDS
 from selftests.helpers import run_suites

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.cli import main
-from checkout_probe.environments import BOOL_KEYS, STRING_KEYS, TABLE_KEYS
+from checkout_probe.cli.main import main
+from checkout_probe.settings.environments import BOOL_KEYS, STRING_KEYS, TABLE_KEYS
 from selftests.helpers import CLI, ROOT
 from selftests.probe.support import closed_port
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.baseline import (
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.settings.baseline import (
     KEEP_SAMPLES,
     Baseline,
     BaselineRule,
@@ -18,7 +19,6 @@ from checkout_probe.baseline import (
     record_baseline,
     step_totals,
 )
-from checkout_probe.errors import ConfigError
 
 
 def test_a_step_is_slow_above_three_times_its_p95_or_p95_plus_a_second() -> None:

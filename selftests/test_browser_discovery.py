@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.browser import INSTALL_HINT, discover_chromium, playwright_revision
-from checkout_probe.errors import BrowserNotFound
+from checkout_probe.basics.errors import BrowserNotFound
+from checkout_probe.checkout.browser import INSTALL_HINT, discover_chromium, playwright_revision
 
 
 def _executable(tmp_path: Path, name: str) -> str:

@@ -21,14 +21,14 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright, expect
 
-from checkout_probe.config import Settings, build_settings
-from checkout_probe.errors import ConfigError, ExitCode
-from checkout_probe.remote import (
+from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.checkout.remote import (
     LAUNCH_OPTIONS_HEADER,
     BrowserEndpointUnreachable,
     connect_options,
     open_browser,
 )
+from checkout_probe.settings.config import Settings, build_settings
 from selftests.helpers import run_suites, run_verify
 from selftests.remote_browser import launched_browsers, live, run_server, server_processes
 

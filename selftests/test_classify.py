@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from checkout_probe.diagnosis import Category, Evidence, classify, format_diagnosis
-from checkout_probe.failed_request import FailedRequest
-from checkout_probe.health import ComponentHealth, HealthSnapshot
+from checkout_probe.diagnosis.failed_request import FailedRequest
+from checkout_probe.target.health import ComponentHealth, HealthSnapshot
 from flows.shop import SHOP as DEMO_SHOP
 
 SHOP = "http://127.0.0.1:8000"

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from checkout_probe.config import Settings
-from checkout_probe.config import build_settings as build
-from checkout_probe.errors import ConfigError, ExitCode
+from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.settings.config import Settings
+from checkout_probe.settings.config import build_settings as build
 from flows.shop import SHOP
 from selftests.helpers import ROOT
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from checkout_probe.target import LocalShop
 
 SHOP_MODULE = '''
-from checkout_probe.data import TestCard
+from checkout_probe.shop.data import TestCard
 from checkout_probe.shop import Shop
 
 SHOP = Shop(

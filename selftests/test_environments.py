@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.config import Settings, build_settings
-from checkout_probe.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.settings.config import Settings, build_settings
 from flows.shop import SHOP
 from selftests.helpers import ROOT
 

@@ -1,7 +1,7 @@
 """Self-tests: examples/kubernetes/ parses and agrees with the probe's options, config and metrics.
 
 No cluster is needed: every manifest is read with ``yaml.safe_load_all`` and checked against
-the code it drives (``checkout_probe.probe.options``, ``checkout_probe.environments``,
+the code it drives (``checkout_probe.probe.options``, ``checkout_probe.settings.environments``,
 ``checkout_probe.probe.metrics``). ``kubectl kustomize`` is run only where kubectl exists.
 """
 
@@ -18,13 +18,13 @@ import yaml
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from checkout_probe.environments import load_file, resolve
-from checkout_probe.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import CheckoutResult, Round
 from checkout_probe.probe.options import DEFAULT_HISTORY
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.webhook import ALERTNAME
+from checkout_probe.settings.environments import load_file, resolve
 from flows.shop import SHOP
 from selftests.kubernetes_manifests import (
     CONTAINERS,

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from checkout_probe.report import render
+from checkout_probe.evidence.report import render
 from selftests.helpers import SuiteRun, run_suites
 
 GUEST_SMOKE = (

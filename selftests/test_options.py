@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from checkout_probe.options import SHARED, as_arguments, pick
 from checkout_probe.probe.options import PROBE_WITHOUT
 from checkout_probe.probe.options import build_parser as probe_parser
+from checkout_probe.settings.options import SHARED, as_arguments, pick
 from checkout_probe.verify.command import build_parser as verify_parser
 from selftests.helpers import ROOT
 

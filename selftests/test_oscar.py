@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.errors import ExitCode
-from checkout_probe.shoppers import LOCALES, ShopperFactory
+from checkout_probe.basics.errors import ExitCode
+from checkout_probe.shop.shoppers import LOCALES, ShopperFactory
 from selftests.oscar_shop import OscarShop, Run, oscar_shop, run_in_project, set_up
 from selftests.probe.running import workable_rule
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from checkout_probe.data import Address, Shopper
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.checks.payments import check_no_charge, check_one_charge
+from checkout_probe.checks.readback import OrderView, check_order
 from checkout_probe.diagnosis import DataMismatch
-from checkout_probe.errors import ConfigError
-from checkout_probe.orders import Charge, Totals
-from checkout_probe.payments import check_no_charge, check_one_charge
-from checkout_probe.pricing import CartItem, Line, Pricing, generate_cart
-from checkout_probe.readback import OrderView, check_order
+from checkout_probe.shop.data import Address, Shopper
+from checkout_probe.shop.orders import Charge, Totals
+from checkout_probe.shop.pricing import CartItem, Line, Pricing, generate_cart
 
 PRICING = Pricing(
     prices={"Mug": 1299, "Socks": 1795, "Lantern": 3449, "Shell": 12999},

@@ -108,7 +108,7 @@ def test_the_wheel_installs_the_engine_and_the_demo_shop_but_no_project(
     tops = {name.split("/")[0] for name in names if not name.startswith("checkout_probe-")}
     assert tops == {"checkout_probe", "demo_shop"}, tops
     assert "[pytest11]\ncheckout_probe = checkout_probe.pytest_plugin" in registered
-    assert "checkout_probe/templates/project/flows/shop.py.tmpl" in names
+    assert "checkout_probe/cli/templates/project/flows/shop.py.tmpl" in names
     assert "checkout_probe/py.typed" in names
 
 

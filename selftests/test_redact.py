@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from checkout_probe.redact import redact
-from checkout_probe.scrub import scrub_text
+from checkout_probe.basics.redact import redact
+from checkout_probe.evidence.scrub import scrub_text
 
 
 def test_card_numbers_are_masked_with_or_without_spaces() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from checkout_probe.evidence.record import CheckoutRecord
 from checkout_probe.pytest_plugin.reporting import RunReport
-from checkout_probe.record import CheckoutRecord
 
 NODE = "tests/test_x.py::test_checkout"
 

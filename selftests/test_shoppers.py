@@ -6,7 +6,7 @@ import phonenumbers
 import pytest
 
 from checkout_probe.pytest_plugin.shoppers import attempt_seed
-from checkout_probe.shoppers import LOCALES, ShopperFactory
+from checkout_probe.shop.shoppers import LOCALES, ShopperFactory
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from checkout_probe.errors import PYTEST_TARGET_UNREACHABLE
+from checkout_probe.basics.errors import PYTEST_TARGET_UNREACHABLE
 from checkout_probe.target import LocalShop
 from flows.shop_api import OrderApi
 from selftests.helpers import SuiteRun, run_suites

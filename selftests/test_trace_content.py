@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from checkout_probe.checkout import prepare_context
+from checkout_probe.checkout.assembly import prepare_context
 
 #: The heading turns without end, so the page paints a new frame at every refresh: a
 #: screencast (sent by the browser only when the picture changes) then has frames to send.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from checkout_probe.tracecontext import RUN_ID_KEY, CheckoutTrace, SpanIds
+from checkout_probe.checkout.tracecontext import RUN_ID_KEY, CheckoutTrace, SpanIds
 
 TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}")
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import yaml
 
-from checkout_probe.errors import ExitCode
+from checkout_probe.basics.errors import ExitCode
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
 from selftests.helpers import ROOT, run_suites, run_verify

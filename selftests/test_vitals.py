@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Route
 
-from checkout_probe.vital_budgets import GOOD, VitalBudgets, parse_budgets
-from checkout_probe.vitals import VitalsRecorder, cumulative_layout_shift, describe
+from checkout_probe.checkout.vitals import VitalsRecorder, cumulative_layout_shift
+from checkout_probe.settings.vital_budgets import GOOD, VitalBudgets, describe, parse_budgets
 
 
 def test_cls_is_the_largest_session_window_not_the_sum_of_all_shifts() -> None:

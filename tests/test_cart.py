@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from checkout_probe.data import Shopper, TestCard
-from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.shop.data import Shopper, TestCard
+from checkout_probe.shop.orders import OrderAdapter
 from flows.journeys import (
     CartItem,
     enter_details,

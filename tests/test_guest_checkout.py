@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from checkout_probe.data import Shopper, TestCard
-from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter
-from checkout_probe.pricing import CartItem
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.shop.data import Shopper, TestCard
+from checkout_probe.shop.orders import OrderAdapter
+from checkout_probe.shop.pricing import CartItem
 from flows.journeys import checkout_as_guest
 
 pytestmark = [pytest.mark.payment]

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 import pytest
 from playwright.sync_api import expect
 
-from checkout_probe.data import Shopper, TestCard
-from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter
-from checkout_probe.payments import check_no_charge, lookup
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.checks.payments import check_no_charge, lookup
+from checkout_probe.shop.data import Shopper, TestCard
+from checkout_probe.shop.orders import OrderAdapter
 from flows.journeys import CartItem, enter_details, fill_cart, pay
 from flows.pages import PaymentPage
 

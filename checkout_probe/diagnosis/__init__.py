@@ -1,6 +1,7 @@
 """Turn what a failed step left behind (evidence) into a diagnosis with one category."""
 
-from checkout_probe.diagnosis.classify import Category, classify
+from checkout_probe.diagnosis.category import Category
+from checkout_probe.diagnosis.classify import classify
 from checkout_probe.diagnosis.evidence import CheckoutFailure, DataMismatch, Diagnosis, Evidence
 from checkout_probe.diagnosis.message import format_diagnosis
 

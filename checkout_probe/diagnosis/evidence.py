@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from checkout_probe.failed_request import FailedRequest
-from checkout_probe.health import HealthSnapshot
-
-if TYPE_CHECKING:
-    from checkout_probe.diagnosis.classify import Category
+from checkout_probe.diagnosis.category import Category
+from checkout_probe.diagnosis.failed_request import FailedRequest
+from checkout_probe.target.health import HealthSnapshot
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 The probe runs the journeys the project declares (``Shop.journeys``), the same
 functions its tests call, assembled like every checkout
-(:mod:`checkout_probe.checkout`): synthetic-traffic context, card masking,
-network recording, a :class:`~checkout_probe.journey.Journey` and cleanup of what
+(:mod:`checkout_probe.checkout.assembly`): synthetic-traffic context, card masking,
+network recording, a :class:`~checkout_probe.checkout.journey.Journey` and cleanup of what
 it created. Only a failed checkout keeps evidence (its failure screenshot and a
 scrubbed DOM-snapshot trace).
 """
@@ -21,16 +21,21 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from checkout_probe.baseline import Baseline, step_totals
-from checkout_probe.checkout import OrderAccess, new_context, open_checkout, prepare_context
-from checkout_probe.config import Settings
+from checkout_probe.basics.redact import redact
+from checkout_probe.checkout.assembly import (
+    OrderAccess,
+    new_context,
+    open_checkout,
+    prepare_context,
+)
+from checkout_probe.checkout.journey import Journey
 from checkout_probe.diagnosis import CheckoutFailure
-from checkout_probe.journey import Journey
-from checkout_probe.pricing import generate_cart
+from checkout_probe.evidence.scrub import scrub_file
 from checkout_probe.probe.model import ERROR, FAILED, PASSED, CheckoutResult
-from checkout_probe.redact import redact
-from checkout_probe.scrub import scrub_file
-from checkout_probe.shoppers import ShopperFactory
+from checkout_probe.settings.baseline import Baseline, step_totals
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.pricing import generate_cart
+from checkout_probe.shop.shoppers import ShopperFactory
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)

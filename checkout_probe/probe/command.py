@@ -22,12 +22,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from checkout_probe import otlp
-from checkout_probe.baseline import HISTORY_ROUNDS, Baseline, from_history
-from checkout_probe.browser import discover_chromium
-from checkout_probe.checkout import open_orders
-from checkout_probe.config import Settings
-from checkout_probe.errors import ConfigError, ExitCode
+from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.checkout import otlp
+from checkout_probe.checkout.assembly import open_orders
+from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.history import HistoryStore, SavedAlertState
@@ -41,6 +39,8 @@ from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.webhook import WebhookSink, deliver
+from checkout_probe.settings.baseline import HISTORY_ROUNDS, Baseline, from_history
+from checkout_probe.settings.config import Settings
 from checkout_probe.target import LocalShop, Target, make_target
 
 
@@ -274,7 +274,7 @@ def main(argv: Sequence[str]) -> int:
     except ValueError as exc:
         raise ConfigError(f"decision rule: {exc}") from None
     check_rule(rule, args.checkouts)  # before the project loads or a browser starts
-    settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli
+    settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
     # Every mistake the options can hold is refused before a browser starts.
     webhooks(args)
     check_history_url(args.history)

@@ -23,16 +23,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from checkout_probe.argtypes import OneLineParser, positive_int
-from checkout_probe.errors import ConfigError
-from checkout_probe.probe.alerts import MAX_EVIDENCE
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.basics.redact import redact
+from checkout_probe.probe.alert import MAX_EVIDENCE
 from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_schema import RoundRecord
 from checkout_probe.probe.history_url import open_history, reading, shown_url
 from checkout_probe.probe.options import DEFAULT_HISTORY
 from checkout_probe.probe.render import render_html, render_table
-from checkout_probe.redact import redact
+from checkout_probe.settings.argtypes import OneLineParser, positive_int
 
 RATE_NOTE = "rate, interval: the decision window's failure rate (this round and the ones before)"
 

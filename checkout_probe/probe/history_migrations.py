@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
-from checkout_probe.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError
 from checkout_probe.probe.db_lock import locked
 
 log = logging.getLogger(__name__)

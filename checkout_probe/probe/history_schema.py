@@ -15,8 +15,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from checkout_probe.baseline import percentile
 from checkout_probe.probe.model import Round
+from checkout_probe.settings.baseline import percentile
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
-from checkout_probe.errors import ConfigError, TargetUnreachable
+from checkout_probe.basics.errors import ConfigError, TargetUnreachable
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.options import DEFAULT_HISTORY
 

@@ -24,7 +24,7 @@ from prometheus_client import (
     write_to_textfile,
 )
 
-from checkout_probe.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import Verdict
 

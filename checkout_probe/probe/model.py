@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from checkout_probe.health import HealthSnapshot
+from checkout_probe.target.health import HealthSnapshot
 
 PASSED = "passed"
 FAILED = "failed"

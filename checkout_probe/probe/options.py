@@ -9,7 +9,11 @@ import argparse
 import os
 from pathlib import Path
 
-from checkout_probe.argtypes import (
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.basics.redact import redact
+from checkout_probe.probe.rule import DecisionRule
+from checkout_probe.probe.webhook import FORMATS
+from checkout_probe.settings.argtypes import (
     OneLineParser,
     fraction,
     http_url,
@@ -18,13 +22,9 @@ from checkout_probe.argtypes import (
     positive_seconds,
     seconds,
 )
-from checkout_probe.commandline import add_project_option, project_settings
-from checkout_probe.config import Settings
-from checkout_probe.errors import ConfigError
-from checkout_probe.options import add_to_argparse
-from checkout_probe.probe.rule import DecisionRule
-from checkout_probe.probe.webhook import FORMATS
-from checkout_probe.redact import redact
+from checkout_probe.settings.commandline import add_project_option, project_settings
+from checkout_probe.settings.config import Settings
+from checkout_probe.settings.options import add_to_argparse
 
 DESCRIPTION = """\
 Scheduled synthetic probe: rounds of K browser checkouts against one environment.

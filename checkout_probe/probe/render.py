@@ -9,8 +9,7 @@ from html import escape
 from pathlib import Path
 
 from checkout_probe.probe.history_schema import RoundRecord
-from checkout_probe.vital_budgets import GOOD
-from checkout_probe.vitals import describe
+from checkout_probe.settings.vital_budgets import GOOD, describe
 
 COLUMNS = ("time (UTC)", "version", "K", "failures", "rate", "interval", "top category", "verdict")
 STEP_COLUMN = "slowest step p50/p95"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from checkout_probe.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError
 from checkout_probe.probe.rule import DecisionRule, wilson_interval
 from checkout_probe.probe.stats import detection_probability_within, expected_false_alarms
 

@@ -26,13 +26,13 @@ from functools import partial
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from checkout_probe.checkout import OrderAccess, open_orders
-from checkout_probe.config import Settings
-from checkout_probe.errors import ProbeError
+from checkout_probe.basics.errors import ProbeError
+from checkout_probe.checkout.assembly import OrderAccess, open_orders
+from checkout_probe.checkout.remote import open_browser
 from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
 from checkout_probe.probe.model import FAILED, CheckoutResult
-from checkout_probe.remote import open_browser
-from checkout_probe.shoppers import ShopperFactory
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.shoppers import ShopperFactory
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)

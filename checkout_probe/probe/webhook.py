@@ -6,15 +6,13 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from checkout_probe.redact import redact
-
-if TYPE_CHECKING:
-    from checkout_probe.probe.alerts import Alert
+from checkout_probe.basics.redact import redact
+from checkout_probe.probe.alert import Alert
 
 log = logging.getLogger(__name__)
 

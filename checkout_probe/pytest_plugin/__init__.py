@@ -2,7 +2,7 @@
 
 It adds its options to every pytest run and does nothing else until the run's
 project opts in: a ``[tool.checkout-probe]`` table in the ``pyproject.toml`` at
-pytest's rootdir (see :mod:`checkout_probe.project`), the way pytest-django waits
+pytest's rootdir (see :mod:`checkout_probe.settings.project`), the way pytest-django waits
 for its settings. A run that has not opted in reads no configuration, writes no
 ``summary.json`` and leaves ``--alluredir`` alone.
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import pytest
 
-from checkout_probe.errors import ConfigError
-from checkout_probe.options import add_to_pytest
-from checkout_probe.project import Project, project_at
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.settings.options import add_to_pytest
+from checkout_probe.settings.project import Project, project_at
 
 PROJECT_KEY = pytest.StashKey[Project]()
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import pytest
 
-from checkout_probe.config import Settings
-from checkout_probe.data import TestCard
-from checkout_probe.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.data import TestCard
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from checkout_probe.checkout import OrderAccess, UnavailableOrders, open_orders
-from checkout_probe.config import Settings
-from checkout_probe.orders import OrderAdapter
+from checkout_probe.checkout.assembly import OrderAccess, UnavailableOrders, open_orders
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.orders import OrderAdapter
 from checkout_probe.target import Target
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from checkout_probe import otlp
-from checkout_probe.config import Settings, build_settings
-from checkout_probe.errors import ConfigError
-from checkout_probe.options import values
+from checkout_probe.basics.errors import ConfigError
+from checkout_probe.checkout import otlp
 from checkout_probe.pytest_plugin import PROJECT_KEY
+from checkout_probe.settings.config import Settings, build_settings
+from checkout_probe.settings.options import values
 from checkout_probe.shop import Shop
 
 SETTINGS_KEY = pytest.StashKey[Settings]()

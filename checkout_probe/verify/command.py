@@ -25,12 +25,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from checkout_probe.argtypes import OneLineParser, positive_seconds, workers
-from checkout_probe.commandline import add_project_option, project_of, project_settings
-from checkout_probe.errors import ConfigError, ExitCode
-from checkout_probe.options import add_to_argparse, as_arguments, values
-from checkout_probe.record import RunSummary
-from checkout_probe.remote import check_reachable
+from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.checkout.remote import check_reachable
+from checkout_probe.evidence.record import RunSummary
+from checkout_probe.settings.argtypes import OneLineParser, positive_seconds, workers
+from checkout_probe.settings.commandline import add_project_option, project_of, project_settings
+from checkout_probe.settings.options import add_to_argparse, as_arguments, values
 from checkout_probe.target import make_target
 from checkout_probe.verify.outcome import decide, print_summary
 from checkout_probe.verify.rollout import wait_for_version
@@ -93,7 +93,7 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     started = time.monotonic()
     project = project_of(args)
-    settings = project_settings(args)  # ConfigError → exit 2 in checkout_probe.cli
+    settings = project_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
     if settings.browser_endpoint:
         # Before any wait for a rollout: a browser server that is down is known now.
         check_reachable(settings.browser_endpoint)  # ConfigError → exit 2, one line

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from checkout_probe.errors import PYTEST_TARGET_UNREACHABLE, ExitCode
-from checkout_probe.health import HealthSnapshot
-from checkout_probe.record import FAILED, PASSED, SKIPPED, RunSummary
+from checkout_probe.basics.errors import PYTEST_TARGET_UNREACHABLE, ExitCode
+from checkout_probe.evidence.record import FAILED, PASSED, SKIPPED, RunSummary
+from checkout_probe.target.health import HealthSnapshot
 
 _PYTEST = pytest.ExitCode
 

@@ -7,8 +7,7 @@ import sys
 
 import pytest
 
-from checkout_probe.pytest_plugin.evidence import RECORD_PROPERTY
-from checkout_probe.record import CheckoutRecord
+from checkout_probe.evidence.record import RECORD_PROPERTY, CheckoutRecord
 
 
 def _name(nodeid: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from checkout_probe.errors import TargetUnreachable
-from checkout_probe.health import fetch_version
+from checkout_probe.basics.errors import TargetUnreachable
+from checkout_probe.target.health import fetch_version
 
 
 def wait_for_version(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from checkout_probe.data import Shopper
+from checkout_probe.shop.data import Shopper
 
 
 class RegisterPage:

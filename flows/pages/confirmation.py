@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from checkout_probe.readback import OrderView
+from checkout_probe.checks.readback import OrderView
 from flows.money import Totals
 from flows.pages.review import read_lines, read_totals
 

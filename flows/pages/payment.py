@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import FrameLocator, Locator, Page
 
-from checkout_probe.data import TestCard
+from checkout_probe.shop.data import TestCard
 
 
 class PaymentPage:

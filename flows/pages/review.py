@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from checkout_probe.pricing import Line
-from checkout_probe.readback import OrderView
+from checkout_probe.checks.readback import OrderView
+from checkout_probe.shop.pricing import Line
 from flows.money import Totals, parse_cents
 
 

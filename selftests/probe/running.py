@@ -198,7 +198,7 @@ def alerts(requests: list[Any]) -> list[dict[str, Any]]:
 #: A project of one step (open the demo shop's catalog): for tests of the probe's loop
 #: (rounds, alert state, metrics, signals) that need many rounds, not whole checkouts.
 _CATALOG_ONLY_SHOP = '''
-from checkout_probe.data import TestCard
+from checkout_probe.shop.data import TestCard
 from checkout_probe.shop import Shop, ShopErrors
 
 

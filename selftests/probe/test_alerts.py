@@ -12,10 +12,10 @@ from checkout_probe.probe.alerts import (
     Alert,
     AlertMachine,
     AlertState,
-    WebhookSink,
 )
 from checkout_probe.probe.model import CheckoutResult, Round
 from checkout_probe.probe.stats import FAILING, HEALTHY, DecisionRule, Verdict
+from checkout_probe.probe.webhook import WebhookSink
 from selftests.probe.support import (
     HEALTH_DB_DOWN,
     T0,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.errors import ConfigError, ExitCode, TargetUnreachable
+from checkout_probe.basics.errors import ConfigError, ExitCode, TargetUnreachable
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_command import build_parser, main
 from selftests.helpers import CLI

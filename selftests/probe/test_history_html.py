@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserType, Request, Route, expect
 
-from checkout_probe.browser import discover_chromium
+from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.probe.history import HistoryStore
 from selftests.probe.history_rounds import bad_deploy, record, run
 

@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from checkout_probe.errors import ConfigError, ExitCode
+from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_migrations import HEAD, alembic_config, current_revision
 from checkout_probe.probe.history_url import open_history

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from checkout_probe.errors import ConfigError, ExitCode
+from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.stats import detection_probability_within, expected_false_alarms

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checkout_probe.data import TestCard
+from checkout_probe.shop.data import TestCard
 
 #: Oscar's stock payment-details page is a placeholder ("Continue"): a real shop plugs in a
 #: provider there (django-oscar-paypal, -adyen, …) and lists that provider's test cards here.

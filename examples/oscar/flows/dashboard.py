@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 
 import httpx
 
-from checkout_probe.config import Settings
-from checkout_probe.orders import (
+from checkout_probe.basics.redact import redact
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.orders import (
     CleanupResult,
     Created,
     ReadBackUnavailable,
@@ -24,7 +25,6 @@ from checkout_probe.orders import (
     StoredOrder,
     Totals,
 )
-from checkout_probe.redact import redact
 from checkout_probe.target import Target
 from flows.money import parse_pence
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from playwright.sync_api import expect
 
-from checkout_probe.data import Shopper, TestCard
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.checks.readback import check_order, stored_view
 from checkout_probe.diagnosis import DataMismatch
-from checkout_probe.journey import Journey
-from checkout_probe.orders import OrderAdapter
-from checkout_probe.pricing import CartItem, ExpectedOrder
-from checkout_probe.readback import check_order, stored_view
+from checkout_probe.shop.data import Shopper, TestCard
+from checkout_probe.shop.orders import OrderAdapter
+from checkout_probe.shop.pricing import CartItem, ExpectedOrder
 from flows.money import format_pence
 from flows.pages import (
     BasketPage,

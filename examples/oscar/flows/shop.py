@@ -6,8 +6,8 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
-from checkout_probe.pricing import Pricing
 from checkout_probe.shop import Shop, ShopErrors
+from checkout_probe.shop.pricing import Pricing
 from flows.cards import CARD_PROFILES
 from flows.dashboard import DashboardOrders
 from flows.journeys import checkout_as_guest

@@ -11,8 +11,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from checkout_probe.pricing import Line
-from checkout_probe.readback import OrderView
+from checkout_probe.checks.readback import OrderView
+from checkout_probe.shop.pricing import Line
 from flows.money import parse_pence
 from flows.pages.totals import ShownTotals
 

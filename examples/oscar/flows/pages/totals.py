@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
-from checkout_probe.orders import Totals
+from checkout_probe.shop.orders import Totals
 from flows.money import parse_pence
 
 

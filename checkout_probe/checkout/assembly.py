@@ -1,0 +1,230 @@
+"""One checkout, assembled in one place for the pytest fixtures and the probe alike.
+
+A checkout is a browser context that carries the run's synthetic-traffic marks
+and masks card and password fields in every frame, records its traces as DOM
+snapshots, has a network recorder judging each step, and a :class:`Journey`
+on a page; afterwards, whatever it created in the shop is cleaned up through
+the project's order adapter, and what it did becomes a typed record.
+Who creates the context differs (pytest-playwright's ``new_context`` for the
+suites, a long-lived browser for the probe); everything after that is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from checkout_probe.checkout.context import MASK_SCRIPT, context_options
+from checkout_probe.checkout.journey import Journey
+from checkout_probe.checkout.network import NetworkRecorder
+from checkout_probe.checkout.vitals import VitalsRecorder
+from checkout_probe.checks.cleanup import clean_up
+from checkout_probe.diagnosis.failed_request import api_failure
+from checkout_probe.evidence.record import CheckoutRecord
+from checkout_probe.settings.baseline import Baseline
+from checkout_probe.settings.config import Settings
+from checkout_probe.shop.orders import (
+    CleanupResult,
+    Created,
+    OrderAdapter,
+    ReadBackUnavailable,
+    StoredOrder,
+)
+from checkout_probe.target import Target
+
+
+@dataclass(frozen=True)
+class OrderAccess:
+    """The project's order adapter for a target, or why there is none."""
+
+    adapter: OrderAdapter | None
+    unavailable: str = ""
+
+    def close(self) -> None:
+        """Release the adapter's connections."""
+        if self.adapter is not None:
+            self.adapter.close()
+
+
+def open_orders(settings: Settings, target: Target) -> OrderAccess:
+    """Build the project's adapter (``Shop.orders``) for ``target``; never raises.
+
+    A missing token or login is a reason; so is a shop that errs while the adapter
+    logs in (the shop's error, named, not the harness's): either way the checkouts
+    still run, and only the read-back and cleanup are reported as not done.
+    """
+    factory = settings.shop.orders
+    if factory is None:
+        return OrderAccess(None, f"the shop '{settings.shop.name}' declares no order adapter")
+    try:
+        return OrderAccess(factory(target, settings))
+    except ReadBackUnavailable as exc:
+        return OrderAccess(None, str(exc))
+    except httpx.HTTPError as exc:
+        failed = api_failure(exc, settings.secrets() + target.secrets())
+        why = failed.describe() if failed else f"{type(exc).__name__}: {exc}"
+        return OrderAccess(None, f"the shop failed while the order adapter connected: {why}")
+
+
+class UnavailableOrders:
+    """The adapter when there is none: read-back raises :class:`ReadBackUnavailable` (why)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def get(self, number: str) -> StoredOrder | None:
+        """Never: the read-back cannot be done here."""
+        raise ReadBackUnavailable(f"stored order {number} not read back: {self.reason}")
+
+    def find_by_email(self, email: str) -> list[StoredOrder]:
+        """Never: the read-back cannot be done here."""
+        raise ReadBackUnavailable(f"orders of {email} not read back: {self.reason}")
+
+    def clean_up(self, item: Created) -> CleanupResult:
+        """Report ``item`` as left in the shop."""
+        return CleanupResult(item.kind, item.key, False, f"left in the shop: {self.reason}")
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def new_context(browser: Browser, settings: Settings, target: Target) -> BrowserContext:
+    """A context of ``browser`` for one checkout of ``target`` (the probe's; pytest has its own)."""
+    return browser.new_context(**context_options(settings, target.base_url, browser.version))
+
+
+def prepare_context(
+    context: BrowserContext, *, tracing: bool, snapshots: bool = False, screenshots: bool = False
+) -> None:
+    """Mask sensitive fields in every frame; with ``tracing``, start a Playwright trace.
+
+    The trace holds every action (its locator, timing and log) and the console; the
+    diagnosis already keeps every failing request of the checkout, and the failure
+    screenshot the page. A DOM snapshot at every action, with the network and its
+    bodies that Playwright records alongside (``snapshots``), costs about a sixth more
+    time per checkout, a screencast (``screenshots``) more again (bench/checkout_bench.py):
+    both are asked for, not paid on every run.
+    """
+    context.add_init_script(MASK_SCRIPT)
+    if tracing:
+        context.tracing.start(snapshots=snapshots, screenshots=screenshots, sources=False)
+
+
+@dataclass
+class Checkout:
+    """One checkout's page, recorder and journey; see the module docstring."""
+
+    page: Page
+    recorder: NetworkRecorder
+    journey: Journey
+    secrets: tuple[str, ...]
+    finished: bool = False
+
+    def finish(self) -> None:
+        """After the journey (once; again is a no-op): the steps' web vitals, and the end
+        of the checkout's trace (failed when a step failed)."""
+        if self.finished:
+            return
+        self.finished = True
+        self.journey.finish_vitals()
+        self.journey.trace.end(failed=self.journey.diagnosis is not None)
+
+    def clean_up(self, orders: OrderAccess) -> list[CleanupResult]:
+        """Remove what the journey created; one result per item, failures included."""
+        if not self.journey.created:
+            return []
+        return clean_up(orders.adapter, self.journey.created, orders.unavailable)
+
+
+def open_checkout(
+    context: BrowserContext,
+    settings: Settings,
+    target: Target,
+    *,
+    artifacts_dir: Path | None,
+    page: Page | None = None,
+    secrets: tuple[str, ...] = (),
+    baseline: Baseline | None = None,
+    name: str = "checkout",
+) -> Checkout:
+    """Attach a recorder to ``context`` and start a journey on ``page`` (a new one if None);
+    ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``;
+    ``name`` (the test's or the probe journey's) names the checkout's trace."""
+    all_secrets = settings.secrets() + target.secrets() + secrets
+    recorder = NetworkRecorder(secrets=all_secrets, version_header=settings.shop.version_header)
+    recorder.attach(context)
+    vitals = VitalsRecorder() if settings.web_vitals else None
+    if vitals is not None:
+        vitals.attach(context)
+    page = page or context.new_page()
+    page.set_default_timeout(settings.action_timeout_ms)
+    journey = Journey(
+        page,
+        recorder,
+        target,
+        settings,
+        artifacts_dir=artifacts_dir,
+        baseline=baseline,
+        name=name,
+        vitals=vitals,
+    )
+    return Checkout(page, recorder, journey, all_secrets)
+
+
+def journey_record(
+    name: str,
+    outcome: str,
+    journey: Journey | None,
+    *,
+    failure: BaseException | None = None,
+    unreachable: str | None = None,
+    skip_reason: str | None = None,
+    not_done: tuple[str, ...] = (),
+) -> CheckoutRecord:
+    """The record of a test or probe checkout; ``journey`` None when it never started one.
+
+    A failure no journey step diagnosed gets its category here: the target could not
+    be reached or started (``unreachable``); a check of the test's own that failed after
+    the journey drove the shop is the shop's data not matching (``data_mismatch``,
+    naming the order); anything else is the harness's or the project's code.
+    """
+    diagnosis = journey.diagnosis if journey else None
+    failed = outcome == "failed"
+    category = reason = None
+    if failed and diagnosis is not None:
+        category = str(diagnosis.category)
+    elif failed:
+        category, reason = _undiagnosed(journey, failure, unreachable)
+    return CheckoutRecord(
+        nodeid=name,
+        outcome=outcome,
+        category=category,
+        failing_step=diagnosis.evidence.step if diagnosis and failed else None,
+        reason=reason,
+        steps=tuple(journey.steps) if journey else (),
+        shop_version=journey.shop_version if journey else None,
+        diagnosis=diagnosis.to_dict() if diagnosis else None,
+        artifacts=tuple(journey.artifacts) if journey else (),
+        skip_reason=skip_reason,
+        not_done=(*journey.not_done, *not_done) if journey else not_done,
+        trace_id=journey.trace.trace_id if journey else None,
+    )
+
+
+def _undiagnosed(
+    journey: Journey | None, failure: BaseException | None, unreachable: str | None
+) -> tuple[str, str]:
+    first_line = str(failure).strip().splitlines()[0] if failure and str(failure).strip() else ""
+    what = f"{type(failure).__name__}: {first_line}" if failure else "no exception"
+    if unreachable:
+        return "target_unreachable", unreachable
+    drove_the_shop = journey is not None and any(s.status == "passed" for s in journey.steps)
+    if isinstance(failure, AssertionError) and drove_the_shop:
+        assert journey is not None
+        numbers = [c.key for c in journey.created if c.kind == "order"]
+        of = f" of order {', '.join(numbers)}" if numbers else ""
+        return "data_mismatch", f"the test's own check{of} failed: {first_line or what}"
+    return "harness_error", f"outside a journey step: {what}"

@@ -1,0 +1,54 @@
+"""What every browser context of a run carries: the target, synthetic-traffic marks, masking.
+
+Shared by the pytest fixtures (``checkout_probe.pytest_plugin.browser``) and the probe's workers,
+so a checkout looks the same to the shop whichever of them drives it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checkout_probe import __version__
+from checkout_probe.evidence.scrub import MASK_SENSITIVE_FIELDS_CSS
+from checkout_probe.settings.config import Settings
+
+#: Init script that renders card and password fields as dots in every frame (the
+#: provider's iframe too), so screenshots, video and screencasts never show them.
+MASK_SCRIPT = (
+    "(() => { const add = () => { const s = document.createElement('style');"
+    f" s.textContent = {json.dumps(MASK_SENSITIVE_FIELDS_CSS)};"
+    " (document.head || document.documentElement).appendChild(s); };"
+    " if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', add);"
+    " else add(); })();"
+)
+
+
+def user_agent(browser_version: str, run_id: str) -> str:
+    """Chromium's user agent with a recognisable suffix, so shops can tell probes apart."""
+    major = browser_version.split(".")[0]
+    return (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{major}.0.0.0 Safari/537.36 checkout-probe/{__version__} (run {run_id})"
+    )
+
+
+def context_options(
+    settings: Settings,
+    base_url: str | None,
+    browser_version: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``new_context`` keyword arguments: base URL, headers with the run id, user agent.
+
+    ``extra`` are options already chosen (e.g. pytest-playwright's); they win
+    over everything but the synthetic-traffic header, which is only added.
+    """
+    args = dict(extra or {})
+    if base_url:
+        args["base_url"] = base_url
+    headers = {**settings.environment.headers, **(args.get("extra_http_headers") or {})}
+    headers.setdefault(settings.environment.synthetic_header, settings.run_id)
+    args["extra_http_headers"] = headers
+    args.setdefault("user_agent", user_agent(browser_version, settings.run_id))
+    return args

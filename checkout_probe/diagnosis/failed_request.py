@@ -1,0 +1,93 @@
+"""A request that failed, as a diagnosis quotes it: from the browser's traffic
+(:mod:`checkout_probe.checkout.network`) or from the project's own HTTP calls (:func:`api_failure`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from checkout_probe.basics.redact import redact
+from checkout_probe.diagnosis.excerpt import readable_excerpt
+
+
+@dataclass(frozen=True)
+class FailedRequest:
+    """One request that failed: an error status, or no response at all."""
+
+    method: str
+    url: str
+    status: int | None  # None: no response (connection refused, reset, aborted)
+    error: str | None
+    body_excerpt: str
+    duration_s: float | None
+    #: The browser's resource type ("document", "fetch", …; "" for the project's own calls).
+    resource_type: str = ""
+    #: The journey step it happened in, when it is not the one being diagnosed.
+    step: str | None = None
+    #: True for a document loaded into a frame of the page (a payment provider's form).
+    in_frame: bool = False
+    #: The W3C trace and span (the step's) the request was sent with: what the shop logged.
+    trace_id: str | None = None
+    span_id: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """scheme://host:port of the request."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def path(self) -> str:
+        """Path of the request, without its query (which may carry data)."""
+        return urlsplit(self.url).path or "/"
+
+    def describe(self) -> str:
+        """``POST /checkout → 500 'could not connect…'`` for failure messages."""
+        if self.status is None:
+            outcome = f"no response ({self.error})"
+        elif self.status < 400:
+            outcome = f"{self.status} with an error in its body"
+        else:
+            outcome = str(self.status)
+        excerpt = f" {self.body_excerpt!r}" if self.body_excerpt else ""
+        where = " (a frame)" if self.in_frame else ""
+        earlier = f" (in step '{self.step}')" if self.step else ""
+        return f"{self.method} {self.path}{where} → {outcome}{excerpt}{earlier}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the run summary."""
+        data = asdict(self)
+        data["path"] = self.path
+        return data
+
+
+def api_failure(exc: httpx.HTTPError, secrets: tuple[str, ...] = ()) -> FailedRequest | None:
+    """The failed request behind an error of the project's HTTP client (order read-back)."""
+    try:
+        request = exc.request
+    except RuntimeError:  # an error raised before any request was made
+        return None
+    response = exc.response if isinstance(exc, httpx.HTTPStatusError) else None
+    return FailedRequest(
+        method=request.method,
+        url=redact(str(request.url), secrets),
+        status=response.status_code if response is not None else None,
+        error=None if response is not None else f"{type(exc).__name__}: {exc}",
+        body_excerpt=redact(
+            readable_excerpt(response.text, response.headers.get("content-type")), secrets
+        )
+        if response is not None
+        else "",
+        duration_s=_elapsed(response),
+    )
+
+
+def _elapsed(response: httpx.Response | None) -> float | None:
+    try:
+        return response.elapsed.total_seconds() if response is not None else None
+    except RuntimeError:  # not read to the end
+        return None

@@ -1,0 +1,117 @@
+"""``checkout-probe report``: render Allure results as one HTML file that opens offline.
+
+Uses Allure 3 from the npm registry (installed once into a cache folder);
+its "awesome" report in single-file mode needs no web server to view, and (with its
+analytics script removed) makes no request at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from checkout_probe.basics.errors import ConfigError, ProbeError
+from checkout_probe.diagnosis.category import LOOK_FIRST, Category
+from checkout_probe.settings.argtypes import OneLineParser
+
+ALLURE_PACKAGE = "allure@3.18.0"
+#: Allure 3's report pages load Google Analytics (gtag.js) with the report's id, and unlike
+#: Allure 2 it cannot be turned off (allure-framework/allure3#476): a report that opens
+#: offline, possibly with a shop's failures in it, should not call out, so it is removed.
+_ANALYTICS = re.compile(
+    r'<script async src="https://www\.googletagmanager\.com/[^"]*"></script>\s*'
+    r"<script>\s*window\.dataLayer[^<]*</script>"
+)
+CACHE = Path.home() / ".cache" / "checkout-probe" / "allure"
+
+
+def allure_categories() -> list[dict[str, Any]]:
+    """Allure 2's ``categories.json``: one category per failure category, matched on the message."""
+    return [
+        {
+            "name": category.value,
+            "messageRegex": rf"(?s).*\[{category.value}\].*",
+            "matchedStatuses": ["failed", "broken"],
+            "description": f"look first at {LOOK_FIRST[category]}",
+        }
+        for category in Category
+    ]
+
+
+def _allure3_config(name: str, output: Path) -> str:
+    """An ``allurerc.mjs``: single-file report, and the failure categories as Allure 3 rules."""
+    rules = ",\n".join(
+        f'      {{ name: "{c.value}", matchers: {{ statuses: ["failed", "broken"], '
+        f"message: /\\[{c.value}\\]/ }} }}"
+        for c in Category
+    )
+    plugins = {"awesome": {"options": {"singleFile": True, "reportName": name}}}
+    return (
+        "export default {\n"
+        f"  name: {json.dumps(name)},\n"
+        f"  output: {json.dumps(str(output.resolve()))},\n"
+        f"  plugins: {json.dumps(plugins)},\n"
+        f"  categories: {{\n    rules: [\n{rules}\n    ]\n  }}\n"
+        "};\n"
+    )
+
+
+def ensure_allure(cache: Path = CACHE) -> Path:
+    """Install the Allure CLI with npm into ``cache`` (once) and return its executable."""
+    executable = cache / "node_modules" / ".bin" / "allure"
+    if executable.exists():
+        return executable
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ConfigError(
+            "rendering the report needs Node.js and npm: apt-get install -y nodejs npm"
+        )
+    cache.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(cache), ALLURE_PACKAGE],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0 or not executable.exists():
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ProbeError(f"npm could not install {ALLURE_PACKAGE}: {last}")
+    return executable
+
+
+def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
+    """Render ``results`` into ``output``/index.html (single file); return its path."""
+    if not results.is_dir() or not any(results.glob("*-result.json")):
+        raise ConfigError(f"no Allure results in {results}: run the suites first (./run checkout)")
+    allure = ensure_allure()
+    output.mkdir(parents=True, exist_ok=True)
+    config = output.parent / f".{output.name}-allurerc.mjs"
+    config.write_text(_allure3_config(name, output))
+    result = subprocess.run(
+        [str(allure), "generate", str(results.resolve()), "--config", str(config.resolve())],
+        capture_output=True,
+        text=True,
+    )
+    config.unlink(missing_ok=True)
+    index = output / "index.html"
+    if result.returncode != 0 or not index.exists():
+        last = result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["?"]
+        raise ProbeError(f"allure generate failed: {last[-1]}")
+    html = index.read_text(encoding="utf-8")
+    index.write_text(_ANALYTICS.sub("", html), encoding="utf-8")
+    return index
+
+
+def main(argv: Sequence[str]) -> int:
+    """Parse ``report`` options and render."""
+    parser = OneLineParser(prog="checkout-probe report", description=__doc__)
+    parser.add_argument("--results", type=Path, default=Path("reports/allure-results"))
+    parser.add_argument("--output", type=Path, default=Path("reports/allure-report"))
+    args = parser.parse_args(argv)
+    index = render(args.results, args.output)
+    print(f"Allure report: {index} (a single file: open it in any browser)")
+    return 0

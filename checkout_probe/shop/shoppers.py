@@ -1,0 +1,112 @@
+"""Generated test shoppers (Faker), shared by the pytest fixtures and the probe.
+
+A shopper lives where their Faker locale says: the address's country, postal
+code and phone number belong together, so they pass a shop's real validation
+(phone numbers are checked with ``phonenumbers``, the library shops such as
+django-oscar validate with). :data:`LOCALES` are the locales offered; a project
+names the ones its shop ships to in ``Shop.shopper_locales``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+
+import phonenumbers
+from faker import Faker
+
+from checkout_probe.shop.data import Address, Shopper
+
+#: Faker locale → the ISO country its addresses are in.
+LOCALES: Mapping[str, str] = {
+    "en_US": "US",
+    "en_CA": "CA",
+    "en_GB": "GB",
+    "en_IE": "IE",
+    "de_DE": "DE",
+    "fr_FR": "FR",
+    "es_ES": "ES",
+    "it_IT": "IT",
+    "nl_NL": "NL",
+    "sv_SE": "SE",
+    "pl_PL": "PL",
+    "en_AU": "AU",
+}
+
+
+def _local_part(name: str, tag: str) -> str:
+    # Mail shops accept ASCII local parts: drop accents and everything else.
+    ascii_name = name.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".") or "shopper"
+    return f"{slug}.{tag}"
+
+
+def phone_number(country: str, rng: random.Random) -> str:
+    """A phone number valid for ``country`` (international format), varied by ``rng``.
+
+    Starts from the numbering plan's example mobile number and changes its last
+    digits until ``phonenumbers`` says the result is valid; the example itself is
+    valid, so there always is an answer.
+    """
+    example = phonenumbers.example_number_for_type(
+        country, phonenumbers.PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number(country)
+    if example is None:
+        raise ValueError(f"no phone numbering plan known for {country!r}")
+    national = str(example.national_number)
+    for _ in range(50):
+        tail = "".join(rng.choice("0123456789") for _ in range(4))
+        candidate = phonenumbers.parse(national[:-4] + tail, country)
+        if phonenumbers.is_valid_number(candidate):
+            return phonenumbers.format_number(
+                candidate, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+            )
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def make_shopper(
+    fake: Faker, seed: int, email_domain: str, password: str | None, country: str = "US"
+) -> Shopper:
+    """A new test shopper: name, e-mail on a reserved test domain, address in ``country``, phone.
+
+    ``fake`` should be of the locale that lives in ``country`` (:data:`LOCALES`),
+    seeded with ``seed``; a tag from the seed keeps e-mails unique per shopper yet
+    identical on replay. Without ``password`` one is generated.
+    """
+    name = f"{fake.first_name()} {fake.last_name()}"
+    tag = f"{seed % 16**6:06x}"
+    return Shopper(
+        full_name=name,
+        email=f"{_local_part(name, tag)}@{email_domain}",
+        phone=phone_number(country, random.Random(seed)),
+        address=Address(
+            street=fake.street_address().replace("\n", ", "),
+            city=fake.city(),
+            postal_code=fake.postcode(),
+            country_code=country,
+        ),
+        password=password or fake.password(length=14),
+    )
+
+
+class ShopperFactory:
+    """Shoppers from the shop's locales, one Faker per locale (building one costs ~30 ms)."""
+
+    def __init__(self, locales: tuple[str, ...], email_domain: str) -> None:
+        unknown = [loc for loc in locales if loc not in LOCALES]
+        if unknown or not locales:
+            raise ValueError(
+                f"unknown shopper locale {unknown[0] if unknown else '(none)'}: "
+                f"known: {', '.join(LOCALES)}"
+            )
+        self.locales = locales
+        self.email_domain = email_domain
+        self._fakers = {loc: Faker(loc) for loc in locales}
+
+    def make(self, seed: int, password: str | None = None) -> Shopper:
+        """The shopper of ``seed``: its locale and everything else follow from the seed."""
+        locale = self.locales[seed % len(self.locales)]
+        fake = self._fakers[locale]
+        fake.seed_instance(seed)
+        return make_shopper(fake, seed, self.email_domain, password, LOCALES[locale])
