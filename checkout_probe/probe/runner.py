@@ -162,13 +162,28 @@ class CheckoutPool:
                 )  # fmt: skip
                 return
 
+    def submit(self, job: CheckoutJob) -> Future[CheckoutResult]:
+        """Queue one checkout for the next free browser; its result arrives in the future."""
+        future: Future[CheckoutResult] = Future()
+        self._jobs.put((job, future))
+        return future
+
+    def cancel_queued(self) -> int:
+        """Drop the checkouts no browser has started (their futures are cancelled); how many."""
+        dropped = 0
+        while True:
+            try:
+                item = self._jobs.get_nowait()
+            except queue.Empty:
+                return dropped
+            if item is None:  # a worker's stop signal: not ours to drop
+                self._jobs.put(None)
+                return dropped
+            dropped += item[1].cancel()
+
     def run(self, jobs: list[CheckoutJob], timeout_s: float) -> list[CheckoutResult]:
         """Run ``jobs`` in parallel; a checkout unfinished after ``timeout_s`` counts as failed."""
-        futures: list[Future[CheckoutResult]] = []
-        for job in jobs:
-            future: Future[CheckoutResult] = Future()
-            self._jobs.put((job, future))
-            futures.append(future)
+        futures = [self.submit(job) for job in jobs]
         deadline = time.monotonic() + timeout_s
         results = []
         for future in futures:
@@ -192,13 +207,7 @@ class CheckoutPool:
 
     def close(self, timeout_s: float = 30.0) -> None:
         """Stop the workers after their current checkout and close their browsers."""
-        while True:  # drop queued checkouts: a stopping probe does not start new ones
-            try:
-                item = self._jobs.get_nowait()
-            except queue.Empty:
-                break
-            if item is not None:
-                item[1].cancel()
+        self.cancel_queued()  # a stopping probe does not start new checkouts
         for _ in self._workers:
             self._jobs.put(None)
         deadline = time.monotonic() + timeout_s

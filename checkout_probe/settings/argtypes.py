@@ -75,6 +75,17 @@ def fraction(text: str) -> float:
     return value
 
 
+def gate_checkouts(text: str) -> int:
+    """How many checkouts the deploy gate may run, 0 (its smoke checkouts only) to 1000."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of checkouts") from None
+    if not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of checkouts from 0 to 1000")
+    return value
+
+
 def port(text: str) -> int:
     """A TCP port, 0 (any free port) to 65535."""
     try:

@@ -2,12 +2,16 @@
 
 Runs the project's own checkouts (its smoke-marked tests, wherever its pytest
 configuration puts them) in one bounded pytest process, after waiting for the
-expected version and a preflight check, and prints a short diagnosis. A verify
-that ran no checkout never passes.
+expected version and a preflight check; then, where the project declares probe
+journeys, a burst of them in parallel until the gate's rule (a sequential test with
+stated odds, docs/verify.md) decides whether checkouts fail at a healthy deploy's rate
+or an outage's. It prints a short diagnosis. A verify that ran no checkout never passes.
 
 Exit codes:
-  0  every checkout passed (one that failed, then passed on retry, is reported as FLAKY)
-  1  a checkout failed: the shop is broken (also when the time budget ran out)
+  0  keep: the rule decided the checkouts fail no more than a healthy deploy's do
+  1  roll back: a checkout failed after its retry, or the rule decided the checkouts fail
+     at an outage's rate (a retried checkout that passed still counts as a failure for the
+     rule), or it could not decide within --timeout
   2  usage or configuration error
   3  target unreachable, or the expected version never went live
   4  harness error (a bug in checkout-probe or in the project's code, or pytest's own error)
@@ -28,10 +32,18 @@ from pathlib import Path
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.checkout.remote import check_reachable
 from checkout_probe.evidence.record import RunSummary
-from checkout_probe.settings.argtypes import OneLineParser, positive_seconds, workers
+from checkout_probe.settings.argtypes import (
+    OneLineParser,
+    fraction,
+    gate_checkouts,
+    positive_seconds,
+    workers,
+)
 from checkout_probe.settings.commandline import add_project_option, project_of, project_settings
 from checkout_probe.settings.options import add_to_argparse, as_arguments, values
 from checkout_probe.target import make_target
+from checkout_probe.verify.gate import decide as gate_decides
+from checkout_probe.verify.gate import gate_rule
 from checkout_probe.verify.outcome import decide, print_summary
 from checkout_probe.verify.rollout import wait_for_version
 
@@ -59,6 +71,31 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument(
         "--timeout", type=positive_seconds, default=600.0, metavar="S", help="total time budget"
     )
+    rule = parser.add_argument_group(
+        "the gate's rule", "a sequential test over every checkout attempt (docs/verify.md)"
+    )
+    rule.add_argument(
+        "--gate-checkouts", type=gate_checkouts, default=60, metavar="N",
+        help="most checkouts the rule may take, smoke attempts included; 0: judge by the "
+        "smoke checkouts alone (default %(default)s)",
+    )  # fmt: skip
+    rule.add_argument(
+        "--healthy-rate", type=fraction, default=0.01, metavar="P",
+        help="failure rate of a healthy deploy, e.g. the probe's measured rate "
+        "(default %(default)s)",
+    )  # fmt: skip
+    rule.add_argument(
+        "--outage-rate", type=fraction, default=0.2, metavar="P",
+        help="failure rate of the partial outage the gate must catch (default %(default)s)",
+    )  # fmt: skip
+    rule.add_argument(
+        "--false-rollback", type=fraction, default=0.01, metavar="P",
+        help="largest probability of rolling back a healthy deploy (default %(default)s)",
+    )  # fmt: skip
+    rule.add_argument(
+        "--missed-outage", type=fraction, default=0.05, metavar="P",
+        help="largest probability of keeping a deploy with that outage (default %(default)s)",
+    )  # fmt: skip
     return parser
 
 
@@ -92,6 +129,10 @@ def main(argv: Sequence[str]) -> int:
     """Run verify; every outcome maps to one of the documented exit codes."""
     args = build_parser().parse_args(argv)
     started = time.monotonic()
+    deadline = started + args.timeout
+    rule = gate_rule(args)
+    if rule is not None:
+        rule.check()  # before the project loads or a browser starts: ConfigError → exit 2
     project = project_of(args)
     settings = project_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
     if settings.browser_endpoint:
@@ -114,14 +155,16 @@ def main(argv: Sequence[str]) -> int:
         print(f"version {args.expect_version} is live after {rollout_s:.0f} s", flush=True)
     print(f"verifying env {settings.env} of {settings.shop.name} (checkouts: -m {args.marker} "
           f"in {project.root})", flush=True)  # fmt: skip
+    if rule is not None and settings.shop.journeys:
+        for line in rule.describe():
+            print(line, flush=True)
     note = make_target(settings, settings.base_url or "http://embedded").sources_note()
     if note:
         print(note, flush=True)
-    remaining = args.timeout - (time.monotonic() - started)
     try:
         result = subprocess.run(
             _pytest_command(args, reports), cwd=project.root, env=dict(os.environ),
-            timeout=max(remaining, 1.0),
+            timeout=max(deadline - time.monotonic(), 1.0),
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         print(f"checkout-probe verify: checkouts did not finish within --timeout "
@@ -130,14 +173,24 @@ def main(argv: Sequence[str]) -> int:
     summary_path = reports / "summary.json"
     summary = None
     if summary_path.exists():
-        data = json.loads(summary_path.read_text())
-        data["rollout_s"] = rollout_s
-        summary_path.write_text(json.dumps(data, indent=2))
-        summary = RunSummary.from_dict(data)
+        summary = RunSummary.from_dict(json.loads(summary_path.read_text()))
         print_summary(summary, rollout_s, time.monotonic() - started)
     code, why = decide(result.returncode, summary, args.marker)
+    gate_data = None
+    if code == ExitCode.OK and summary is not None:
+        code, outcome = gate_decides(args, settings, rule, summary, deadline, reports, _say)
+        gate_data = outcome.to_dict(rule) if rule is not None else None
+    if summary is not None:
+        data = json.loads(summary_path.read_text())
+        data["rollout_s"] = rollout_s
+        data["gate"] = gate_data
+        summary_path.write_text(json.dumps(data, indent=2))
     if why:
         print(f"checkout-probe verify: {why}", file=sys.stderr, flush=True)
     print(f"verify: exit {int(code)} ({code.name.lower().replace('_', ' ')}) · "
           f"reports in {reports}/", flush=True)  # fmt: skip
     return int(code)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
