@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -22,7 +24,7 @@ from demo_shop.faults import (
 from demo_shop.gateway.client import GatewayClient
 from demo_shop.models import OrderBase, StorefrontBase
 from demo_shop.orders import api as orders_api
-from demo_shop.orders.pricing import format_money
+from demo_shop.orders.pricing import DOLLAR, format_money
 from demo_shop.paths import STATIC_DIR, TEMPLATES_DIR
 from demo_shop.storefront import account, cart, catalog, checkout, confirmation, state
 
@@ -56,6 +58,17 @@ def build_context(config: ShopConfig, gateway_url: str, faults: FaultState) -> S
     context.catalog.try_ensure_schema()
     context.orders.try_ensure_schema()
     return context
+
+
+@pass_context
+def money(context: Context, cents: int) -> str:
+    """The ``money`` template filter: cents with the page's ``currency_symbol`` ($ unless set).
+
+    Read from the page's context, so a page (and the partials it includes) shows
+    every amount alike without passing the symbol to each use.
+    """
+    symbol = context.get("currency_symbol")
+    return format_money(cents, symbol if isinstance(symbol, str) else DOLLAR)
 
 
 def _wants_json_errors() -> bool:
@@ -121,7 +134,7 @@ def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | Non
         admin,
     ):
         app.register_blueprint(module.bp)
-    app.add_template_filter(format_money, "money")
+    app.add_template_filter(money, "money")
     _register_error_handlers(app)
 
     @app.context_processor

@@ -85,7 +85,8 @@ def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
     parser.add_argument(
         "--fault-rate",
         type=_number(0.0, 1.0),
-        help="share of sessions the fault hits (default 1.0; 0.2 for partial)",
+        help="share of sessions the fault hits (default 1.0; 0.2 for partial); for "
+        "intermittent-orders every round(1/R)-th order fails (default 0.25: every 4th)",
     )
     parser.add_argument(
         "--fault-delay",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app, session
 
@@ -12,6 +12,7 @@ from demo_shop.config import ShopConfig
 from demo_shop.db import Database
 from demo_shop.faults import FaultState
 from demo_shop.gateway.client import GatewayClient
+from demo_shop.orders.attempts import PlacementCounter
 
 EXTENSION_KEY = "demo_shop"
 DRAW_KEY = "fault_draw"
@@ -28,6 +29,8 @@ class ShopContext:
     orders: Database
     broken_orders: Database
     gateway: GatewayClient
+    # Every POST /api/orders this shop (one per process) has seen: intermittent-orders.
+    placements: PlacementCounter = field(default_factory=PlacementCounter)
 
     def dispose(self) -> None:
         """Dispose every engine and close the gateway client."""

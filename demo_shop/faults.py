@@ -31,6 +31,24 @@ PAYMENT_FRAME_404 = "payment-frame-404"
 ERROR_WITH_200 = "error-with-200"
 # What the shopper feels: the page works, and jumps.
 LAYOUT_SHIFT = "layout-shift"
+# More bugs that leave every component healthy.
+# Every round(1 / rate)-th order placement in the process fails like bad-db-connection-string
+# (a round-robin over connections, one of them misconfigured); counted, never drawn.
+INTERMITTENT_ORDERS = "intermittent-orders"
+# Cancelling an order answers "cancelled" but its transaction is never committed.
+NOOP_CANCEL = "noop-cancel"
+# Charged orders are stored "pending" and never marked paid.
+ORDER_LEFT_PENDING = "order-left-pending"
+# The payment client charges the first card it ever charged, whatever the shopper entered.
+CHARGE_FIRST_CARD = "charge-first-card"
+# The review page shows money with the euro sign.
+MISFORMATTED_AMOUNT = "misformatted-amount"
+# The review page's totals are cached in the session and never invalidated.
+STALE_SESSION_TOTALS = "stale-session-totals"
+# Placing an order does not empty the cart.
+CART_KEPT_AFTER_ORDER = "cart-kept-after-order"
+# Every decline shows the generic message instead of the reason's own.
+GENERIC_DECLINE_MESSAGE = "generic-decline-message"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -52,11 +70,20 @@ FAULT_NAMES: tuple[str, ...] = (
     PAYMENT_FRAME_404,
     ERROR_WITH_200,
     LAYOUT_SHIFT,
+    INTERMITTENT_ORDERS,
+    NOOP_CANCEL,
+    ORDER_LEFT_PENDING,
+    CHARGE_FIRST_CARD,
+    MISFORMATTED_AMOUNT,
+    STALE_SESSION_TOTALS,
+    CART_KEPT_AFTER_ORDER,
+    GENERIC_DECLINE_MESSAGE,
 )
 
-# Only a share of sessions lands on the broken replica by default; every other
-# fault hits everyone unless a rate is given.
-DEFAULT_RATES: dict[str, float] = {PARTIAL: 0.2}
+# Only a share of sessions lands on the broken replica by default, and every fourth
+# placement fails with intermittent-orders (whose rate is a period, not a share);
+# every other fault hits everyone unless a rate is given.
+DEFAULT_RATES: dict[str, float] = {PARTIAL: 0.2, INTERMITTENT_ORDERS: 0.25}
 
 # Where the broken engines point: a directory that does not exist, so SQLite
 # raises a real "unable to open database file" on connect.
@@ -93,6 +120,17 @@ class FaultSnapshot:
     def is_active(self, name: str) -> bool:
         """Whether fault ``name`` is switched on for at least some sessions."""
         return self.fault == name and self.rate > 0.0
+
+    def hits_nth(self, name: str, count: int) -> bool:
+        """Whether fault ``name`` hits the ``count``-th event (1-based) of a counter.
+
+        For faults that strike every N-th time rather than a random share, so a
+        run can tell exactly which attempt fails: N = round(1 / rate) (rate 0.25:
+        every 4th; rate 1: every one; rate 0: none).
+        """
+        if not self.is_active(name):
+            return False
+        return count % round(1.0 / self.rate) == 0
 
     def as_json(self) -> dict[str, object]:
         """The admin API's view of this state."""

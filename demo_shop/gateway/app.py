@@ -109,6 +109,7 @@ def create_gateway_app(
                 amount,
                 "usd",
                 card.last4,
+                card.brand,
                 status,
                 code,
                 order_number=metadata.order_number,

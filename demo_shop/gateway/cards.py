@@ -7,7 +7,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-APPROVED_CARD = "4242424242424242"
+# Several approved test cards (Visa, Mastercard), as real providers have, so a
+# harness can rotate cards and see which one each charge went to.
+APPROVED_CARDS: frozenset[str] = frozenset({"4242424242424242", "5555555555554444"})
 # Test card number → (error code, shopper-facing message).
 DECLINED_CARDS: dict[str, tuple[str, str]] = {
     "4000000000000002": ("card_declined", "Your card was declined."),
@@ -40,7 +42,7 @@ def card_last4(number: str) -> str:
 def charge_outcome(number: str) -> tuple[str, str] | None:
     """``None`` when the card approves, else ``(code, message)``."""
     normalized = normalize_number(number)
-    if normalized == APPROVED_CARD:
+    if normalized in APPROVED_CARDS:
         return None
     return DECLINED_CARDS.get(normalized, INVALID_NUMBER)
 
@@ -83,6 +85,8 @@ class TokenVault:
 class ChargeRecord:
     """One charge attempt as the provider saw it (no card number).
 
+    ``card_last4`` and ``card_brand`` are those of the card behind the token that
+    was charged, so the merchant can tell which card paid for an order.
     ``order_number`` and ``email`` are the merchant's metadata, kept so charges
     can be reconciled with orders; failed attempts carry them too.
     """
@@ -90,7 +94,8 @@ class ChargeRecord:
     id: str
     amount_cents: int
     currency: str
-    last4: str
+    card_last4: str
+    card_brand: str
     status: str
     failure_code: str | None
     order_number: str | None = None

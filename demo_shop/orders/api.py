@@ -21,6 +21,7 @@ from demo_shop import faults as fault_names
 from demo_shop import tracing
 from demo_shop.auth import bearer_token_matches, unauthorized
 from demo_shop.context import catalog_db, fault_hits, get_shop, order_db
+from demo_shop.db import Database
 from demo_shop.errors import first_line
 from demo_shop.gateway.client import GatewayUnavailableError
 from demo_shop.orders.cancel import cancel_order
@@ -54,6 +55,8 @@ def _checkout_from_session() -> CheckoutData | None:
 @bp.post("/api/orders")
 def create_order() -> tuple[Response, int]:
     """Place the session's order: 201, 402 (card refused), 500/502 (processing error)."""
+    # Every attempt counts, whatever becomes of it (fault intermittent-orders).
+    attempt = get_shop().placements.next()
     if fault_hits(fault_names.SLOW_ORDER_ENDPOINT):
         # Deliberately injected latency (fault slow-order-endpoint).
         time.sleep(get_shop().faults.snapshot().delay)
@@ -64,7 +67,7 @@ def create_order() -> tuple[Response, int]:
     # error-with-200: the order database is unreachable and the error answer
     # forgets its status code, so a failure goes out as 200.
     error_with_200 = fault_hits(fault_names.ERROR_WITH_200)
-    orders = get_shop().broken_orders if error_with_200 else order_db()
+    orders = get_shop().broken_orders if error_with_200 else _placement_db(attempt)
     try:
         with tracing.span("order service: place order"):
             order = place_order(orders, catalog_db(), get_shop().gateway, checkout, options)
@@ -72,7 +75,8 @@ def create_order() -> tuple[Response, int]:
         log.warning("order failed (%s): %s", exc.status, exc.payload)
         return jsonify(exc.payload), 200 if error_with_200 else exc.status
     number = str(order["number"])
-    state.clear_checkout()
+    # cart-kept-after-order: the cart is left out of what is cleared after an order.
+    state.clear_checkout(keep_cart=fault_hits(fault_names.CART_KEPT_AFTER_ORDER))
     # Without a stored order the confirmation page can only render from the session.
     state.remember_order(number, snapshot=None if options.keep_order else order)
     user = state.get_user()
@@ -87,6 +91,18 @@ def create_order() -> tuple[Response, int]:
     ), 201
 
 
+def _placement_db(attempt: int) -> Database:
+    """The order database for placement number ``attempt`` of this shop.
+
+    intermittent-orders: placements take turns over a pool of round(1 / rate)
+    connections, one of which has the bad connection string, so every N-th
+    placement fails exactly as bad-db-connection-string does, for any session.
+    """
+    if get_shop().faults.snapshot().hits_nth(fault_names.INTERMITTENT_ORDERS, attempt):
+        return get_shop().broken_orders
+    return order_db()
+
+
 def _order_options() -> OrderOptions:
     """This session's fault-driven variations of placing an order."""
     return OrderOptions(
@@ -95,6 +111,8 @@ def _order_options() -> OrderOptions:
         truncate_tax=fault_hits(fault_names.TAX_ROUNDING),
         double_charge=fault_hits(fault_names.DOUBLE_CHARGE),
         wrong_stored_quantity=fault_hits(fault_names.WRONG_STORED_QUANTITY),
+        leave_pending=fault_hits(fault_names.ORDER_LEFT_PENDING),
+        charge_first_card=fault_hits(fault_names.CHARGE_FIRST_CARD),
     )
 
 
@@ -115,8 +133,10 @@ def delete_order(number: str) -> tuple[Response, int]:
     shop = get_shop()
     if not bearer_token_matches(shop.config.api_token):
         return unauthorized()
-    # The real engines, not order_db()/catalog_db(): cleanup must not hit faults.
-    cancelled = cancel_order(shop.orders, shop.catalog, number)
+    # The real engines, not order_db()/catalog_db(): cleanup must not hit database
+    # faults. noop-cancel is a bug in the cancel itself: its change is never committed.
+    commit = not fault_hits(fault_names.NOOP_CANCEL)
+    cancelled = cancel_order(shop.orders, shop.catalog, number, commit=commit)
     if cancelled is None:
         return jsonify({"error": "order not found"}), 404
     return jsonify(cancelled), 200

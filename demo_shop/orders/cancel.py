@@ -14,17 +14,23 @@ from demo_shop.storefront.products import restock
 log = logging.getLogger(__name__)
 
 
-def cancel_order(orders: Database, catalog: Database, number: str) -> dict[str, str] | None:
+def cancel_order(
+    orders: Database, catalog: Database, number: str, *, commit: bool = True
+) -> dict[str, str] | None:
     """Cancel order ``number`` and restock its items; ``None`` when it does not exist.
 
     Idempotent: cancelling a cancelled order changes nothing. Raises
     ``SQLAlchemyError`` when a database fails; the order is then left as it was
-    whenever possible, so the caller can simply retry.
+    whenever possible, so the caller can simply retry. ``commit=False`` is fault
+    noop-cancel: the cancel is rolled back, nothing is restocked, and the answer
+    is the usual one all the same.
     """
-    cancellation = mark_cancelled(orders, number)
+    cancellation = mark_cancelled(orders, number, commit=commit)
     if cancellation is None:
         return None
-    if cancellation.quantities:
+    # Restocking follows the committed cancel, so a cancel that was never committed
+    # restocks nothing either.
+    if cancellation.quantities and commit:
         # Stock lives in the storefront database. Both databases may be one SQLite
         # file behind two engines, so the order's write transaction cannot stay open
         # while stock is written; instead the cancel is committed first and undone

@@ -22,6 +22,8 @@ SHIPPING_METHODS: Mapping[str, ShippingMethod] = {
     "express": ShippingMethod("express", "Express", 1499),
 }
 DEFAULT_SHIPPING_METHOD = "standard"
+# The shop's currency is the dollar; prices are shown with this sign.
+DOLLAR = "$"
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,11 @@ class Totals:
         return self.subtotal_cents + self.shipping_cents + self.tax_cents
 
 
-def format_money(cents: int) -> str:
-    """``1200`` → ``"$12.00"`` (no thousands separator)."""
+def format_money(cents: int, symbol: str = DOLLAR) -> str:
+    """``1200`` → ``"$12.00"`` (no thousands separator); ``symbol`` stands before the amount."""
     sign = "-" if cents < 0 else ""
     dollars, rest = divmod(abs(cents), 100)
-    return f"{sign}${dollars}.{rest:02d}"
+    return f"{sign}{symbol}{dollars}.{rest:02d}"
 
 
 def tax_cents(subtotal_cents: int) -> int:

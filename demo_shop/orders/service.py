@@ -14,7 +14,7 @@ from demo_shop.errors import first_line
 from demo_shop.gateway.client import CardError, GatewayClient, GatewayUnavailableError
 from demo_shop.models import Order, OrderItem
 from demo_shop.orders.pricing import PricedLine, Totals, compute_totals
-from demo_shop.orders.store import new_order_number, order_to_json
+from demo_shop.orders.store import PAID, PENDING, new_order_number, order_to_json
 from demo_shop.storefront.products import decrement_stock, out_of_stock, priced_lines
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,10 @@ class OrderOptions:
     double_charge: bool = False
     # wrong-stored-quantity: the first stored line's quantity is one too many.
     wrong_stored_quantity: bool = False
+    # order-left-pending: the charged order is never marked paid.
+    leave_pending: bool = False
+    # charge-first-card: the payment client charges the first card it ever charged.
+    charge_first_card: bool = False
 
 
 def _price(catalog: Database, checkout: CheckoutData) -> list[PricedLine]:
@@ -78,7 +82,13 @@ def _price(catalog: Database, checkout: CheckoutData) -> list[PricedLine]:
     return lines
 
 
-def _charge(gateway: GatewayClient, checkout: CheckoutData, number: str, amount: int) -> str:
+def _charge(
+    gateway: GatewayClient,
+    checkout: CheckoutData,
+    number: str,
+    amount: int,
+    options: OrderOptions,
+) -> str:
     """Charge the session's card for order ``number``; the charge id, or OrderFailedError."""
     try:
         return gateway.charge(
@@ -86,6 +96,7 @@ def _charge(gateway: GatewayClient, checkout: CheckoutData, number: str, amount:
             amount,
             order_number=number,
             email=checkout.contact["email"],
+            charge_first_card=options.charge_first_card,
         )
     except CardError as exc:
         raise OrderFailedError(402, {"error": {"code": exc.code, "message": exc.message}}) from exc
@@ -133,7 +144,8 @@ def _build_order(
         shipping_cents=totals.shipping_cents,
         tax_cents=totals.tax_cents,
         total_cents=totals.total_cents,
-        status="paid",
+        # Created pending; place_order marks it paid once the charge has gone through.
+        status=PENDING,
         card_brand=checkout.card_brand,
         card_last4=checkout.card_last4,
         charge_id=charge_id,
@@ -175,12 +187,16 @@ def place_order(
             raise processing_error(
                 500, f"could not connect to database: {first_line(exc)}"
             ) from exc
-        charge_id = _charge(gateway, checkout, number, totals.total_cents)
+        charge_id = _charge(gateway, checkout, number, totals.total_cents, options)
         if options.double_charge:
             # double-charge: a "retry" that fires although the first charge succeeded.
-            second_id = _charge(gateway, checkout, number, totals.total_cents)
+            second_id = _charge(gateway, checkout, number, totals.total_cents, options)
             log.info("order %s charged twice (%s, %s)", number, charge_id, second_id)
         order = _build_order(number, checkout, lines, totals, charge_id, options)
+        if not options.leave_pending:
+            # The charge went through: the order is paid. order-left-pending skips
+            # this step, so the order stays as it was created.
+            order.status = PAID
         session.add(order)
         try:
             session.flush()

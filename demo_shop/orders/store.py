@@ -14,6 +14,9 @@ from demo_shop.db import Database
 from demo_shop.models import Order
 
 ORDER_NUMBER_PREFIX = "CP-"
+# Order statuses: created pending, paid once charged, cancelled by the cleanup API.
+PENDING = "pending"
+PAID = "paid"
 CANCELLED = "cancelled"
 
 
@@ -133,27 +136,41 @@ class Cancellation:
     quantities: tuple[tuple[str, int], ...]
 
 
-def mark_cancelled(db: Database, number: str) -> Cancellation | None:
-    """Set order ``number``'s status to cancelled; ``None`` when there is no such order."""
-    with db.session() as session, session.begin():
-        query = select(Order).options(selectinload(Order.items)).where(Order.number == number)
-        order = session.scalars(query).first()
-        if order is None:
-            return None
-        if order.status == CANCELLED:
-            return Cancellation(CANCELLED, ())
-        previous = order.status
-        # Conditional, so of two concurrent cancels only one sees a row change and
-        # restocks; the other waits for the row and then matches nothing.
-        result = session.execute(
-            update(Order)
-            .where(Order.id == order.id, Order.status != CANCELLED)
-            .values(status=CANCELLED)
-            .execution_options(synchronize_session=False)
-        )
-        if cast("CursorResult[Any]", result).rowcount == 0:
-            return Cancellation(CANCELLED, ())
-        return Cancellation(previous, tuple((item.slug, item.quantity) for item in order.items))
+def mark_cancelled(db: Database, number: str, *, commit: bool = True) -> Cancellation | None:
+    """Set order ``number``'s status to cancelled; ``None`` when there is no such order.
+
+    ``commit=False`` is fault noop-cancel: the change is made and then rolled back.
+    """
+    with db.session() as session:
+        cancellation = _cancel_in(session, number)
+        if commit:
+            session.commit()
+        else:
+            # noop-cancel: the transaction is dropped instead of committed (a commit
+            # lost in a refactor); the caller answers as if it had been.
+            session.rollback()
+        return cancellation
+
+
+def _cancel_in(session: Session, number: str) -> Cancellation | None:
+    query = select(Order).options(selectinload(Order.items)).where(Order.number == number)
+    order = session.scalars(query).first()
+    if order is None:
+        return None
+    if order.status == CANCELLED:
+        return Cancellation(CANCELLED, ())
+    previous = order.status
+    # Conditional, so of two concurrent cancels only one sees a row change and
+    # restocks; the other waits for the row and then matches nothing.
+    result = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status != CANCELLED)
+        .values(status=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", result).rowcount == 0:
+        return Cancellation(CANCELLED, ())
+    return Cancellation(previous, tuple((item.slug, item.quantity) for item in order.items))
 
 
 def reopen(db: Database, number: str, status: str) -> None:

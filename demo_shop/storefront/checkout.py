@@ -10,7 +10,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from demo_shop import faults as fault_names
 from demo_shop.context import catalog_db, fault_hits, get_shop
 from demo_shop.gateway.client import CardError, GatewayUnavailableError
-from demo_shop.orders.pricing import DEFAULT_SHIPPING_METHOD, SHIPPING_METHODS, compute_totals
+from demo_shop.orders.pricing import (
+    DEFAULT_SHIPPING_METHOD,
+    DOLLAR,
+    SHIPPING_METHODS,
+    PricedLine,
+    Totals,
+    compute_totals,
+)
 from demo_shop.storefront import state
 from demo_shop.storefront.products import priced_lines
 from demo_shop.storefront.users import get_user
@@ -37,6 +44,8 @@ PAYMENT_ERRORS = {
     "invalid_number": "Your card number is invalid.",
 }
 GENERIC_PAYMENT_ERROR = "Your payment could not be processed."
+# What misformatted-amount's review page shows money with.
+EURO = "€"
 
 
 def _first_incomplete_step() -> str | None:
@@ -151,9 +160,18 @@ def payment() -> BaseResponse | str:
         "payment",
         gateway_origin=gateway_origin,
         card_element_url=f"{gateway_origin}/elements/card?parent_origin={parent_origin}",
-        error=PAYMENT_ERRORS.get(code, GENERIC_PAYMENT_ERROR) if code else None,
+        error=_payment_error(code) if code else None,
         js_error=fault_hits(fault_names.JS_ERROR),
     )
+
+
+def _payment_error(code: str) -> str:
+    """What the payment page says for a refused payment's ``code`` (generic if unknown)."""
+    if fault_hits(fault_names.GENERIC_DECLINE_MESSAGE):
+        # generic-decline-message: the reason is dropped on the way to the page, so
+        # every decline reads alike and the shopper cannot tell what to fix.
+        return GENERIC_PAYMENT_ERROR
+    return PAYMENT_ERRORS.get(code, GENERIC_PAYMENT_ERROR)
 
 
 def _save_payment(token: str) -> BaseResponse:
@@ -181,10 +199,27 @@ def review() -> BaseResponse | str:
         "checkout/review.html",
         "review",
         lines=lines,
-        totals=compute_totals(lines, method, truncate_tax=fault_hits(fault_names.TAX_ROUNDING)),
+        totals=_review_totals(lines, method),
         contact=state.get_contact(),
         country_name=COUNTRIES,
         shipping_method=SHIPPING_METHODS[method],
         payment=state.get_payment(),
         show_place_order=not fault_hits(fault_names.CHECKOUT_BUTTON_BROKEN),
+        # misformatted-amount: the review page formats money for a euro locale.
+        currency_symbol=EURO if fault_hits(fault_names.MISFORMATTED_AMOUNT) else DOLLAR,
     )
+
+
+def _review_totals(lines: list[PricedLine], method: str) -> Totals:
+    """The totals the review page shows (what is charged is computed again at placing)."""
+    cache = fault_hits(fault_names.STALE_SESSION_TOTALS)
+    if cache:
+        # stale-session-totals: a cache keyed by nothing but the session, never
+        # invalidated: not when the cart changes, nor after an order is placed.
+        cached = state.get_review_totals()
+        if cached is not None:
+            return cached
+    totals = compute_totals(lines, method, truncate_tax=fault_hits(fault_names.TAX_ROUNDING))
+    if cache:
+        state.set_review_totals(totals)
+    return totals

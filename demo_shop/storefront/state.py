@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import session
 
-from demo_shop.orders.pricing import SHIPPING_METHODS
+from demo_shop.orders.pricing import SHIPPING_METHODS, Totals
 
 CART = "cart"
 CONTACT = "contact"
@@ -16,6 +16,7 @@ PAYMENT = "payment"
 USER = "user"
 PLACED_ORDERS = "placed_orders"
 CONFIRMATION = "confirmation"
+REVIEW_TOTALS = "review_totals"
 
 CONTACT_FIELDS = ("email", "full_name", "address", "city", "postal_code", "country", "phone")
 # Order numbers this session may view; older ones drop off to keep the cookie small.
@@ -98,10 +99,30 @@ def set_payment(payment: PaymentInfo) -> None:
     session[PAYMENT] = asdict(payment)
 
 
-def clear_checkout() -> None:
-    """Forget the cart and all checkout steps (after an order is placed)."""
-    for key in (CART, CONTACT, SHIPPING, PAYMENT):
+def clear_checkout(*, keep_cart: bool = False) -> None:
+    """Forget the cart and all checkout steps (after an order is placed).
+
+    ``keep_cart`` is fault cart-kept-after-order: the cart survives the order.
+    """
+    keys = (CONTACT, SHIPPING, PAYMENT) if keep_cart else (CART, CONTACT, SHIPPING, PAYMENT)
+    for key in keys:
         session.pop(key, None)
+
+
+def get_review_totals() -> Totals | None:
+    """The review totals cached in this session (fault stale-session-totals), if any."""
+    raw = session.get(REVIEW_TOTALS)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return Totals(int(raw["subtotal_cents"]), int(raw["shipping_cents"]), int(raw["tax_cents"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def set_review_totals(totals: Totals) -> None:
+    """Cache the review totals in this session (fault stale-session-totals)."""
+    session[REVIEW_TOTALS] = asdict(totals)
 
 
 def get_user() -> SignedInUser | None:

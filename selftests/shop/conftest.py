@@ -18,6 +18,8 @@ API_TOKEN = "selftest-api-token"
 ADMIN_TOKEN = "selftest-admin-token"
 
 APPROVED = "4242 4242 4242 4242"
+# The second approved card (a Mastercard), so tests can tell which card was charged.
+APPROVED_MASTERCARD = "5555 5555 5555 4444"
 DECLINED = "4000 0000 0000 0002"
 INSUFFICIENT = "4000 0000 0000 9995"
 INVALID = "1234 5678 9012 3456"
@@ -49,6 +51,7 @@ class ShopDriver:
     """
 
     APPROVED = APPROVED
+    APPROVED_MASTERCARD = APPROVED_MASTERCARD
     DECLINED = DECLINED
     INSUFFICIENT = INSUFFICIENT
     INVALID = INVALID

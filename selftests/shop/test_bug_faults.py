@@ -24,6 +24,14 @@ BUGS = (
     "payment-frame-404",
     "error-with-200",
     "layout-shift",
+    "intermittent-orders",
+    "noop-cancel",
+    "order-left-pending",
+    "charge-first-card",
+    "misformatted-amount",
+    "stale-session-totals",
+    "cart-kept-after-order",
+    "generic-decline-message",
 )
 CARD_ELEMENT = "/elements/card?parent_origin=http://127.0.0.1:1"
 

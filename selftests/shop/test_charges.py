@@ -40,6 +40,8 @@ def test_charge_lookup_by_order_returns_the_one_charge_for_it(driver: ShopDriver
         "currency": "usd",
         "status": "succeeded",
         "code": None,
+        "card_last4": "4242",
+        "card_brand": "Visa",
     }
     assert charge["id"].startswith("ch_")
     assert driver.server.charges.all()[-1].id == charge["id"]
@@ -122,3 +124,35 @@ def test_gateway_filters_charges_by_metadata_and_checks_it(driver: ShopDriver) -
         (order, "gw@example.com", "succeeded")
     ]
     assert driver.gateway.get(f"/v1/charges?order={order}").status_code == 401
+
+
+def test_charges_name_the_card_charged_and_the_mastercard_approves_like_visa(
+    driver: ShopDriver,
+) -> None:
+    contact = _contact(driver)
+    driver.to_review(card=driver.DECLINED, contact=contact)
+    assert driver.place_order().status_code == 402
+    token = driver.tokenize(driver.APPROVED_MASTERCARD)["token"]
+    driver.http.post("/checkout/payment", data={"payment_token": token})
+    assert "Paying with Mastercard ending 4444" in driver.http.get("/checkout/review").text
+    response = driver.place_order()
+    assert response.status_code == 201, response.text
+    number = response.json()["order_number"]
+
+    order = driver.api(f"/api/orders/{number}").json()
+    assert (order["status"], order["card_brand"], order["card_last4"]) == (
+        "paid",
+        "Mastercard",
+        "4444",
+    )
+    # Each attempt names the card behind its own token: the refused Visa, then the Mastercard.
+    charges = _charges(driver, f"email={contact['email']}")
+    assert [(c["status"], c["card_brand"], c["card_last4"]) for c in charges] == [
+        ("failed", "Visa", "0002"),
+        ("succeeded", "Mastercard", "4444"),
+    ]
+    assert charges[1]["amount_cents"] == order["total_cents"]
+    # The gateway's own records carry the same fields.
+    secret = {"Authorization": f"Bearer {driver.server.config.gateway_secret}"}
+    (record,) = driver.gateway.get(f"/v1/charges?order={number}", headers=secret).json()["data"]
+    assert (record["card_brand"], record["card_last4"]) == ("Mastercard", "4444")
