@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from playwright.sync_api import expect
 
 from checkout_probe.checkout.journey import Journey
+from checkout_probe.checks.catalogue import check_listing
 from checkout_probe.checks.readback import check_order
 from checkout_probe.diagnosis import DataMismatch
 from checkout_probe.shop.data import Shopper, TestCard
@@ -37,15 +38,19 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
     """Open the catalog, add every item, and open the cart."""
     page = journey.page
     catalog = CatalogPage(page)
+    pricing = journey.settings.shop.pricing
     with journey.step("open catalog"):
         catalog.open()
         journey.wait_for_page(catalog.heading, "the catalog")
+        if pricing is not None:  # every product's price, not only those bought
+            check_listing(pricing, catalog.listed_prices(), "catalog", complete=True)
     for index, item in enumerate(items):
         with journey.step("add to cart", f"add {item.quantity} × '{item.name}' to cart"):
             if index:  # the first item is picked from the catalog just opened
                 catalog.open()
             product = catalog.open_product(item.name)
-            _check_catalogue_price(journey, item.name, parse_cents(product.price.inner_text()))
+            shown = parse_cents(product.price.inner_text(), f"product page of '{item.name}'")
+            _check_catalogue_price(journey, item.name, shown)
             product.add_to_cart(item.quantity)
     cart = CartPage(page)
     with journey.step("review cart", "open cart"):
@@ -95,6 +100,7 @@ def pay(
     payment = PaymentPage(journey.page)
     review = ReviewPage(journey.page)
     with journey.step("pay", f"pay with card ending {card.last4}"):
+        journey.pays_with(card)
         journey.wait_for_frame(payment.card_number, "the payment provider's card form")
         payment.enter_card(card)
         payment.submit()
@@ -157,6 +163,18 @@ def checkout_as_guest(
     return confirmation
 
 
+def check_cart_empty(journey: Journey, after_order: str) -> None:
+    """After an order, in the same session: the cart must be empty again."""
+    cart = CartPage(journey.page)
+    with journey.step("review cart", f"the cart is empty after order {after_order}"):
+        cart.open()
+        journey.wait_for_page(cart.heading, "the cart")
+        left = cart.contents()
+        if left:
+            raise DataMismatch(f"cart after order {after_order}: still holds {'; '.join(left)}")
+        expect(cart.empty_message, "the cart says it is empty").to_be_visible()
+
+
 def checkout_as_registered_user(
     journey: Journey,
     shopper: Shopper,
@@ -196,6 +214,7 @@ __all__ = [
     "CartItem",
     "OrderConfirmation",
     "Review",
+    "check_cart_empty",
     "checkout_as_guest",
     "checkout_as_registered_user",
     "enter_details",

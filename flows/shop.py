@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from checkout_probe.shop import Shop, ShopErrors
+from checkout_probe.shop.orders import OrderLife
 from checkout_probe.shop.pricing import Pricing
 from flows.cards import CARD_PROFILES
 from flows.journeys import checkout_as_guest
+from flows.money import MONEY
 from flows.pages.errors import error_indicators
 from flows.shop_api import OrderApi
 
@@ -55,6 +57,9 @@ SHOP = Shop(
     orders=OrderApi.connect,
     journeys={"guest checkout": checkout_as_guest},
     pricing=PRICING,
+    # What the order API reports: paid once placed, cancelled by cleanup.
+    order_life=OrderLife(placed=("paid",), cleaned_up=("cancelled",)),
+    money=MONEY,
     health_path="/health",
     version_path="/version",
     version_header="X-Shop-Version",

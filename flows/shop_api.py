@@ -87,7 +87,9 @@ class OrderApi:
         response = self._client.get("/api/charges", params=params)
         response.raise_for_status()
         return [
-            Charge(c["id"], c["amount_cents"], c["status"], c.get("order_number"))
+            Charge(
+                c["id"], c["amount_cents"], c["status"], c.get("order_number"), c.get("card_last4")
+            )
             for c in response.json()["charges"]
         ]
 

@@ -41,9 +41,9 @@ def test_guest_checkout_of_a_generated_cart_is_priced_shown_stored_and_charged_a
     # this cart, and reconciles the charge; here: what the shopper bought is stored.
     confirmation = checkout_as_guest(journey, shopper, card, cart_items, orders=orders)
 
+    # Its status (paid), its charge and card are the engine's "stored orders" step.
     stored = orders.get(confirmation.order_number)
     assert stored is not None, f"order {confirmation.order_number} is not stored"
-    assert stored.status == "paid"
     assert [(i.name, i.quantity) for i in stored.items] == [
         (i.name, i.quantity) for i in cart_items
     ]

@@ -11,6 +11,7 @@ suites, a long-lived browser for the probe); everything after that is here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
 from checkout_probe.checkout.journey import Journey
 from checkout_probe.checkout.network import NetworkRecorder
+from checkout_probe.checkout.stored_orders import settle_orders
 from checkout_probe.checkout.vitals import VitalsRecorder
 from checkout_probe.checks.cleanup import clean_up
 from checkout_probe.diagnosis.failed_request import api_failure
 from checkout_probe.evidence.record import CheckoutRecord
 from checkout_probe.settings.baseline import Baseline
 from checkout_probe.settings.config import Settings
+from checkout_probe.shop.data import Shopper
 from checkout_probe.shop.orders import (
     CleanupResult,
     Created,
@@ -121,7 +124,18 @@ class Checkout:
     recorder: NetworkRecorder
     journey: Journey
     secrets: tuple[str, ...]
+    #: The project's order adapter, or why there is none (read-back and cleanup).
+    orders: OrderAccess
     finished: bool = False
+    settled: bool = False
+
+    def settle(self, shoppers: Sequence[Shopper], failure: BaseException | None) -> None:
+        """After the journey body (once): the engine's ``stored orders`` step
+        (:mod:`.stored_orders`); raises its diagnosed failure."""
+        if self.settled:
+            return
+        self.settled = True
+        settle_orders(self.journey, self.orders.adapter, shoppers, failure)
 
     def finish(self) -> None:
         """After the journey (once; again is a no-op): the steps' web vitals, and the end
@@ -132,11 +146,13 @@ class Checkout:
         self.journey.finish_vitals()
         self.journey.trace.end(failed=self.journey.diagnosis is not None)
 
-    def clean_up(self, orders: OrderAccess) -> list[CleanupResult]:
-        """Remove what the journey created; one result per item, failures included."""
+    def clean_up(self) -> list[CleanupResult]:
+        """Remove what the journey created; one result per item, failures included (an
+        order still in the shop after its cleanup among them)."""
         if not self.journey.created:
             return []
-        return clean_up(orders.adapter, self.journey.created, orders.unavailable)
+        life = self.journey.settings.shop.order_life
+        return clean_up(self.orders.adapter, self.journey.created, self.orders.unavailable, life)
 
 
 def open_checkout(
@@ -145,6 +161,7 @@ def open_checkout(
     target: Target,
     *,
     artifacts_dir: Path | None,
+    orders: OrderAccess,
     page: Page | None = None,
     secrets: tuple[str, ...] = (),
     baseline: Baseline | None = None,
@@ -171,7 +188,7 @@ def open_checkout(
         name=name,
         vitals=vitals,
     )
-    return Checkout(page, recorder, journey, all_secrets)
+    return Checkout(page, recorder, journey, all_secrets, orders)
 
 
 def journey_record(

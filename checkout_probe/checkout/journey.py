@@ -28,9 +28,15 @@ from checkout_probe.diagnosis import CheckoutFailure, Diagnosis
 from checkout_probe.evidence.record import StepRecord
 from checkout_probe.settings.baseline import Baseline
 from checkout_probe.settings.config import Settings
+from checkout_probe.shop.data import TestCard
 from checkout_probe.shop.orders import Created, ReadBackUnavailable
 from checkout_probe.shop.pricing import CartItem, ExpectedOrder
 from checkout_probe.target import Target
+
+#: The engine's own step after every journey (:mod:`checkout_probe.checkout.stored_orders`);
+#: projects need not declare it in ``Shop.steps``.
+STORED_ORDERS = "stored orders"
+ENGINE_STEPS = frozenset({STORED_ORDERS})
 
 
 class StepProblem(AssertionError):
@@ -78,6 +84,9 @@ class Journey:
         self.diagnosis: Diagnosis | None = None
         #: Steps that could not be done here (no read-back possible), with why.
         self.not_done: list[str] = []
+        #: The card the shopper entered (:meth:`pays_with`): the charge must be on it, and
+        #: a card whose test outcome is a refusal must take no money.
+        self.card: TestCard | None = None
 
     @property
     def shop_version(self) -> str | None:
@@ -88,7 +97,7 @@ class Journey:
     def step(self, key: str, title: str | None = None) -> Iterator[StepRecord]:
         """Run one named step; ``key`` names it in budgets and summaries, ``title`` in reports."""
         __tracebackhide__ = True
-        if self.settings.shop.steps:
+        if self.settings.shop.steps and key not in ENGINE_STEPS:
             # A step the shop does not declare has no budget and is most likely a typo.
             self.settings.shop.check_step(key, f"journey.step({key!r})")
         record = StepRecord(key, title or key)
@@ -216,6 +225,17 @@ class Journey:
             except AssertionError:
                 if time.monotonic() >= deadline:
                     raise
+
+    def pays_with(self, card: TestCard) -> None:
+        """Say which card the shopper enters (call it in the payment step): the engine's
+        read-back checks the charge was taken from it, and that a card whose test outcome
+        is a refusal took no money and made no order."""
+        self.card = card
+
+    def note_not_done(self, what: str) -> None:
+        """Record, once, a check that could not be done here (shown in every report)."""
+        if what not in self.not_done:
+            self.not_done.append(what)
 
     def remember(self, kind: str, key: str) -> None:
         """Record that the journey created something (``order``, ``account``) to clean up."""

@@ -25,6 +25,7 @@ from checkout_probe.diagnosis import DataMismatch, Diagnosis, Evidence, classify
 from checkout_probe.diagnosis.failed_request import api_failure
 from checkout_probe.evidence.record import StepRecord
 from checkout_probe.settings.config import Settings
+from checkout_probe.shop.data import TestCard
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class FailedJourney(Protocol):
     trace: CheckoutTrace
     artifacts_dir: Path | None
     artifacts: list[str]
+    card: TestCard | None
 
     @property
     def shop_version(self) -> str | None: ...
@@ -93,6 +95,7 @@ def diagnose_step(
         api_unreachable=message if isinstance(exc, httpx.TransportError) else None,
         data_mismatch=isinstance(exc, DataMismatch),
         trace_id=journey.trace.trace_id,
+        card_outcome=journey.card.outcome if journey.card is not None else None,
     )
     diagnosis = classify(evidence, settings.shop.errors)
     text = format_diagnosis(diagnosis)

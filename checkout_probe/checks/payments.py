@@ -4,7 +4,8 @@ Nothing a shopper sees tells how many times, or for how much, the card was
 charged; a double charge passes every page check. A project whose order
 adapter also implements :class:`~checkout_probe.shop.orders.ChargeLookup` (the shop's
 or its provider's record of charges) lets the journeys check it: a confirmed
-order must have exactly one successful charge equal to its total, and a
+order must have exactly one successful charge equal to its total, on the card the
+shopper entered (where the lookup says which card it charged: ``Charge.card``), and a
 checkout that failed or was declined none at all. A difference is a
 ``data_mismatch``: the money taken is not the money the order says.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checkout_probe.diagnosis import DataMismatch
+from checkout_probe.shop.data import TestCard
 from checkout_probe.shop.orders import Charge, ChargeLookup, OrderAdapter, money
 
 
@@ -26,20 +28,40 @@ def _listed(charges: Sequence[Charge]) -> str:
     return ", ".join(f"{c.id} {money(c.amount)} {c.status}" for c in charges)
 
 
-def check_one_charge(charges: Sequence[Charge], number: str, total: int) -> None:
-    """Raise :class:`DataMismatch` unless exactly one charge succeeded, for ``total``."""
+def charge_problems(
+    charges: Sequence[Charge], number: str, total: int, card: TestCard | None = None
+) -> list[str]:
+    """What is wrong with the money taken for order ``number``: anything but exactly one
+    successful charge of ``total``, on ``card`` (the card the shopper entered) where the
+    lookup says which card it charged."""
     taken = [c for c in charges if c.succeeded]
     if len(taken) != 1:
-        raise DataMismatch(
+        return [
             f"payments of order {number}: {len(taken)} successful charges "
             f"({_listed(taken) or 'none'}), expected exactly one of {money(total)}"
-        )
+        ]
     (charge,) = taken
+    problems = []
     if charge.amount != total:
-        raise DataMismatch(
+        problems.append(
             f"payments of order {number}: charge {charge.id} took {money(charge.amount)}, "
             f"the order total is {money(total)}"
         )
+    if card is not None and charge.card is not None and charge.card != card.last4:
+        problems.append(
+            f"payments of order {number}: charge {charge.id} was taken from card "
+            f"…{charge.card}, but the shopper entered the card ending {card.last4}"
+        )
+    return problems
+
+
+def check_one_charge(
+    charges: Sequence[Charge], number: str, total: int, card: TestCard | None = None
+) -> None:
+    """Raise :class:`DataMismatch` naming :func:`charge_problems`, if there are any."""
+    problems = charge_problems(charges, number, total, card)
+    if problems:
+        raise DataMismatch("; ".join(problems))
 
 
 def check_no_charge(charges: Sequence[Charge], whose: str) -> None:

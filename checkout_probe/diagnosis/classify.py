@@ -13,6 +13,10 @@ at the dependency ``/health`` names, never as "a timeout".
 4. ``payment_provider``   a request to another origin (the payment provider) failed,
                           the shop answered 502/503/504 about its provider, or
                           ``/health`` reports the payment component down.
+   ``payment_declined``   the shop's API answered 402 for a reason (the provider's code in
+                          the answer, or the card's test outcome) and the page showed another
+                          text (the generic one): the storefront maps decline reasons wrong;
+                          the order service is fine.
 5. ``payment_error``      the page told the shopper payment or checkout failed
                           (the shop's ``ShopErrors.payment_failed`` phrases).
 6. ``payment_declined``   the page showed a card decline the test did not expect
@@ -45,6 +49,14 @@ UNREACHABLE_TEXT = re.compile(
     r"|CERT_\w+|SSL_\w+|CONNECTION_RESET|INTERNET_DISCONNECTED|EMPTY_RESPONSE)"
 )
 PROVIDER_TEXT = re.compile(r"payment provider|gateway|psp", re.IGNORECASE)
+#: A provider's decline in a JSON body (Stripe-like): the reason code, and its own message.
+DECLINE_CODE = re.compile(r'"(?:decline_code|code)"\s*:\s*"([A-Za-z_]+)"')
+DECLINE_MESSAGE = re.compile(r'"message"\s*:\s*"([^"]+)"')
+#: Where to look when the provider gave a reason and the page showed another one.
+DECLINE_MAPPING_LOOK_FIRST = (
+    "the storefront's mapping of decline reasons to what the page shows (the provider's "
+    "answer is right)"
+)
 
 
 def _origin(url: str) -> str:
@@ -70,6 +82,38 @@ def _provider_failure(ev: Evidence) -> str | None:
             if "payment" in comp.name.lower() or "gateway" in comp.name.lower():
                 return f"/health reports {comp.name} down: {comp.error or comp.status}"
     return None
+
+
+def _decline_shown_wrong(ev: Evidence, alerts: str) -> str | None:
+    """The provider declined with a reason and the page showed a text that is not that
+    reason's (the generic one, or another reason's).
+
+    The shop's own API answering 402 is the decline; its reason is the provider's code in
+    the answer where the body could still be read, else the test outcome of the card the
+    shopper entered (``TestCard.outcome``, e.g. "insufficient_funds").
+    """
+    shop = _origin(ev.target_url)
+    declined = next(
+        (r for r in ev.failed_requests if r.status == 402 and r.origin == shop), None
+    )
+    if declined is None or not alerts.strip():
+        return None
+    code = DECLINE_CODE.search(declined.body_excerpt)
+    reason = code[1] if code else ev.card_outcome
+    if not reason or reason == "approved":
+        return None
+    message = DECLINE_MESSAGE.search(declined.body_excerpt)
+    shown = " ".join(alerts.split()).casefold()
+    if reason.replace("_", " ").casefold() in shown or (
+        message and " ".join(message[1].split()).casefold() in shown
+    ):
+        return None
+    source = "its answer says so" if code else "the test outcome of the card entered"
+    return (
+        f"the provider declined with {reason!r} ({declined.method} {declined.path} → 402; "
+        f"{source}), and the page did not name that reason"
+        + (f": its message is {message[1]!r}" if message else "")
+    )
 
 
 def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
@@ -103,6 +147,9 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
     provider = _provider_failure(ev)
     if provider:
         return Category.PAYMENT_PROVIDER, provider
+    mapped_wrong = _decline_shown_wrong(ev, alerts)
+    if mapped_wrong:
+        return Category.PAYMENT_DECLINED, mapped_wrong
     if errors.says_payment_failed(alerts):
         return Category.PAYMENT_ERROR, f"the page told the shopper: {alerts!r}"
     if errors.says_declined(alerts):
@@ -128,6 +175,8 @@ def classify(ev: Evidence, errors: ShopErrors | None = None) -> Diagnosis:
     category, reason = _explain(ev, errors or ShopErrors())
     vitals = category == Category.SLOW and ev.error_type == "VitalsOverBudget"
     look_first = VITALS_LOOK_FIRST if vitals else LOOK_FIRST[category]
+    if category == Category.PAYMENT_DECLINED and reason.startswith("the provider declined with"):
+        look_first = DECLINE_MAPPING_LOOK_FIRST
     down = ev.health.down if ev.health else []
     if down and category not in (Category.HARNESS_ERROR, Category.TARGET_UNREACHABLE):
         names = ", ".join(c.name for c in down)

@@ -40,6 +40,9 @@ class Evidence:
     api_unreachable: str | None = None
     #: The checkout's W3C trace id (every request of it was sent in this trace).
     trace_id: str | None = None
+    #: The test outcome of the card the shopper entered (``TestCard.outcome``): what the
+    #: provider answers it with, e.g. "insufficient_funds"; None when not said.
+    card_outcome: str | None = None
 
     @property
     def failing_trace(self) -> tuple[str, str | None] | None:
@@ -85,10 +88,6 @@ class Diagnosis:
             "health": ev.health.to_dict() if ev.health else None,
             "trace_id": ev.failing_trace[0] if ev.failing_trace else None,
         }
-
-
-class DataMismatch(AssertionError):
-    """What the shop showed or stored is not what the shopper ordered."""
 
 
 class CheckoutFailure(AssertionError):

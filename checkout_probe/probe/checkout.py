@@ -67,6 +67,8 @@ def run_checkout(
     Its evidence (failure screenshot, scrubbed trace) is kept only when it fails.
     """
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
+    # The approved cards in turn: a charge taken from another shopper's card shows.
+    card = settings.approved_card(job.seed)
     context = new_context(browser, settings, target)
     prepare_context(context, tracing=True, snapshots=settings.trace_snapshots)
     checkout = open_checkout(
@@ -74,6 +76,7 @@ def run_checkout(
         settings,
         target,
         artifacts_dir=job.evidence_dir,
+        orders=orders,
         secrets=(shopper.password,),
         baseline=job.baseline,
         name=job.journey,
@@ -84,9 +87,14 @@ def run_checkout(
     # Where the shop declares its pricing, every checkout buys a cart of its own seed.
     cart = {"items": generate_cart(pricing, job.seed)} if pricing is not None else {}
     try:
-        settings.shop.journeys[job.journey](
-            journey, shopper, settings.card(), orders=orders.adapter, **cart
-        )
+        try:
+            settings.shop.journeys[job.journey](
+                journey, shopper, card, orders=orders.adapter, **cart
+            )
+        except CheckoutFailure as failure:
+            checkout.settle([shopper], failure)  # a refused card charged overrides it
+            raise
+        checkout.settle([shopper], None)
     except CheckoutFailure as failure:
         diagnosis = failure.diagnosis
         outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
@@ -101,7 +109,7 @@ def run_checkout(
         _stop_tracing(context)
     with suppress(PlaywrightError):  # the browser went away; the worker replaces it
         context.close()
-    left = [r for r in checkout.clean_up(orders) if not r.ok]
+    left = [r for r in checkout.clean_up() if not r.ok]
     for r in left:
         log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
     return CheckoutResult(

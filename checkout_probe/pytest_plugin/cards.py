@@ -18,9 +18,10 @@ def cards(settings: Settings) -> Mapping[str, TestCard]:
 
 
 @pytest.fixture
-def card(settings: Settings) -> TestCard:
-    """The card of the environment's profile that the payment provider approves."""
+def card(settings: Settings, shopper_seed: int) -> TestCard:
+    """A card of the environment's profile that the payment provider approves (the profile's
+    approved cards in turn, by the test's seed, so a charge on the wrong card shows)."""
     try:
-        return settings.card()
+        return settings.approved_card(shopper_seed)
     except ConfigError as exc:
         pytest.fail(str(exc), pytrace=False)

@@ -122,6 +122,17 @@ class Settings:
         profile = self.environment.card_profile
         return self.shop.cards.get(profile, MappingProxyType({})) if profile else {}
 
+    def approved_card(self, seed: int) -> TestCard:
+        """One of the profile's approved cards (outcome ``"approved"``), chosen by ``seed``.
+
+        Checkouts pay with the approved cards in turn, so a charge taken from the wrong
+        card (another shopper's, a cached one) shows as a different card in reconciliation.
+        """
+        approved = [self.card()] + [
+            c for n, c in sorted(self.cards.items()) if n != APPROVED and c.outcome == APPROVED
+        ]
+        return approved[seed % len(approved)]
+
     def card(self, name: str = APPROVED) -> TestCard:
         """One card of the environment's profile; a one-line error when it has none by that name."""
         cards = self.cards

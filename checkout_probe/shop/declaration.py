@@ -24,7 +24,8 @@ from playwright.sync_api import Locator, Page
 
 from checkout_probe.basics.errors import ConfigError
 from checkout_probe.shop.data import Shopper, TestCard
-from checkout_probe.shop.orders import OrderAdapter
+from checkout_probe.shop.money import MoneyFormat
+from checkout_probe.shop.orders import OrderAdapter, OrderLife
 from checkout_probe.shop.pricing import Pricing
 from checkout_probe.shop.shoppers import LOCALES
 
@@ -122,6 +123,11 @@ class Shop:
                       against, and the catalogue carts are generated from (None: neither)
     ``shopper_locales``  Faker locales of generated shoppers (``shoppers.LOCALES``):
                       each shopper lives in one of their countries, with a valid phone and postcode
+    ``order_life``    the statuses of a placed and of a cleaned-up order
+                      (:class:`~checkout_probe.shop.orders.OrderLife`; None: not checked)
+    ``money``         how the shop writes money (:class:`~checkout_probe.shop.money.MoneyFormat`):
+                      every amount a page shows is read strictly in it (None: the project's
+                      pages read amounts their own way)
     """
 
     name: str
@@ -135,6 +141,8 @@ class Shop:
     version_header: str | None = None
     pricing: Pricing | None = None
     shopper_locales: tuple[str, ...] = ("en_US",)
+    order_life: OrderLife | None = None
+    money: MoneyFormat | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", _frozen(self.steps))

@@ -73,6 +73,9 @@ class Charge:
     amount: int
     status: str
     order_number: str | None = None
+    #: Which card was charged: its last four digits, or the provider's token or card id;
+    #: None when the lookup cannot tell (reconciliation then says once it could not check).
+    card: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -105,6 +108,30 @@ class CleanupResult:
     def from_dict(cls, data: dict[str, Any]) -> CleanupResult:
         """The inverse of :meth:`to_dict`."""
         return cls(str(data["kind"]), str(data["key"]), bool(data["ok"]), str(data["detail"]))
+
+
+#: In :attr:`OrderLife.cleaned_up`: after cleanup, the adapter finds the order no more.
+GONE = "(gone)"
+
+
+@dataclass(frozen=True)
+class OrderLife:
+    """The statuses an order has in its life, as the adapter reads them (``StoredOrder.status``).
+
+    ``placed``      the status (any of them) of an order right after the shopper saw it
+                    confirmed: ``("paid",)``, ``("processing", "paid")``
+    ``cleaned_up``  the status (any of them) after cleanup: ``("cancelled",)``, or
+                    ``(GONE,)`` when cleanup deletes the order
+    The engine reads every order back after the checkout and again after cleanup, and
+    checks both (``Shop.order_life``; None: statuses are not checked).
+    """
+
+    placed: tuple[str, ...] = ("paid",)
+    cleaned_up: tuple[str, ...] = ("cancelled",)
+
+    def describe(self, statuses: tuple[str, ...]) -> str:
+        """``'paid'`` or ``'processing' or 'paid'`` (GONE as "no longer found")."""
+        return " or ".join("no longer found" if s == GONE else repr(s) for s in statuses)
 
 
 class ReadBackUnavailable(Exception):

@@ -50,9 +50,18 @@ class CartPage:
         """Remove one product from the cart."""
         self.page.get_by_role("button", name=f"Remove {name}", exact=True).click()
 
+    def contents(self) -> list[str]:
+        """What the cart holds, as ``2 × 'Trail Mug'`` per line."""
+        # One round trip: each line's product (its row header) and quantity field.
+        rows: list[list[str]] = self.lines.evaluate_all(
+            "rows => rows.map(r => [r.querySelector('th').innerText,"
+            " r.querySelector('input[name=quantity]').value])"
+        )
+        return [f"{quantity} × '{name.strip()}'" for name, quantity in rows]
+
     def subtotal_cents(self) -> int:
         """The subtotal the cart shows, in cents."""
-        return parse_cents(self.subtotal.inner_text())
+        return parse_cents(self.subtotal.inner_text(), "cart: subtotal")
 
     def proceed_to_checkout(self) -> ContactPage:
         """Start the checkout."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from flows.money import parse_cents
 from flows.pages.product import ProductPage
 
 
@@ -19,6 +20,19 @@ class CatalogPage:
         """Go to the catalog."""
         self.page.goto("/")
         return self
+
+    def listed_prices(self) -> dict[str, int]:
+        """Every product the catalog lists, with the price it shows (in cents)."""
+        # One round trip for the whole list; inside a card, its heading and its price
+        # element (the page marks it with a class only) are what a shopper reads.
+        cards: list[list[str]] = self.products.evaluate_all(
+            "cards => cards.map(c => [c.querySelector('h2').innerText,"
+            " c.querySelector('.price').innerText])"
+        )
+        return {
+            name.strip(): parse_cents(price, f"catalog: price of {name.strip()!r}")
+            for name, price in cards
+        }
 
     def product_link(self, name: str) -> Locator:
         """The link to one product's page."""

@@ -30,7 +30,7 @@ class ConfirmationPage:
 
     def totals(self) -> Totals:
         """The totals the confirmation shows."""
-        return read_totals(self.page, "confirmation")
+        return read_totals(self.page, "confirmation", "confirmation")
 
     def view(self) -> OrderView:
         """Everything the confirmation tells the shopper, for the read-back."""
@@ -40,7 +40,7 @@ class ConfirmationPage:
         return OrderView(
             where="confirmation",
             number=self.order_number.inner_text().strip(),
-            lines=read_lines(self.page, "confirmation"),
+            lines=read_lines(self.page, "confirmation", "confirmation"),
             totals=self.totals(),
             shipping_method=match["method"] if match else delivery,
             name=match["name"] if match else delivery,

@@ -11,8 +11,9 @@ from checkout_probe.shop.pricing import Line
 from flows.money import Totals, parse_cents
 
 
-def read_totals(page: Page, prefix: str) -> Totals:
-    """Totals shown with test ids ``<prefix>-subtotal``, ``-shipping``, ``-tax``, ``-total``."""
+def read_totals(page: Page, prefix: str, where: str) -> Totals:
+    """Totals shown with test ids ``<prefix>-subtotal``, ``-shipping``, ``-tax``, ``-total``
+    (``where``: the page, for a message about an amount written wrongly)."""
     amounts = page.get_by_test_id(re.compile(rf"^{prefix}-(subtotal|shipping|tax|total)$"))
     expect(amounts, f"the page shows the four {prefix} totals").to_have_count(4)
     # One round trip for all four amounts instead of one per amount.
@@ -21,12 +22,12 @@ def read_totals(page: Page, prefix: str) -> Totals:
     )
 
     def cents(name: str) -> int:
-        return parse_cents(shown[f"{prefix}-{name}"])
+        return parse_cents(shown[f"{prefix}-{name}"], f"{where}: {name}")
 
     return Totals(cents("subtotal"), cents("shipping"), cents("tax"), cents("total"))
 
 
-def read_lines(page: Page, prefix: str) -> tuple[Line, ...]:
+def read_lines(page: Page, prefix: str, where: str) -> tuple[Line, ...]:
     """Order lines shown as table rows with test id ``<prefix>-line``: product, quantity,
     unit price (the line total is unit price × quantity, checked through the totals)."""
     rows = page.get_by_test_id(f"{prefix}-line")
@@ -34,7 +35,10 @@ def read_lines(page: Page, prefix: str) -> tuple[Line, ...]:
     cells: list[list[str]] = rows.evaluate_all(
         "rows => rows.map(r => [...r.querySelectorAll('th, td')].map(c => c.innerText))"
     )
-    return tuple(Line(c[0].strip(), int(c[1]), parse_cents(c[2])) for c in cells)
+    return tuple(
+        Line(c[0].strip(), int(c[1]), parse_cents(c[2], f"{where}: unit price of {c[0].strip()!r}"))
+        for c in cells
+    )
 
 
 class ReviewPage:
@@ -52,14 +56,14 @@ class ReviewPage:
 
     def totals(self) -> Totals:
         """The totals the shopper is asked to pay."""
-        return read_totals(self.page, "summary")
+        return read_totals(self.page, "summary", "review page")
 
     def view(self) -> OrderView:
         """Everything the review step shows of the order, for the read-back."""
         name, _, address = self.address.inner_text().strip().partition("\n")
         return OrderView(
             where="review page",
-            lines=read_lines(self.page, "review"),
+            lines=read_lines(self.page, "review", "review page"),
             totals=self.totals(),
             shipping_method=self.shipping_method.inner_text().split("—")[0].strip(),
             name=name.strip(),
