@@ -6,12 +6,16 @@ prints it as a table (``bench/detection_matrix.py``).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from selftests.helpers import run_suites
+from selftests.helpers import run_suites, run_verify
+
+#: The "category" of a fault the checkouts survive and cleanup reports (not cleaned up).
+CLEANUP = "not cleaned up"
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,10 @@ class FaultCase:
     suite_args: tuple[str, ...] = ()
     #: What the failure message must say: the evidence that points at the cause.
     says: str = ""
+    #: The checkouts that show the fault: the smoke suite, or the tests that can.
+    selection: tuple[str, ...] = ("tests", "-m", "smoke")
+    #: "pytest" (the suites), or "verify" (the deploy gate, with its burst).
+    entry: str = "pytest"
 
     @property
     def name(self) -> str:
@@ -80,9 +88,55 @@ MATRIX: tuple[FaultCase, ...] = (
         suite_args=("--vitals-fail=contact and address",),
         says="web vitals over budget: CLS 0.",
     ),
+    # The order's life after "thank you", and a gate that sees a partial outage.
+    # Every 4th order placement of a shop process fails: no smoke run places 4 orders in
+    # one shop, the gate's burst does.
+    FaultCase(
+        "intermittent-orders",
+        "payment_error",
+        entry="verify",
+        says="gate: roll back",
+    ),
+    FaultCase(
+        "order-left-pending", "data_mismatch", says="is stored as 'pending', expected 'paid'"
+    ),
+    # The checkout is fine; cleanup answers 200 and changes nothing: read back, not trusted.
+    FaultCase("noop-cancel", CLEANUP, says="but the order is still 'paid'"),
+    # A refused card charged on the token of the shop's first successful payment.
+    FaultCase(
+        "charge-first-card",
+        "data_mismatch",
+        says="was created and charged although the card the shopper entered",
+        selection=(
+            "tests/test_guest_checkout.py::"
+            "test_guest_checkout_with_valid_card_shows_order_number_matching_stored_order",
+            "tests/test_payment_failures.py",
+        ),
+    ),
+    FaultCase("misformatted-amount", "data_mismatch", says="'€"),
+    FaultCase(
+        "stale-session-totals",
+        "data_mismatch",
+        says="review page: subtotal is",
+        selection=("tests/test_repeat_orders.py",),
+    ),
+    FaultCase(
+        "cart-kept-after-order",
+        "data_mismatch",
+        says="still holds 2 × 'Trail Mug'",
+        selection=("tests/test_repeat_orders.py",),
+    ),
+    FaultCase(
+        "generic-decline-message",
+        "payment_declined",
+        says="the storefront's mapping of decline reasons",
+        selection=("tests/test_payment_failures.py",),
+    ),
 )
 
 FAILURE_HEADLINE = re.compile(r"^step '[^']+' failed \[")
+#: The verify's line that starts its rollback's diagnosis (the burst's first failure).
+GATE_FAILURE = re.compile(r"^FAILED burst checkout ")
 
 #: Long enough for the slow fault (8 s) to finish and be measured against its
 #: budget, short enough that a missing element does not hold a row for 20 s.
@@ -114,6 +168,8 @@ class MatrixRow:
         a message that says what the case expects it to."""
         if self.case.expected is None:
             return self.returncode == 0 and not self.categories
+        if self.case.expected == CLEANUP:
+            return self.category == CLEANUP and self.case.says in self.failure_text
         return (
             self.returncode == 1
             and self.category == self.case.expected
@@ -122,28 +178,61 @@ class MatrixRow:
 
 
 def run_case(case: FaultCase, reports: Path) -> MatrixRow:
-    """Run the smoke suite against a demo shop started with the case's fault."""
+    """Run the case's checkouts against a demo shop started with the case's fault."""
     shop_args = [f"--shop-arg=--fault={case.fault}"] if case.fault else []
     shop_args += [f"--shop-arg={arg}" for arg in case.shop_args]
+    if case.entry == "verify":
+        return _run_verify(case, reports, shop_args)
     started = time.monotonic()
     # -x: the first failed checkout is the detection; the rest would only wait again.
     run = run_suites(
-        reports, "tests", "-m", "smoke", "-x", f"--action-timeout={ACTION_TIMEOUT_S}",
+        reports, *case.selection, "-x", f"--action-timeout={ACTION_TIMEOUT_S}",
         *shop_args, *case.suite_args,
     )  # fmt: skip
     seconds = time.monotonic() - started
     summary = run.summary()
     failed = [t for t in summary["tests"] if t.get("outcome") == "failed"]
     diagnosis = (failed[0].get("diagnosis") or {}) if failed else {}
+    categories = summary["categories"]
+    text = first_failure_text(run.output)
+    left = [c for t in summary["tests"] for c in t.get("cleanup", []) if not c["ok"]]
+    if not failed and left:
+        # Every checkout passed; what is wrong is what cleanup left in the shop.
+        categories = {CLEANUP: len(left)}
+        text = "\n".join(f"{c['kind']} {c['key']}: {c['detail']}" for c in left)
     return MatrixRow(
         case=case,
         returncode=run.returncode,
         outcomes=summary["totals"],
-        categories=summary["categories"],
+        categories=categories,
         failing_step=failed[0].get("failing_step") if failed else None,
         message=diagnosis.get("reason", ""),
         seconds=seconds,
-        failure_text=first_failure_text(run.output),
+        failure_text=text,
+    )
+
+
+def _run_verify(case: FaultCase, reports: Path, shop_args: list[str]) -> MatrixRow:
+    started = time.monotonic()
+    code, output, _ = run_verify("--reports", str(reports), *shop_args, *case.suite_args)
+    seconds = time.monotonic() - started
+    summary = json.loads((reports / "summary.json").read_text())
+    gate = summary.get("gate") or {}
+    failed = [t for t in gate.get("trials", []) if t["outcome"] == "failed"]
+    failed += [t for t in summary["tests"] if t.get("outcome") == "failed"]
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if GATE_FAILURE.match(line)), None)
+    decision = [line for line in lines if line.startswith("gate: ")][-1:]
+    text = "\n".join(decision + (lines[start : start + 8] if start is not None else []))
+    return MatrixRow(
+        case=case,
+        returncode=code,
+        outcomes={"checkouts": gate.get("checkouts", 0), "failed": gate.get("failures", 0)},
+        categories={failed[0]["category"]: len(failed)} if failed else {},
+        failing_step=failed[0].get("failing_step") if failed else None,
+        message=failed[0].get("message", "") if failed else "",
+        seconds=seconds,
+        failure_text=text,
     )
 
 

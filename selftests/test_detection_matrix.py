@@ -1,7 +1,8 @@
 """Self-tests: every fault of the demo shop is caught and labelled right; healthy stays green.
 
-Each case runs the smoke suite in its own pytest process against a demo shop
-started with the fault, in a real browser (``selftests/matrix.py``).
+Each case runs the checkouts that can show it (the smoke suite, the tests of its kind, or
+``verify`` with its gate) in a process of its own against a demo shop started with the
+fault, in a real browser (``selftests/matrix.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from selftests.helpers import run_suites
-from selftests.matrix import MATRIX, FaultCase, run_case
+from selftests.matrix import CLEANUP, MATRIX, FaultCase, run_case
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=lambda c: c.name)
@@ -21,6 +22,10 @@ def test_smoke_suite_detects_fault_with_expected_category(case: FaultCase, tmp_p
     if case.expected is None:
         assert row.returncode == 0, row
         assert row.outcomes.get("passed", 0) >= 3 and not row.categories, row
+    elif case.expected == CLEANUP:
+        # The checkouts pass: the fault is in what cleanup leaves behind, read back.
+        assert row.returncode == 0, row
+        assert row.category == CLEANUP and case.says in row.failure_text, row
     else:
         assert row.returncode == 1, f"{case.name} was not detected: {row}"
         assert row.category == case.expected, row

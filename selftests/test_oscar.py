@@ -73,11 +73,19 @@ def test_pytest_runs_oscars_journey_passes_and_cancels_every_order_it_placed(
 def test_verify_runs_the_oscar_projects_smoke_test_and_passes(
     healthy: OscarShop, tmp_path: Path
 ) -> None:
+    open_before = healthy.count_orders()
+
     run = run_in_project("verify", f"--base-url={healthy.url}", f"--reports={tmp_path}")
 
     assert run.returncode == ExitCode.OK, run.output[-3000:]
     assert "verifying env local of oscar shop" in run.output
-    assert run.output.count("  PASS ") == 1
+    assert run.output.count("  PASS ") - run.output.count("  PASS burst") == 1  # the smoke test
+    # The gate's burst runs the project's journey on a real third-party shop until its rule
+    # keeps the deploy; every order it placed is read back, cancelled and read back again.
+    gate = json.loads((tmp_path / "summary.json").read_text())["gate"]
+    assert (gate["decision"], gate["failures"]) == ("keep", 0) and gate["checkouts"] >= 15
+    assert "CLEANUP FAILED" not in run.output
+    assert healthy.count_orders() == open_before
 
 
 def test_probe_once_runs_oscars_journey_and_leaves_no_test_order_open(

@@ -29,10 +29,16 @@ LOOK_FIRST: dict[Category, str] = {
     Category.PAYMENT_DECLINED: "the payment provider's test mode and the card profile in use",
     Category.PAYMENT_PROVIDER: "the payment provider: its status page, credentials, network path",
     Category.SERVER_ERROR: "the shop's server logs for the failing request, and the latest deploy",
-    Category.DATA_MISMATCH: "the order service's pricing and storage, and the latest deploy",
+    Category.DATA_MISMATCH: (
+        "what the page computes and shows: the pricing behind it, the storefront's templates, "
+        "cart and session, and the latest deploy"
+    ),
     Category.UI_BROKEN: "the front end: templates and scripts of the latest deploy",
     Category.CLIENT_ERROR: "the front end: the page script error below",
     Category.SLOW: "the slow request and the dependency it waits on",
     Category.TARGET_UNREACHABLE: "whether the shop is up and reachable (DNS, TLS, network)",
     Category.HARNESS_ERROR: "the harness, its configuration or the project's flows, not the shop",
 }
+
+#: A data mismatch in what the shop stored or charged (not in what a page showed).
+STORED_LOOK_FIRST = "the order service's storage and payments, and the latest deploy"

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from checkout_probe.diagnosis.category import LOOK_FIRST, Category
+from checkout_probe.diagnosis.category import LOOK_FIRST, STORED_LOOK_FIRST, Category
 from checkout_probe.diagnosis.evidence import Diagnosis, Evidence
 from checkout_probe.shop import ShopErrors
 
@@ -50,6 +50,8 @@ UNREACHABLE_TEXT = re.compile(
 )
 PROVIDER_TEXT = re.compile(r"payment provider|gateway|psp", re.IGNORECASE)
 #: A provider's decline in a JSON body (Stripe-like): the reason code, and its own message.
+#: A data mismatch about what the shop stored or charged, not about what a page showed.
+STORED_TEXT = re.compile(r"\bstored\b|\bpayments of\b|\bcharge[ds]?\b|not cleaned up", re.I)
 DECLINE_CODE = re.compile(r'"(?:decline_code|code)"\s*:\s*"([A-Za-z_]+)"')
 DECLINE_MESSAGE = re.compile(r'"message"\s*:\s*"([^"]+)"')
 #: Where to look when the provider gave a reason and the page showed another one.
@@ -177,6 +179,8 @@ def classify(ev: Evidence, errors: ShopErrors | None = None) -> Diagnosis:
     look_first = VITALS_LOOK_FIRST if vitals else LOOK_FIRST[category]
     if category == Category.PAYMENT_DECLINED and reason.startswith("the provider declined with"):
         look_first = DECLINE_MAPPING_LOOK_FIRST
+    if category == Category.DATA_MISMATCH and STORED_TEXT.search(reason):
+        look_first = STORED_LOOK_FIRST
     down = ev.health.down if ev.health else []
     if down and category not in (Category.HARNESS_ERROR, Category.TARGET_UNREACHABLE):
         names = ", ".join(c.name for c in down)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from checkout_probe.shop import Shop, ShopErrors
+from checkout_probe.shop.orders import OrderLife
 from checkout_probe.shop.pricing import Pricing
 from flows.cards import CARD_PROFILES
 from flows.dashboard import DashboardOrders
@@ -53,6 +54,9 @@ SHOP = Shop(
         declined=r"declined|payment (?:was )?refused",
     ),
     orders=DashboardOrders.connect,
+    # Oscar's status pipeline (shop/oscar_shop/settings.py): a new order is "Pending", and
+    # the dashboard's cleanup moves it to "Cancelled"; the engine reads both back.
+    order_life=OrderLife(placed=("Pending",), cleaned_up=("Cancelled",)),
     journeys={"guest checkout": checkout_as_guest},
     pricing=PRICING,
     health_path="/health",
