@@ -134,6 +134,9 @@ def test_no_card_number_cvc_password_or_token_in_any_artifact(
         reports, "tests", "--env", "scan", "--config", str(config),
         # Traces with everything they can hold: DOM snapshots and the screencast too.
         "--tracing=on", "--trace-snapshots", "--trace-screenshots", "--screenshot=on", "--video=on",
+        # These type into the same fields as the guest checkout, only more often: their frames
+        # would double the OCR without a kind of page or field the scan does not read already.
+        "--deselect", "tests/test_catalogue.py", "--deselect", "tests/test_repeat_orders.py",
         env={"SCAN_TOKEN": TOKEN, "SCAN_PASSWORD": PASSWORD},
     )  # fmt: skip
 

@@ -129,6 +129,9 @@ def test_verify_with_browser_endpoint_exits_0_on_the_healthy_local_shop(
 
     code, output, _ = run_verify(
         "--env", "local", "--reports", str(tmp_path), "--browser-endpoint", server.endpoint,
+        # The smoke checkouts in the server's browsers; the burst's pool is the probe's, whose
+        # own test (test_a_round_through_browser_endpoint…) shows it uses them too.
+        "--gate-checkouts", "0",
         env=tripwire.env,
     )  # fmt: skip
 

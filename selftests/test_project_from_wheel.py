@@ -154,10 +154,13 @@ def test_verify_in_the_project_passes_on_the_healthy_demo_shop(
     run = installed.run("checkout-probe", "verify", cwd=project)
 
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert run.stdout.count("  PASS ") == 3 and "3 passed, 0 failed" in run.stdout
+    smoke = run.stdout.count("  PASS ") - run.stdout.count("  PASS burst")
+    assert smoke == 3 and "3 passed, 0 failed" in run.stdout
     assert f"in {project.resolve()}" in run.stdout
     summary = json.loads((project / "reports" / "summary.json").read_text())
     assert summary["totals"] == {"passed": 3} and summary["checkouts"] == 3
+    # The gate, from the installed package: the project's journeys until its rule keeps.
+    assert summary["gate"]["decision"] == "keep" and "gate: keep — 0 of " in run.stdout
 
 
 def test_probe_once_in_the_project_runs_its_declared_journey(

@@ -72,7 +72,7 @@ def test_suites_pass_against_staging_chosen_by_env_and_leave_nothing_behind(
     assert summary["env"] == "staging"
     assert summary["target"] == shop.url
     assert summary["preflight"]["status"] == "ok"
-    assert summary["totals"] == {"passed": 9}
+    assert summary["totals"] == {"passed": 11}
     assert summary["cleanup"]["done"] >= 6 and summary["cleanup"]["failed"] == []
     assert _leftovers(shop, summary["run_id"]) == {"orders": [], "accounts": []}
 
