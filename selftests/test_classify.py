@@ -49,9 +49,14 @@ ORDERS_500 = FailedRequest(
 
 
 def _request(
-    url: str, status: int | None, body: str = "", error: str | None = None
+    url: str,
+    status: int | None,
+    body: str = "",
+    error: str | None = None,
+    *,
+    third_party: bool = False,
 ) -> FailedRequest:
-    return FailedRequest("POST", url, status, error, body, 0.1)
+    return FailedRequest("POST", url, status, error, body, 0.1, third_party=third_party)
 
 
 CASES = {
@@ -69,7 +74,10 @@ CASES = {
         error_message="order CP-1 is not stored",
     ),
     Category.PAYMENT_PROVIDER: replace(
-        BASE, failed_requests=(_request(f"{GATEWAY}/v1/tokens", 503),), page_alerts=("Error",)
+        BASE,
+        failed_requests=(_request(f"{GATEWAY}/v1/tokens", 503, third_party=True),),
+        page_alerts=("Error",),
+        payment_origins=(GATEWAY,),
     ),
     Category.PAYMENT_ERROR: replace(
         BASE,
@@ -149,3 +157,36 @@ def test_a_vitals_breach_is_slow_and_points_at_the_page_not_at_a_slow_request() 
     assert diagnosis.reason == "web vitals over budget: CLS 0.16 over its 0.10 budget"
     assert "moves content after it is shown (CLS)" in diagnosis.look_first
     assert "slow request" not in diagnosis.look_first
+
+
+CDN = "https://cdn.vendor.example"
+SDK_DOWN = FailedRequest(
+    "GET", f"{CDN}/v3/sdk.js", None, "net::ERR_CONNECTION_REFUSED", "", None, "script",
+    step="contact and address", third_party=True,
+)  # fmt: skip
+
+
+def test_an_undeclared_third_party_failing_is_evidence_never_the_cause() -> None:
+    # The incident's own shape with a vendor's SDK down on every page: the diagnosis must
+    # still name the order service's database, and list the SDK (with its host) after it.
+    evidence = replace(
+        CASES[Category.PAYMENT_ERROR], failed_requests=(SDK_DOWN, ORDERS_500),
+        payment_origins=(GATEWAY,),
+    )  # fmt: skip
+    from checkout_probe.diagnosis.failed_request import ranked
+
+    evidence = replace(evidence, failed_requests=ranked(evidence.failed_requests, (GATEWAY,)))
+    diagnosis = classify(evidence, DEMO_SHOP.errors)
+    text = format_diagnosis(diagnosis)
+    assert diagnosis.category == Category.PAYMENT_ERROR
+    assert diagnosis.look_first.startswith("order-service database")
+    first, second = [ln for ln in text.splitlines() if "failing request:" in ln]
+    assert "POST /api/orders → 500" in first
+    assert f"GET {CDN}/v3/sdk.js → no response" in second
+
+
+def test_a_third_party_the_project_declares_its_provider_decides_payment_provider() -> None:
+    alone = replace(BASE, failed_requests=(SDK_DOWN,), error_type="TimeoutError")
+    assert classify(alone, DEMO_SHOP.errors).category != Category.PAYMENT_PROVIDER
+    declared = replace(alone, payment_origins=("https://*.vendor.example",))
+    assert classify(declared, DEMO_SHOP.errors).category == Category.PAYMENT_PROVIDER

@@ -92,3 +92,12 @@ def test_step_budgets_and_action_timeout_can_be_overridden() -> None:
 def test_malformed_step_budget_is_a_usage_error(bad: str) -> None:
     with pytest.raises(ConfigError, match="is not STEP=SECONDS"):
         build_settings({"step_budgets": [bad]}, {})
+
+
+def test_a_shop_that_takes_no_card_pays_with_no_card_instead_of_failing() -> None:
+    from checkout_probe.shop import Shop
+    from checkout_probe.shop.data import NO_CARD
+
+    settings = Settings(shop=Shop(name="cash on delivery"))
+    assert settings.card() is NO_CARD and settings.approved_card(7) is NO_CARD
+    assert settings.cards == {}

@@ -136,6 +136,12 @@ def test_init_writes_the_project_layout_and_refuses_to_overwrite(
     assert "init never overwrites" in again.stderr and "Traceback" not in again.stderr
     assert (tmp_path / "fresh" / "README.md").read_text() == "ours\n"
 
+    # What its README says to do next installs it (its dependencies; no package of its own).
+    install = installed.run(
+        "pip", "install", "--no-deps", "-e", ".", cwd=tmp_path / "fresh"
+    )
+    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
+
 
 def test_pytest_in_the_project_runs_its_own_flows_against_the_demo_shop(
     installed: Installed, project: Path

@@ -43,3 +43,26 @@ def test_a_retried_attempt_gets_a_shopper_of_its_own_and_the_first_keeps_the_rep
     assert first == replayed == attempt_seed(48817, test)
     assert factory.make(first).email != factory.make(retry).email
     assert attempt_seed(48817, test, 2) == retry  # a replayed retry meets the same shopper
+
+
+#: The first letter of a Canadian postal code → its province (Canada Post).
+_CA_FIRST_LETTER = {
+    "A": {"NL"}, "B": {"NS"}, "C": {"PE"}, "E": {"NB"}, "G": {"QC"}, "H": {"QC"}, "J": {"QC"},
+    "K": {"ON"}, "L": {"ON"}, "M": {"ON"}, "N": {"ON"}, "P": {"ON"}, "R": {"MB"}, "S": {"SK"},
+    "T": {"AB"}, "V": {"BC"}, "X": {"NT", "NU"}, "Y": {"YT"},
+}  # fmt: skip
+
+
+def test_every_shopper_has_a_region_of_their_country_matching_the_postcode() -> None:
+    factory = ShopperFactory(tuple(LOCALES), "synthetic.example")
+    for seed in range(240):
+        address = factory.make(seed).address
+        assert address.region, address
+        if address.country_code == "CA":
+            assert address.region in _CA_FIRST_LETTER[address.postal_code[0]], address
+        if address.country_code == "AU" and address.region != "ACT":
+            state_of = {"0": "NT", "2": "NSW", "3": "VIC", "4": "QLD", "5": "SA", "6": "WA",
+                        "7": "TAS"}  # fmt: skip
+            assert state_of[address.postal_code[0]] == address.region, address
+        if address.country_code == "IE":
+            assert address.region not in {"Antrim", "Armagh", "Down", "Fermanagh", "Tyrone"}

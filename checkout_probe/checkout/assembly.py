@@ -15,83 +15,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
 from checkout_probe.checkout.journey import Journey
 from checkout_probe.checkout.network import NetworkRecorder
+from checkout_probe.checkout.orders_access import OrderAccess
 from checkout_probe.checkout.stored_orders import settle_orders
 from checkout_probe.checkout.vitals import VitalsRecorder
 from checkout_probe.checks.cleanup import clean_up
-from checkout_probe.diagnosis.failed_request import api_failure
 from checkout_probe.evidence.record import CheckoutRecord
 from checkout_probe.settings.baseline import Baseline
 from checkout_probe.settings.config import Settings
 from checkout_probe.shop.data import Shopper
-from checkout_probe.shop.orders import (
-    CleanupResult,
-    Created,
-    OrderAdapter,
-    ReadBackUnavailable,
-    StoredOrder,
-)
+from checkout_probe.shop.orders import CleanupResult
 from checkout_probe.target import Target
-
-
-@dataclass(frozen=True)
-class OrderAccess:
-    """The project's order adapter for a target, or why there is none."""
-
-    adapter: OrderAdapter | None
-    unavailable: str = ""
-
-    def close(self) -> None:
-        """Release the adapter's connections."""
-        if self.adapter is not None:
-            self.adapter.close()
-
-
-def open_orders(settings: Settings, target: Target) -> OrderAccess:
-    """Build the project's adapter (``Shop.orders``) for ``target``; never raises.
-
-    A missing token or login is a reason; so is a shop that errs while the adapter
-    logs in (the shop's error, named, not the harness's): either way the checkouts
-    still run, and only the read-back and cleanup are reported as not done.
-    """
-    factory = settings.shop.orders
-    if factory is None:
-        return OrderAccess(None, f"the shop '{settings.shop.name}' declares no order adapter")
-    try:
-        return OrderAccess(factory(target, settings))
-    except ReadBackUnavailable as exc:
-        return OrderAccess(None, str(exc))
-    except httpx.HTTPError as exc:
-        failed = api_failure(exc, settings.secrets() + target.secrets())
-        why = failed.describe() if failed else f"{type(exc).__name__}: {exc}"
-        return OrderAccess(None, f"the shop failed while the order adapter connected: {why}")
-
-
-class UnavailableOrders:
-    """The adapter when there is none: read-back raises :class:`ReadBackUnavailable` (why)."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-    def get(self, number: str) -> StoredOrder | None:
-        """Never: the read-back cannot be done here."""
-        raise ReadBackUnavailable(f"stored order {number} not read back: {self.reason}")
-
-    def find_by_email(self, email: str) -> list[StoredOrder]:
-        """Never: the read-back cannot be done here."""
-        raise ReadBackUnavailable(f"orders of {email} not read back: {self.reason}")
-
-    def clean_up(self, item: Created) -> CleanupResult:
-        """Report ``item`` as left in the shop."""
-        return CleanupResult(item.kind, item.key, False, f"left in the shop: {self.reason}")
-
-    def close(self) -> None:
-        """Nothing to release."""
 
 
 def new_context(browser: Browser, settings: Settings, target: Target) -> BrowserContext:
@@ -171,7 +109,12 @@ def open_checkout(
     ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``;
     ``name`` (the test's or the probe journey's) names the checkout's trace."""
     all_secrets = settings.secrets() + target.secrets() + secrets
-    recorder = NetworkRecorder(secrets=all_secrets, version_header=settings.shop.version_header)
+    recorder = NetworkRecorder(
+        secrets=all_secrets,
+        version_header=settings.shop.version_header,
+        first_party=target.base_url,
+        ignore=target.origins.ignore,
+    )
     recorder.attach(context)
     vitals = VitalsRecorder() if settings.web_vitals else None
     if vitals is not None:

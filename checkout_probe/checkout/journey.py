@@ -9,6 +9,7 @@ running over its time budget (without hiding a real error in the same step).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -18,6 +19,7 @@ import allure
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.step_failure import diagnose_step
@@ -37,6 +39,11 @@ from checkout_probe.target import Target
 #: projects need not declare it in ``Shop.steps``.
 STORED_ORDERS = "stored orders"
 ENGINE_STEPS = frozenset({STORED_ORDERS})
+
+
+class CheckoutCut(Exception):
+    """The run that owns this checkout cut it (the probe's round timeout): it stops before its
+    next step, which never starts, so its evidence says nothing about the shop."""
 
 
 class StepProblem(AssertionError):
@@ -87,6 +94,8 @@ class Journey:
         #: The card the shopper entered (:meth:`pays_with`): the charge must be on it, and
         #: a card whose test outcome is a refusal must take no money.
         self.card: TestCard | None = None
+        #: Set by the run to stop the checkout before its next step (:class:`CheckoutCut`).
+        self.cut: threading.Event | None = None
 
     @property
     def shop_version(self) -> str | None:
@@ -97,6 +106,9 @@ class Journey:
     def step(self, key: str, title: str | None = None) -> Iterator[StepRecord]:
         """Run one named step; ``key`` names it in budgets and summaries, ``title`` in reports."""
         __tracebackhide__ = True
+        if self.cut is not None and self.cut.is_set():
+            done = sum(1 for s in self.steps if s.status == "passed")
+            raise CheckoutCut(f"cut by the round timeout before step '{key}' ({done} steps done)")
         if self.settings.shop.steps and key not in ENGINE_STEPS:
             # A step the shop does not declare has no budget and is most likely a typo.
             self.settings.shop.check_step(key, f"journey.step({key!r})")
@@ -194,17 +206,60 @@ class Journey:
             pytest.skip(f"stopped before charging: {reason}")
 
     def wait_for_page(self, expected: Locator, what: str) -> None:
-        """Wait for ``expected``, or for the shop to show an error, whichever comes first.
+        """Wait for ``expected``, or for the shop to show an error, whichever comes first;
+        then until the page is interactive (``Shop.ready``).
 
-        The error is whatever ``Shop.errors.shown`` finds; failing as soon as it appears
-        keeps a broken step from waiting out the whole action timeout.
+        The error is whatever ``Shop.errors.shown`` finds; failing as soon as one stays
+        keeps a broken step from waiting out the whole action timeout. A page that
+        re-renders is re-checked, never misread: an expected element that went away again
+        (placeholders while the shop saves) is waited for again, and a message that goes
+        away within ``Shop.errors.settle_s`` while the expected page comes is no failure.
         """
         __tracebackhide__ = True
-        problem = self.settings.shop.errors.shown(self.page)
-        expect(expected.or_(problem).first, f"the shop shows {what}").to_be_visible()
-        if not expected.first.is_visible():
-            shown = " ".join(problem.first.inner_text().split())
-            raise AssertionError(f"expected {what}, the page showed {shown!r}")
+        errors = self.settings.shop.errors
+        problem = errors.shown(self.page)
+        deadline = time.monotonic() + self.settings.action_timeout_ms / 1000
+        while True:
+            left_ms = max((deadline - time.monotonic()) * 1000, 1.0)
+            expect(expected.or_(problem).first, f"the shop shows {what}").to_be_visible(
+                timeout=left_ms
+            )
+            if expected.first.is_visible() or self._comes_after_all(expected, errors.settle_s):
+                self.wait_until_ready(deadline)
+                return
+            try:
+                shown = " ".join(problem.first.inner_text(timeout=1_000).split())
+            except PlaywrightError:
+                continue  # the page re-rendered under us: look again
+            if problem.first.is_visible():
+                raise AssertionError(f"expected {what}, the page showed {shown!r}")
+
+    def _comes_after_all(self, expected: Locator, settle_s: float) -> bool:
+        """The expected element appears within ``settle_s`` after all (a passing notice)."""
+        if settle_s <= 0:
+            return False
+        try:
+            expect(expected.first).to_be_visible(timeout=settle_s * 1000)
+        except AssertionError:
+            return False
+        return True
+
+    def wait_until_ready(self, deadline: float | None = None) -> None:
+        """Wait until the page is interactive by the shop's ``Shop.ready`` condition (a
+        server-rendered page whose scripts have taken over): typing and clicks before
+        that are lost. Call it after an action that re-renders the page without a
+        navigation; ``wait_for_page`` calls it for every page it waits for."""
+        __tracebackhide__ = True
+        if deadline is None:
+            deadline = time.monotonic() + self.settings.action_timeout_ms / 1000
+        left_ms = max((deadline - time.monotonic()) * 1000, 1.0)
+        ready = self.settings.shop.ready
+        try:
+            self.page.wait_for_function(ready, timeout=left_ms)
+        except PlaywrightTimeoutError:
+            raise AssertionError(
+                f"the page never became interactive (Shop.ready: {ready!r} stayed false)"
+            ) from None
 
     def wait_for_frame(self, expected: Locator, what: str) -> None:
         """Wait for ``expected`` inside a frame of the page (a payment provider's form).

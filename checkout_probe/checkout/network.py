@@ -26,6 +26,7 @@ from checkout_probe.basics.redact import redact
 from checkout_probe.checkout.tracecontext import SpanIds
 from checkout_probe.diagnosis.excerpt import readable_excerpt
 from checkout_probe.diagnosis.failed_request import FailedRequest
+from checkout_probe.shop.origins import matches, origin_of
 
 
 @dataclass
@@ -62,7 +63,17 @@ _API_TYPES = frozenset({"fetch", "xhr"})
 class NetworkRecorder:
     """Collects failures of one browser context; see the module docstring."""
 
-    def __init__(self, secrets: tuple[str, ...] = (), version_header: str | None = None) -> None:
+    def __init__(
+        self,
+        secrets: tuple[str, ...] = (),
+        version_header: str | None = None,
+        first_party: str | None = None,
+        ignore: tuple[str, ...] = (),
+    ) -> None:
+        #: The shop's origin: a request elsewhere is a third party's (None: all are the shop's).
+        self._first_party = origin_of(first_party) if first_party else None
+        #: Origins whose failures are never recorded (``Shop.origins.ignore``).
+        self._ignore = ignore
         self._seq = 0
         self._failures: list[_Entry] = []
         self._suspects: list[_Entry] = []
@@ -104,6 +115,8 @@ class NetworkRecorder:
             if version:
                 self.shop_version = version
         request = response.request
+        if self._ignore and matches(origin_of(request.url), self._ignore):
+            return
         if response.status >= 400:
             in_frame = request.resource_type == "document" and _in_a_frame(request)
             self._failures.append(
@@ -122,6 +135,8 @@ class NetworkRecorder:
         self._pending.pop(request, None)
         if request.failure and "ERR_ABORTED" in request.failure:
             return  # cancelled by the browser (a navigation started), not a failure
+        if self._ignore and matches(origin_of(request.url), self._ignore):
+            return
         self._failures.append(
             _Entry(
                 self._next(),
@@ -220,4 +235,6 @@ class NetworkRecorder:
             in_frame=entry.in_frame,
             trace_id=sent_with.trace_id if sent_with else None,
             span_id=sent_with.span_id if sent_with else None,
+            third_party=self._first_party is not None
+            and origin_of(request.url) != self._first_party,
         )

@@ -22,7 +22,7 @@ from checkout_probe.basics.errors import ProbeError
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.tracecontext import CheckoutTrace
 from checkout_probe.diagnosis import DataMismatch, Diagnosis, Evidence, classify, format_diagnosis
-from checkout_probe.diagnosis.failed_request import api_failure
+from checkout_probe.diagnosis.failed_request import api_failure, ranked
 from checkout_probe.evidence.record import StepRecord
 from checkout_probe.settings.config import Settings
 from checkout_probe.shop.data import TestCard
@@ -78,9 +78,9 @@ def diagnose_step(
         error_message=message,
         url=record.url,
         page_alerts=_alerts(journey),
-        failed_requests=(
-            *recorder.checkout_failures(record.key),
-            *((api,) if api else ()),
+        failed_requests=ranked(
+            (*recorder.checkout_failures(record.key), *((api,) if api else ())),
+            target.origins.payment + target.origins.important,
         ),
         page_errors=tuple(recorder.page_errors_since(mark)),
         console_errors=tuple(recorder.console_errors_since(mark)),
@@ -96,6 +96,7 @@ def diagnose_step(
         data_mismatch=isinstance(exc, DataMismatch),
         trace_id=journey.trace.trace_id,
         card_outcome=journey.card.outcome if journey.card is not None else None,
+        payment_origins=target.origins.payment,
     )
     diagnosis = classify(evidence, settings.shop.errors)
     text = format_diagnosis(diagnosis)

@@ -10,9 +10,10 @@ at the dependency ``/health`` names, never as "a timeout".
 2. ``target_unreachable`` the browser could not connect to the shop at all, a navigation to
                           it was refused mid-journey, or the project's HTTP call to it was.
 3. ``data_mismatch``      a comparison of totals, items or the stored order failed.
-4. ``payment_provider``   a request to another origin (the payment provider) failed,
-                          the shop answered 502/503/504 about its provider, or
-                          ``/health`` reports the payment component down.
+4. ``payment_provider``   a request to an origin the project declares its payment provider
+                          (``Shop.origins.payment``) failed, the shop answered 502/503/504
+                          about its provider, or ``/health`` reports the payment component
+                          down. Any other origin's failure is evidence only.
    ``payment_declined``   the shop's API answered 402 for a reason (the provider's code in
                           the answer, or the card's test outcome) and the page showed another
                           text (the generic one): the storefront maps decline reasons wrong;
@@ -37,6 +38,7 @@ from urllib.parse import urlsplit
 from checkout_probe.diagnosis.category import LOOK_FIRST, STORED_LOOK_FIRST, Category
 from checkout_probe.diagnosis.evidence import Diagnosis, Evidence
 from checkout_probe.shop import ShopErrors
+from checkout_probe.shop.origins import matches
 
 #: A step slow for the shopper's eyes, not for the network: where its vitals come from.
 VITALS_LOOK_FIRST = (
@@ -69,9 +71,13 @@ def _origin(url: str) -> str:
 def _provider_failure(ev: Evidence) -> str | None:
     shop = _origin(ev.target_url)
     for req in ev.failed_requests:
-        if req.origin != shop and req.in_frame:
+        # Another origin decides only where the project declares it its payment provider:
+        # any other third party's failure (an analytics script, an SDK behind a proxy) is
+        # evidence, never the cause.
+        provider = req.origin != shop and matches(req.origin, ev.payment_origins)
+        if provider and req.in_frame:
             return f"the payment provider's frame did not load: {req.describe()}"
-        if req.origin != shop and (req.status is None or req.status >= 500):
+        if provider and (req.status is None or req.status >= 500):
             return f"request to the payment provider failed: {req.describe()}"
         if (
             req.origin == shop

@@ -43,6 +43,9 @@ class Evidence:
     #: The test outcome of the card the shopper entered (``TestCard.outcome``): what the
     #: provider answers it with, e.g. "insufficient_funds"; None when not said.
     card_outcome: str | None = None
+    #: The payment provider's origins as the project declares them (``Shop.origins``): a
+    #: failed request to one decides ``payment_provider``; to any other third party, nothing.
+    payment_origins: tuple[str, ...] = ()
 
     @property
     def failing_trace(self) -> tuple[str, str | None] | None:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ import httpx
 
 from checkout_probe.basics.redact import redact
 from checkout_probe.diagnosis.excerpt import readable_excerpt
+from checkout_probe.shop.origins import matches
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class FailedRequest:
     #: The W3C trace and span (the step's) the request was sent with: what the shop logged.
     trace_id: str | None = None
     span_id: str | None = None
+    #: Sent to another origin than the shop's: described with its scheme and host, and
+    #: evidence only unless the project declares that origin (``Shop.origins``).
+    third_party: bool = False
 
     @property
     def origin(self) -> str:
@@ -56,13 +61,31 @@ class FailedRequest:
         excerpt = f" {self.body_excerpt!r}" if self.body_excerpt else ""
         where = " (a frame)" if self.in_frame else ""
         earlier = f" (in step '{self.step}')" if self.step else ""
-        return f"{self.method} {self.path}{where} → {outcome}{excerpt}{earlier}"
+        shown = f"{self.origin}{self.path}" if self.third_party else self.path
+        return f"{self.method} {shown}{where} → {outcome}{excerpt}{earlier}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the run summary."""
         data = asdict(self)
         data["path"] = self.path
         return data
+
+
+def ranked(
+    requests: Sequence[FailedRequest], declared: tuple[str, ...]
+) -> tuple[FailedRequest, ...]:
+    """The order a diagnosis quotes failing requests in: the shop's own in the failing
+    step, then the shop's own in earlier steps, then third parties the project declared
+    (``declared``: its payment provider and the origins it says matter), then any other
+    third party. A script of someone else's that failed never pushes the shop's own
+    failing request out of the one-liner."""
+
+    def rank(request: FailedRequest) -> int:
+        if not request.third_party:
+            return 0 if request.step is None else 1
+        return 2 if matches(request.origin, declared) else 3
+
+    return tuple(sorted(requests, key=rank))
 
 
 def api_failure(exc: httpx.HTTPError, secrets: tuple[str, ...] = ()) -> FailedRequest | None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import zlib
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -23,15 +24,15 @@ from playwright.sync_api import Error as PlaywrightError
 
 from checkout_probe.basics.redact import redact
 from checkout_probe.checkout.assembly import (
-    OrderAccess,
     new_context,
     open_checkout,
     prepare_context,
 )
-from checkout_probe.checkout.journey import Journey
+from checkout_probe.checkout.journey import CheckoutCut, Journey
+from checkout_probe.checkout.orders_access import OrderAccess
 from checkout_probe.diagnosis import CheckoutFailure
 from checkout_probe.evidence.scrub import scrub_file
-from checkout_probe.probe.model import ERROR, FAILED, PASSED, CheckoutResult
+from checkout_probe.probe.model import CUT, ERROR, FAILED, PASSED, CheckoutResult
 from checkout_probe.settings.baseline import Baseline, step_totals
 from checkout_probe.settings.config import Settings
 from checkout_probe.shop.pricing import generate_cart
@@ -52,6 +53,8 @@ class CheckoutJob:
     evidence_dir: Path
     #: Each step's usual time, from the probe's history (or ``--baseline``); None: none yet.
     baseline: Baseline | None = None
+    #: Set by the pool at the round timeout: the checkout stops before its next step.
+    cut: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 def run_checkout(
@@ -82,6 +85,7 @@ def run_checkout(
         name=job.journey,
     )
     journey = checkout.journey
+    journey.cut = job.cut
     outcome, category, step, message = PASSED, None, None, ""
     pricing = settings.shop.pricing
     # Where the shop declares its pricing, every checkout buys a cart of its own seed.
@@ -99,6 +103,12 @@ def run_checkout(
         diagnosis = failure.diagnosis
         outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
         message = redact(str(failure), checkout.secrets)
+    except CheckoutCut as cut:
+        # Within its budgets when the round ran out: the harness's capacity, not the shop's
+        # failure. Its shopper's orders, confirmed or not, are found and cleaned up below.
+        outcome, message = CUT, str(cut)
+        with suppress(CheckoutFailure):
+            checkout.settle([shopper], cut)
     except pytest.skip.Exception:
         pass  # stopped before charging (production without opt-in): the rest passed
     checkout.finish()

@@ -24,7 +24,6 @@ from playwright.sync_api import sync_playwright
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.checkout import otlp
-from checkout_probe.checkout.assembly import open_orders
 from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
@@ -33,7 +32,8 @@ from checkout_probe.probe.history_url import check_history_url, open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
-from checkout_probe.probe.round_line import round_line
+from checkout_probe.probe.round_fit import checkout_p95_from, checkout_p95_of, misfit
+from checkout_probe.probe.round_line import round_line, vitals_summary
 from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
@@ -55,6 +55,8 @@ class Probe:
         self.metrics = ProbeMetrics()
         self.sinks = [WebhookSink(url, args.webhook_format) for url in webhooks(args)]
         self.rounds_run = 0
+        #: The round's fit was judged from the history (else the first round judges it).
+        self.fit_known = False
         self.last_verdict: Verdict | None = None
         #: The evidence folder of a round not (yet) in the history, and of a round cut short.
         self.unrecorded_folder: Path | None = None
@@ -91,9 +93,10 @@ class Probe:
                 flush=True,
             )
             print(describe_rule(self.rule, args.checkouts, args.interval), flush=True)
+            self._check_fit(store)
             if target.sources_note():
                 print(target.sources_note(), flush=True)
-            self._say_if_no_read_back(target)
+            self._say_if_no_read_back(pool)
             if settings.order_block_reason:
                 print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
                       "before charging", flush=True)  # fmt: skip
@@ -109,10 +112,27 @@ class Probe:
                 print(f"probe stopped after {self.rounds_run} rounds", flush=True)
         return self._exit_code()
 
-    def _say_if_no_read_back(self, target: Target) -> None:
-        """Once at start: the checkouts run either way, but say what they will not check."""
-        access = open_orders(self.settings, target)
-        access.close()
+    def _check_fit(self, store: HistoryStore) -> None:
+        """Before the first round: does K fit the round timeout, by the history's times?
+        A ``--once`` run refuses one that does not (exit 2); a long-running probe says so
+        and goes on (its cut checkouts count neither way)."""
+        args = self.args
+        baseline = from_history(store.recent(self.settings.env, HISTORY_ROUNDS), None)
+        checkout_s = checkout_p95_from(baseline)
+        if checkout_s is None:
+            return  # no history yet: the first round will tell
+        self.fit_known = True
+        line = misfit(args.checkouts, args.workers, args.round_timeout, checkout_s,
+                      "p95 of the recent rounds in the history")  # fmt: skip
+        if line and args.once:
+            raise ConfigError(line)
+        if line:
+            print(line, flush=True)
+
+    def _say_if_no_read_back(self, pool: CheckoutPool) -> None:
+        """Once at start: the checkouts run either way, but say what they will not check
+        (the pool's one adapter connects here: the login its checkouts then share)."""
+        access = pool.orders.get()
         if access.adapter is None:
             print(f"orders not read back or cleaned up: {access.unavailable}", flush=True)
 
@@ -192,7 +212,8 @@ class Probe:
             # and nothing stored that would read as a healthy or failing round.
             first = round_.results[0].message if round_.results else "no checkouts ran"
             print(f"round {self.rounds_run} · {env} · no verdict: {round_.errors} harness "
-                  f"errors, e.g. {first}", flush=True)  # fmt: skip
+                  f"errors, {round_.cut} cut and {round_.not_run} not run at the round "
+                  f"timeout, e.g. {first}", flush=True)  # fmt: skip
             self.last_verdict = None
             self.metrics.count_checkouts(round_)
             self._export()
@@ -216,13 +237,20 @@ class Probe:
         self.metrics.record_round(round_, verdict)
         # Numbered per process: with --once every run prints "round 1" (history has them all).
         print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
+        if not self.fit_known and (checkout_s := checkout_p95_of(round_)) is not None:
+            self.fit_known = True
+            args = self.args
+            line = misfit(args.checkouts, args.workers, args.round_timeout, checkout_s,
+                          "p95 of this round")  # fmt: skip
+            if line:
+                print(f"  {line}", flush=True)
         for failure in round_.cleanup_failures:
             print(f"  not cleaned up: {failure}", flush=True)
         breaches = round_.vital_breaches()
         if breaches:
-            # Reported, not judged: a breach counts as a failure only where vitals_fail says.
-            shown = "; ".join(f"{b} ({n}×)" if n > 1 else b for b, n in breaches.items())
-            print(f"  web vitals over budget: {shown}", flush=True)
+            # Reported, not judged (a breach fails a step only where vitals_fail says): one
+            # line with the count; each breach is in the history and on its page.
+            print(f"  {vitals_summary(breaches)}", flush=True)
         if alert is not None and not self._send(alert, store):
             # Nobody heard it: put the old state back (unless another probe has moved it
             # on since) so the next round sends the change again.

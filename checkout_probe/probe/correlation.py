@@ -87,7 +87,7 @@ class Correlation:
         rounds = f"{self.failing_rounds} round{'s' if self.failing_rounds != 1 else ''}"
         text = (
             f"failing since {_t(self.failing_since)} ({rounds})"
-            f" — started on version {_v(self.first_failure_version)}"
+            f" — started on {_version(self.first_failure_version)}"
         )
         if self.first_failure_at != self.failing_since:
             # Rounds with too few failures to alert came first: that is when it really began.
@@ -114,6 +114,11 @@ def _t(moment: datetime | None, day_of: datetime | None = None) -> str:
 
 def _v(version: str | None) -> str:
     return version or "an unknown version"
+
+
+def _version(version: str | None) -> str:
+    """``version 1.4.2``, or ``an unknown version`` (never "version an unknown version")."""
+    return f"version {version}" if version else "an unknown version"
 
 
 def correlate(newest_first: Iterable[RoundLike], failing: str = "failing") -> Correlation:

@@ -14,6 +14,11 @@ PASSED = "passed"
 FAILED = "failed"
 #: The harness could not judge the shop (browser crashed, could not start): not a shop failure.
 ERROR = "error"
+#: The round timeout cut it while its steps were within their budgets: the harness's
+#: capacity (K, workers, the round timeout), not the shop's failure.
+CUT = "cut"
+#: The round timed out before a browser was free to start it.
+NOT_RUN = "not run"
 
 
 #: A breach's step and metric: "step 'pay': CLS" of "step 'pay': CLS 0.16 over its 0.10 budget".
@@ -76,7 +81,17 @@ class Round:
     @property
     def errors(self) -> int:
         """Checkouts the harness could not run (they count neither way in the verdict)."""
-        return sum(1 for r in self.results if not r.judged)
+        return sum(1 for r in self.results if r.outcome == ERROR)
+
+    @property
+    def cut(self) -> int:
+        """Checkouts the round timeout cut within their budgets (neither way in the verdict)."""
+        return sum(1 for r in self.results if r.outcome == CUT)
+
+    @property
+    def not_run(self) -> int:
+        """Checkouts the round timed out before starting (neither way in the verdict)."""
+        return sum(1 for r in self.results if r.outcome == NOT_RUN)
 
     @property
     def failures(self) -> int:

@@ -17,6 +17,9 @@ def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> s
     where = f" in '{top.journey}'" if top and len(round_.by_journey()) > 1 else ""
     failing = f" · top {top.category}{step}{where}" if top else ""
     errors = f" · {round_.errors} harness errors" if round_.errors else ""
+    if round_.cut or round_.not_run:
+        # The harness's capacity, not the shop's failure: shown, never counted.
+        errors += f" · {round_.cut} cut and {round_.not_run} not run at the round timeout"
     per_journey = round_.by_journey()
     journeys = (
         " ("
@@ -32,4 +35,15 @@ def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> s
         f"window {verdict.failures}/{verdict.checkouts} = {_percent(verdict.rate)} "
         f"[{_percent(verdict.low)}, {_percent(verdict.high)}] · {verdict.state.upper()} · "
         f"{wall_s:.1f} s"
+    )
+
+
+def vitals_summary(breaches: dict[str, int]) -> str:
+    """``web vitals over budget: 14 in 3 steps (LCP, CLS; not judged, see the history)``."""
+    steps = {b.split(":")[0] for b in breaches}
+    metrics = sorted({b.split(": ", 1)[1].split(" ")[0] for b in breaches if ": " in b})
+    return (
+        f"web vitals over budget: {sum(breaches.values())} in {len(steps)} "
+        f"step{'s' if len(steps) != 1 else ''} ({', '.join(metrics)}; reported, not judged: "
+        "checkout-probe history shows them)"
     )

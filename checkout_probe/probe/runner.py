@@ -27,10 +27,10 @@ from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from checkout_probe.basics.errors import ProbeError
-from checkout_probe.checkout.assembly import OrderAccess, open_orders
+from checkout_probe.checkout.orders_access import OrderAccess, SharedOrders
 from checkout_probe.checkout.remote import open_browser
 from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
-from checkout_probe.probe.model import FAILED, CheckoutResult
+from checkout_probe.probe.model import FAILED, NOT_RUN, CheckoutResult
 from checkout_probe.settings.config import Settings
 from checkout_probe.shop.shoppers import ShopperFactory
 from checkout_probe.target import Target
@@ -47,13 +47,13 @@ class _Worker(threading.Thread):
         jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None],
         run: Callable[[OrderAccess, Browser, ShopperFactory, CheckoutJob], CheckoutResult],
         settings: Settings,
-        target: Target,
+        orders: SharedOrders,
     ) -> None:
         super().__init__(name=name, daemon=True)
         self._jobs = jobs
         self._run = run
         self._settings = settings
-        self._target = target
+        self._orders = orders
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         #: The checkout this worker is inside, if any (read by the pool on a round timeout).
@@ -64,8 +64,6 @@ class _Worker(threading.Thread):
     def run(self) -> None:
         # Per worker: Faker instances are not to be shared between threads.
         shoppers = ShopperFactory(self._settings.shop.shopper_locales, self._settings.email_domain)
-        # Per worker: an adapter (an HTTP session, a staff login) need not be thread-safe.
-        orders = open_orders(self._settings, self._target)
         try:
             while not self.retired.is_set() and (item := self._jobs.get()) is not None:
                 job, future = item
@@ -73,7 +71,8 @@ class _Worker(threading.Thread):
                     continue
                 self.current = future
                 try:
-                    future.set_result(self._checkout(job, shoppers, orders))
+                    # The process's one adapter: connected at the first checkout that runs.
+                    future.set_result(self._checkout(job, shoppers, self._orders.get()))
                 except BaseException as exc:  # the round must hear of every checkout
                     log.exception("checkout worker %s failed", self.name)
                     message = f"harness error: {type(exc).__name__}: {exc}"
@@ -82,8 +81,6 @@ class _Worker(threading.Thread):
                     self.current = None
         finally:
             self._close()
-            with suppress(Exception):  # the adapter's own connections; nothing to report
-                orders.close()
 
     def _checkout(
         self, job: CheckoutJob, shoppers: ShopperFactory, orders: OrderAccess
@@ -132,9 +129,19 @@ def _first_line(text: str) -> str:
 class CheckoutPool:
     """``workers`` browsers that run checkouts of one target until :meth:`close`."""
 
-    def __init__(self, settings: Settings, target: Target, workers: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        target: Target,
+        workers: int,
+        orders: SharedOrders | None = None,
+    ) -> None:
         self.settings = settings
         self.target = target
+        #: The project's order adapter, one for every worker (see ``orders_access``);
+        #: closed with the pool only when the pool made it.
+        self.orders = orders or SharedOrders(settings, target)
+        self._owns_orders = orders is None
         self._jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None] = queue.Queue()
         # The journeys' expect() calls wait as long as any page action may.
         expect.set_options(timeout=settings.action_timeout_ms)
@@ -144,7 +151,7 @@ class CheckoutPool:
     def _start_worker(self) -> _Worker:
         self._started += 1
         run = partial(run_checkout, self.settings, self.target)
-        worker = _Worker(f"checkout-{self._started}", self._jobs, run, self.settings, self.target)
+        worker = _Worker(f"checkout-{self._started}", self._jobs, run, self.settings, self.orders)
         worker.start()
         return worker
 
@@ -182,28 +189,42 @@ class CheckoutPool:
             dropped += item[1].cancel()
 
     def run(self, jobs: list[CheckoutJob], timeout_s: float) -> list[CheckoutResult]:
-        """Run ``jobs`` in parallel; a checkout unfinished after ``timeout_s`` counts as failed."""
+        """Run ``jobs`` in parallel within ``timeout_s`` (see :meth:`_at_timeout`)."""
         futures = [self.submit(job) for job in jobs]
         deadline = time.monotonic() + timeout_s
-        results = []
         for future in futures:
             try:
-                results.append(future.result(timeout=max(deadline - time.monotonic(), 0.0)))
+                future.result(timeout=max(deadline - time.monotonic(), 0.0))
             except FutureTimeout:
-                if future.done():  # finished just as the time ran out
-                    results.append(future.result())
-                    continue
-                if not future.cancel():  # a queued one is dropped; a running one is stuck
-                    self._replace_worker_in(future)
-                job = jobs[len(results)]
-                results.append(
-                    CheckoutResult(
-                        FAILED, "slow", None,
-                        f"the checkout did not finish within the round timeout ({timeout_s:.0f} s)",
-                        journey=job.journey,
-                    )
-                )  # fmt: skip
-        return results
+                break
+        if not all(f.done() for f in futures):
+            self._at_timeout(jobs, futures, timeout_s)
+        return [_result(job, future, timeout_s) for job, future in zip(jobs, futures, strict=True)]
+
+    def _at_timeout(
+        self, jobs: list[CheckoutJob], futures: list[Future[CheckoutResult]], timeout_s: float
+    ) -> None:
+        """The round ran out: checkouts no browser started never will (*not run*); running
+        ones stop before their next step (*cut*, the harness's capacity, their orders
+        cleaned up) and get the longest step budget to do so. One still inside a step then
+        has overrun its budget (*slow*: the shop's), and its worker is replaced — once:
+        no queued checkout is left for the replacement to take this round."""
+        self.cancel_queued()
+        for job, future in zip(jobs, futures, strict=True):
+            if not future.done():
+                job.cut.set()
+        grace_s = max(self.settings.step_budgets.values(), default=10.0)
+        settle_by = time.monotonic() + grace_s
+        for future in futures:
+            if future.cancelled():
+                continue
+            try:
+                future.result(timeout=max(settle_by - time.monotonic(), 0.0))
+            except FutureTimeout:
+                self._replace_worker_in(future)
+        not_started = sum(f.cancelled() for f in futures)
+        cut = sum(j.cut.is_set() for j in jobs) - not_started
+        log.info("round timeout %.0f s: %d not started, %d cut", timeout_s, not_started, cut)
 
     def close(self, timeout_s: float = 30.0) -> None:
         """Stop the workers after their current checkout and close their browsers."""
@@ -213,3 +234,23 @@ class CheckoutPool:
         deadline = time.monotonic() + timeout_s
         for worker in self._workers:
             worker.join(max(deadline - time.monotonic(), 0.1))
+        if self._owns_orders:
+            with suppress(Exception):  # the adapter's own connections; nothing to report
+                self.orders.close()
+
+
+def _result(job: CheckoutJob, future: Future[CheckoutResult], timeout_s: float) -> CheckoutResult:
+    """What became of one job of a round (a future that never ran or never returned
+    included)."""
+    if future.cancelled():
+        return CheckoutResult(
+            NOT_RUN, None, None,
+            f"not started: the round timeout ({timeout_s:.0f} s) came first", journey=job.journey,
+        )  # fmt: skip
+    if future.done():
+        return future.result()
+    return CheckoutResult(
+        FAILED, "slow", None,
+        f"still inside a step, over its budget, at the round timeout ({timeout_s:.0f} s)",
+        journey=job.journey,
+    )  # fmt: skip

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from checkout_probe.checkout.assembly import OrderAccess, UnavailableOrders, open_orders
+from checkout_probe.checkout.orders_access import OrderAccess, UnavailableOrders, open_orders
 from checkout_probe.settings.config import Settings
 from checkout_probe.shop.orders import OrderAdapter
 from checkout_probe.target import Target

@@ -48,6 +48,19 @@ def pytest_configure(config: pytest.Config) -> None:
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SETTINGS_KEY] = settings
+    _artifacts_under_reports(config, settings)
+
+
+#: pytest-playwright's own default for ``--output`` (screenshots, traces, videos).
+_PLAYWRIGHT_OUTPUT_DEFAULT = "test-results"
+
+
+def _artifacts_under_reports(config: pytest.Config, settings: Settings) -> None:
+    """Everything a run writes goes under the reports folder: pytest-playwright's artifacts
+    too, unless ``--output`` names another place."""
+    given = any(str(a).startswith("--output") for a in config.invocation_params.args)
+    if not given and getattr(config.option, "output", None) == _PLAYWRIGHT_OUTPUT_DEFAULT:
+        config.option.output = str(settings.reports_dir / "artifacts")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

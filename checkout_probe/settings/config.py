@@ -33,7 +33,7 @@ from checkout_probe.settings.environments import LOCAL, Environment, load_file, 
 from checkout_probe.settings.options import pick
 from checkout_probe.settings.vital_budgets import VitalBudgets
 from checkout_probe.shop import APPROVED, NO_SHOP, Shop
-from checkout_probe.shop.data import TestCard
+from checkout_probe.shop.data import NO_CARD, TestCard
 
 LOCAL_ENV = LOCAL
 
@@ -128,13 +128,18 @@ class Settings:
         Checkouts pay with the approved cards in turn, so a charge taken from the wrong
         card (another shopper's, a cached one) shows as a different card in reconciliation.
         """
+        if not self.shop.cards:
+            return NO_CARD  # the shop takes no card
         approved = [self.card()] + [
             c for n, c in sorted(self.cards.items()) if n != APPROVED and c.outcome == APPROVED
         ]
         return approved[seed % len(approved)]
 
     def card(self, name: str = APPROVED) -> TestCard:
-        """One card of the environment's profile; a one-line error when it has none by that name."""
+        """One card of the environment's profile; a one-line error when it has none by that name
+        (a shop that declares no cards, and so takes none, pays with :data:`NO_CARD`)."""
+        if not self.shop.cards and name == APPROVED:
+            return NO_CARD
         cards = self.cards
         if name not in cards:
             known = ", ".join(cards) or "none: the shop declares no cards (Shop.cards)"

@@ -7,12 +7,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Address:
-    """A postal address as a shopper types it."""
+    """A postal address as a shopper types it.
+
+    ``region`` is the state, province or county, valid for the country and consistent
+    with the postal code where the country's shops check that (US, CA, AU); a shop that
+    asks for none ignores it.
+    """
 
     street: str
     city: str
     postal_code: str
     country_code: str
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,3 +54,8 @@ class TestCard:
 
     def __repr__(self) -> str:
         return f"TestCard(…{self.last4}, {self.outcome})"
+
+
+#: The card of a shop that takes none (cash on delivery, invoice): what the ``card`` fixture
+#: and the probe give its journeys, which simply do not use it.
+NO_CARD = TestCard("", "", "", "approved")

@@ -26,11 +26,14 @@ from checkout_probe.basics.errors import ConfigError
 from checkout_probe.shop.data import Shopper, TestCard
 from checkout_probe.shop.money import MoneyFormat
 from checkout_probe.shop.orders import OrderAdapter, OrderLife
+from checkout_probe.shop.origins import Origins
 from checkout_probe.shop.pricing import Pricing
 from checkout_probe.shop.shoppers import LOCALES
 
 #: The card every journey pays with unless a test picks another: each card profile has one.
 APPROVED = "approved"
+#: A page is interactive once parsed; a server-rendered shop that hydrates declares its own.
+DEFAULT_READY = "document.readyState !== 'loading'"
 
 
 class ProbeJourney(Protocol):
@@ -73,11 +76,15 @@ class ShopErrors:
     patterns (strings are compiled case-insensitively) say which of those texts
     mean "the order or payment failed" (``payment_error``) and "the card was
     declined" (``payment_declined``); without them neither category is used.
+    ``settle_s``: how long a message must stay while the expected page does not come
+    before it counts as the step's failure (a page that re-renders may flash a notice
+    that ``shown`` finds, "Saving…", and replace it).
     """
 
     shown: Callable[[Page], Locator] = _alerts
     payment_failed: str | re.Pattern[str] | None = None
     declined: str | re.Pattern[str] | None = None
+    settle_s: float = 1.5
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payment_failed", _pattern(self.payment_failed, "payment_failed"))
@@ -125,6 +132,16 @@ class Shop:
                       each shopper lives in one of their countries, with a valid phone and postcode
     ``order_life``    the statuses of a placed and of a cleaned-up order
                       (:class:`~checkout_probe.shop.orders.OrderLife`; None: not checked)
+    ``origins``       which other origins its pages talk to, and what their failures mean
+                      (:class:`~checkout_probe.shop.origins.Origins`: the payment provider's
+                      decide ``payment_provider``; any other is evidence, never the cause)
+    ``health``, ``version``  the project's own way to read them (an admin API, a database
+                      ping), called with the run's target; over ``health_path``/``version_path``.
+                      ``health`` returns the health document (``{"status": …, "components":
+                      {name: {"status": …, "error": …}}}``), ``version`` a string or None
+    ``ready``         a JavaScript expression true once a page is interactive (a server-rendered
+                      page whose scripts have taken over): ``Journey.wait_for_page`` waits for
+                      it before the journey types or clicks (default: the document is parsed)
     ``money``         how the shop writes money (:class:`~checkout_probe.shop.money.MoneyFormat`):
                       every amount a page shows is read strictly in it (None: the project's
                       pages read amounts their own way)
@@ -143,6 +160,10 @@ class Shop:
     shopper_locales: tuple[str, ...] = ("en_US",)
     order_life: OrderLife | None = None
     money: MoneyFormat | None = None
+    origins: Origins = field(default_factory=Origins)
+    health: Callable[[Any], Mapping[str, Any]] | None = None
+    version: Callable[[Any], str | None] | None = None
+    ready: str = DEFAULT_READY
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", _frozen(self.steps))

@@ -65,6 +65,37 @@ def phone_number(country: str, rng: random.Random) -> str:
     return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+#: Australian states and territories → the first digits of their postcodes.
+_AU_POSTCODES: Mapping[str, tuple[str, ...]] = {
+    "NSW": ("20", "21", "22", "23", "24", "25", "27", "28"), "VIC": ("30", "31", "32", "33"),
+    "QLD": ("40", "41", "42", "43", "44", "45", "46", "47"), "SA": ("50", "51", "52", "53"),
+    "WA": ("60", "61", "62", "63", "64", "65", "66", "67"), "TAS": ("70", "71", "72", "73"),
+    "NT": ("08",), "ACT": ("26",),
+}  # fmt: skip
+#: Counties Faker's en_IE lists that are in Northern Ireland (the UK), not Ireland.
+_NOT_IRISH = frozenset({"Antrim", "Armagh", "Down", "Fermanagh", "Londonderry", "Tyrone"})
+
+
+def region_and_postcode(fake: Faker, country: str) -> tuple[str, str]:
+    """A region of ``country`` and a postal code that belongs to it."""
+    if country == "US":
+        state = fake.state_abbr(include_territories=False, include_freely_associated_states=False)
+        return state, fake.postcode_in_state(state)
+    if country == "CA":
+        province = fake.province_abbr()
+        return province, fake.postalcode_in_province(province)
+    if country == "AU":
+        state = fake.random_element(sorted(_AU_POSTCODES))
+        prefix = fake.random_element(_AU_POSTCODES[state])
+        return state, prefix + fake.numerify("##")
+    region = fake.administrative_unit()
+    for _ in range(20):
+        if not (country == "IE" and region in _NOT_IRISH):
+            break
+        region = fake.administrative_unit()
+    return region, fake.postcode()
+
+
 def make_shopper(
     fake: Faker, seed: int, email_domain: str, password: str | None, country: str = "US"
 ) -> Shopper:
@@ -76,16 +107,14 @@ def make_shopper(
     """
     name = f"{fake.first_name()} {fake.last_name()}"
     tag = f"{seed % 16**6:06x}"
+    street = fake.street_address().replace("\n", ", ")
+    city = fake.city()
+    region, postal_code = region_and_postcode(fake, country)
     return Shopper(
         full_name=name,
         email=f"{_local_part(name, tag)}@{email_domain}",
         phone=phone_number(country, random.Random(seed)),
-        address=Address(
-            street=fake.street_address().replace("\n", ", "),
-            city=fake.city(),
-            postal_code=fake.postcode(),
-            country_code=country,
-        ),
+        address=Address(street, city, postal_code, country, region),
         password=password or fake.password(length=14),
     )
 

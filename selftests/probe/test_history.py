@@ -70,6 +70,14 @@ def test_correlation_points_at_the_deploy(store: HistoryStore) -> None:
     assert corr.failing_rounds == 2
     assert corr.suspect_deploy
     assert "last healthy 2026-03-02 12:10 UTC on 1.4.2" in corr.describe()
+    assert "started on version 1.4.3" in corr.describe()
+
+
+def test_a_shop_that_reports_no_version_reads_as_english(store: HistoryStore) -> None:
+    record(store, [make_round(0, version=None), make_round(1, 6, version=None),
+                   make_round(2, 6, version=None)])  # fmt: skip
+    text = store.deploy_correlation("prod").describe()
+    assert "started on an unknown version" in text and "version an unknown" not in text
 
 
 def test_correlation_edge_cases(store: HistoryStore) -> None:
