@@ -43,15 +43,22 @@ def read_faults() -> Response:
 
 @bp.post("/faults")
 def switch_fault() -> tuple[Response, int]:
-    """Switch to ``{"fault": name | null, "rate"?: 0..1, "delay"?: seconds}``."""
+    """Switch to ``{"fault": name | null, "rate"?: 0..1, "delay"?: seconds | null}``.
+
+    A delay holds for later switches too; ``"delay": null`` goes back to each fault's own.
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "fault" not in body:
         return _bad_request('expected JSON {"fault": <name> | null}', valid_faults=FAULT_NAMES)
     fault = body["fault"]
     if fault is not None and not isinstance(fault, str):
         return _bad_request("fault must be a string or null", valid_faults=FAULT_NAMES)
+    faults = get_shop().faults
     try:
-        snapshot = get_shop().faults.set_fault(fault, _number(body, "rate"), _number(body, "delay"))
+        delay = _number(body, "delay")
+        snapshot = faults.set_fault(fault, _number(body, "rate"), delay)
+        if "delay" in body and delay is None:
+            snapshot = faults.reset_delay()
     except UnknownFaultError as exc:
         return _bad_request(str(exc), valid_faults=FAULT_NAMES)
     except ValueError as exc:

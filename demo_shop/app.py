@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -11,9 +12,11 @@ from jinja2.runtime import Context
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from demo_shop import admin, cleanup, health, tracing
+from demo_shop import admin, api_access, cleanup, health, tracing
+from demo_shop import faults as fault_names
+from demo_shop.api_sessions import ApiSessions
 from demo_shop.config import ShopConfig
-from demo_shop.context import EXTENSION_KEY, ShopContext, get_shop
+from demo_shop.context import EXTENSION_KEY, ShopContext, fault_hits, get_shop
 from demo_shop.db import Database, seed_products
 from demo_shop.errors import first_line
 from demo_shop.faults import (
@@ -26,7 +29,15 @@ from demo_shop.models import OrderBase, StorefrontBase
 from demo_shop.orders import api as orders_api
 from demo_shop.orders.pricing import DOLLAR, format_money
 from demo_shop.paths import STATIC_DIR, TEMPLATES_DIR
-from demo_shop.storefront import account, cart, catalog, checkout, confirmation, state
+from demo_shop.storefront import (
+    account,
+    cart,
+    catalog,
+    checkout,
+    confirmation,
+    frontend_api,
+    state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +45,9 @@ SESSION_COOKIE_NAME = "demo_shop_session"
 ERROR_TITLES = {404: "Page not found", 405: "Method not allowed"}
 
 
-def build_context(config: ShopConfig, gateway_url: str, faults: FaultState) -> ShopContext:
+def build_context(
+    config: ShopConfig, gateway_url: str, faults: FaultState, cdn_url: str = ""
+) -> ShopContext:
     """Create the engines and the gateway client; try to create both schemas.
 
     A database that cannot be reached now is retried on first use, so the shop
@@ -54,6 +67,8 @@ def build_context(config: ShopConfig, gateway_url: str, faults: FaultState) -> S
             BROKEN_ORDER_DATABASE_URL, OrderBase.metadata, "order-service database (replica b)"
         ),
         gateway=GatewayClient(gateway_url, config.gateway_secret),
+        cdn_url=cdn_url,
+        api_sessions=ApiSessions(config.login_limit),
     )
     context.catalog.try_ensure_schema()
     context.orders.try_ensure_schema()
@@ -104,10 +119,32 @@ def _register_error_handlers(app: Flask) -> None:
         return _error_page(500, "Something went wrong")
 
 
-def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | None = None) -> Flask:
+def _is_page(response: Response) -> bool:
+    """Whether ``response`` is an HTML document (a page, not a redirect, API or file)."""
+    return response.mimetype == "text/html" and not 300 <= response.status_code < 400
+
+
+def _hydrate_after_ms() -> int | None:
+    """With hydration-delay, when the page's script takes over (ms after DOMContentLoaded).
+
+    ``None``: the page is live as served (``<html data-hydrated="true">``).
+    """
+    if not fault_hits(fault_names.HYDRATION_DELAY):
+        return None
+    return round(get_shop().faults.snapshot().delay * 1000)
+
+
+def create_app(
+    config: ShopConfig,
+    *,
+    gateway_url: str,
+    faults: FaultState | None = None,
+    cdn_url: str = "",
+) -> Flask:
     """Build the storefront app, talking to the payment gateway at ``gateway_url``.
 
-    Pass the same ``faults`` to the gateway app so both see the active fault.
+    Pass the same ``faults`` to the gateway app so both see the active fault. Every
+    page loads the third-party script at ``cdn_url`` (none when empty).
     """
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
     app.config.update(
@@ -119,7 +156,7 @@ def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | Non
         faults = FaultState(
             config.fault, config.fault_rate, config.fault_delay, config.shop_version
         )
-    app.extensions[EXTENSION_KEY] = build_context(config, gateway_url, faults)
+    app.extensions[EXTENSION_KEY] = build_context(config, gateway_url, faults, cdn_url)
     tracing.instrument(app, "storefront")
 
     for module in (
@@ -129,6 +166,8 @@ def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | Non
         confirmation,
         account,
         orders_api,
+        frontend_api,
+        api_access,
         cleanup,
         health,
         admin,
@@ -143,11 +182,22 @@ def create_app(config: ShopConfig, *, gateway_url: str, faults: FaultState | Non
             "cart_count": state.cart_count(),
             "signed_in_user": state.get_user(),
             "shop_version": get_shop().faults.version,
+            "cdn_url": get_shop().cdn_url,
+            "hydrate_after_ms": _hydrate_after_ms(),
         }
 
     @app.after_request
     def version_header(response: Response) -> Response:
         response.headers["X-Shop-Version"] = get_shop().faults.version
+        return response
+
+    @app.after_request
+    def slow_pages(response: Response) -> Response:
+        # Only pages, after they are rendered: a server rendering under load, while the
+        # APIs, static files and /health answer as fast as ever.
+        if _is_page(response) and fault_hits(fault_names.SLOW_PAGES):
+            # Deliberately injected latency (fault slow-pages).
+            time.sleep(get_shop().faults.snapshot().delay)
         return response
 
     return app

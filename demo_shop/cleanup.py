@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from demo_shop.auth import bearer_token_matches, unauthorized
+from demo_shop.api_access import api_authorized
+from demo_shop.auth import unauthorized
 from demo_shop.context import get_shop
 from demo_shop.orders.store import synthetic_orders
 from demo_shop.storefront.users import delete_user, synthetic_users
@@ -20,8 +21,8 @@ bp = Blueprint("cleanup", __name__, url_prefix="/api")
 
 @bp.before_request
 def require_api_token() -> tuple[Response, int] | None:
-    """Every cleanup endpoint needs ``Authorization: Bearer <api token>``."""
-    if not bearer_token_matches(get_shop().config.api_token):
+    """Every cleanup endpoint needs ``Authorization: Bearer <api token or session>``."""
+    if not api_authorized():
         return unauthorized()
     return None
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from types import FrameType
 
 from demo_shop import tracing
-from demo_shop.config import DEFAULT_FAULT_DELAY, DEFAULT_HOST, DEFAULT_PORT, ShopConfig
-from demo_shop.faults import FAULT_NAMES
+from demo_shop.config import DEFAULT_HOST, DEFAULT_LOGIN_LIMIT, DEFAULT_PORT, ShopConfig
+from demo_shop.faults import DEFAULT_DELAY, DEFAULT_DELAYS, FAULT_NAMES
 from demo_shop.server import ServerStartError, ShopServer
 
 # The attribute names match ShopConfig's fields, so the namespace maps straight onto it.
@@ -29,6 +29,8 @@ CONFIG_OPTIONS = (
     "fault",
     "fault_rate",
     "fault_delay",
+    "cdn_down",
+    "login_limit",
 )
 
 
@@ -53,6 +55,21 @@ def _number(low: float, high: float) -> Callable[[str], float]:
         return value
 
     return parse
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
+    return value
+
+
+def _delay_defaults() -> str:
+    own = ", ".join(f"{name} {delay:g}" for name, delay in DEFAULT_DELAYS.items())
+    return f"default {DEFAULT_DELAY:g}; {own}"
 
 
 def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
@@ -91,9 +108,22 @@ def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
     parser.add_argument(
         "--fault-delay",
         type=_number(0.0, 3600.0),
-        default=DEFAULT_FAULT_DELAY,
-        help="seconds of latency for payment-gateway-slow and slow-order-endpoint "
-        "(default %(default)s)",
+        help="seconds of latency for payment-gateway-slow, slow-order-endpoint, "
+        f"hydration-delay, rerender-while-saving and slow-pages ({_delay_defaults()})",
+    )
+    # Not a fault: third-party scripts fail whatever else is broken, so it combines with any.
+    parser.add_argument(
+        "--cdn-down",
+        action="store_true",
+        default=None,
+        help="every page still loads the CDN's script, from an address that refuses "
+        "connections (combines with --fault)",
+    )
+    parser.add_argument(
+        "--login-limit",
+        type=_count,
+        help=f"API logins (POST /api/session) allowed per 15 minutes, 0 = no limit "
+        f"(default {DEFAULT_LOGIN_LIMIT})",
     )
     return parser
 
@@ -158,9 +188,10 @@ def main(
     try:
         if config.api_token_generated:
             print(f"demo shop: generated API token: {config.api_token}", file=sys.stderr)
+        # Harnesses parse this line's start: "demo shop listening on URL" stays first.
         print(
             f"demo shop listening on {server.url} (payment gateway {server.gateway_url}, "
-            f"version {config.shop_version})",
+            f"cdn {server.cdn_url}, version {config.shop_version})",
             flush=True,
         )
         _wait_for_signal(stop or threading.Event())

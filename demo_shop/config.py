@@ -12,7 +12,8 @@ DEFAULT_DATABASE_URL = "sqlite:///demo-shop.db"
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-DEFAULT_FAULT_DELAY = 8.0
+# API logins (POST /api/session) a shop process allows per 15 minutes.
+DEFAULT_LOGIN_LIMIT = 8
 
 # The version goes into a response header, so it is kept to header-safe characters.
 VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_\-]{0,63}")
@@ -45,7 +46,11 @@ class ShopConfig:
     3. defaults: ``sqlite:///demo-shop.db``; the order database defaults to the
        storefront's URL (but always gets its own engine); a random API token
        (``api_token_generated`` is then true); the admin token defaults to the API
-       token; version ``1.0.0``; a random session secret.
+       token; version ``1.0.0``; a random session secret; each fault's own delay
+       (:func:`demo_shop.faults.default_delay`); the CDN up; 8 API logins per 15 minutes.
+
+    ``cdn_down`` makes every page reference the stand-in CDN's script at an address that
+    refuses connections. ``login_limit`` caps API logins per 15 minutes (0 = no cap).
 
     ``gateway_secret`` is the shared secret between the storefront and the payment
     gateway; it is always random, because both run in this process.
@@ -64,11 +69,15 @@ class ShopConfig:
     gateway_secret: str = field(default_factory=_random_token, repr=False)
     fault: str | None = None
     fault_rate: float | None = None
-    fault_delay: float = DEFAULT_FAULT_DELAY
+    fault_delay: float | None = None
+    cdn_down: bool = False
+    login_limit: int = DEFAULT_LOGIN_LIMIT
 
     def __post_init__(self) -> None:
         if not VERSION_PATTERN.fullmatch(self.shop_version):
             raise ValueError(f"invalid shop version {self.shop_version!r}")
+        if self.login_limit < 0:
+            raise ValueError("the login limit must not be negative")
         # The admin token falls back to the API token, as documented.
         if not self.admin_token:
             object.__setattr__(self, "admin_token", self.api_token)

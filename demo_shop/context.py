@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app, session
 
 from demo_shop import faults as fault_names
+from demo_shop.api_sessions import ApiSessions
 from demo_shop.config import ShopConfig
 from demo_shop.db import Database
 from demo_shop.faults import FaultState
@@ -29,6 +30,10 @@ class ShopContext:
     orders: Database
     broken_orders: Database
     gateway: GatewayClient
+    # The stand-in CDN every page loads a script from ("" = none).
+    cdn_url: str
+    # Session tokens from POST /api/session and its login limit, per process like the counter.
+    api_sessions: ApiSessions
     # Every POST /api/orders this shop (one per process) has seen: intermittent-orders.
     placements: PlacementCounter = field(default_factory=PlacementCounter)
 

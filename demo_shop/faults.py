@@ -49,6 +49,19 @@ STALE_SESSION_TOTALS = "stale-session-totals"
 CART_KEPT_AFTER_ORDER = "cart-kept-after-order"
 # Every decline shows the generic message instead of the reason's own.
 GENERIC_DECLINE_MESSAGE = "generic-decline-message"
+# What a third-party React/Next.js storefront does to the shopper's browser.
+# The provider's browser-facing edge is down: its card frame and tokenising answer 503,
+# while its API for merchants (charges, health) still works.
+PAYMENT_PROVIDER_DOWN = "payment-provider-down"
+# Server-rendered pages that hydrate late: buttons do nothing and what is typed is
+# thrown away until a script takes over, --fault-delay seconds after DOMContentLoaded.
+HYDRATION_DELAY = "hydration-delay"
+# The shipping step renders on the client: a transient "Saving your details…" alert and
+# placeholders for --fault-delay seconds, then the real options.
+RERENDER_WHILE_SAVING = "rerender-while-saving"
+# Every storefront HTML page answers --fault-delay seconds late (server-side rendering
+# under load); the APIs, static files and /health are as fast as ever.
+SLOW_PAGES = "slow-pages"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -78,12 +91,26 @@ FAULT_NAMES: tuple[str, ...] = (
     STALE_SESSION_TOTALS,
     CART_KEPT_AFTER_ORDER,
     GENERIC_DECLINE_MESSAGE,
+    PAYMENT_PROVIDER_DOWN,
+    HYDRATION_DELAY,
+    RERENDER_WHILE_SAVING,
+    SLOW_PAGES,
 )
 
 # Only a share of sessions lands on the broken replica by default, and every fourth
 # placement fails with intermittent-orders (whose rate is a period, not a share);
 # every other fault hits everyone unless a rate is given.
 DEFAULT_RATES: dict[str, float] = {PARTIAL: 0.2, INTERMITTENT_ORDERS: 0.25}
+
+# Seconds of latency when no delay is given (--fault-delay or the admin API): long enough
+# that a slow payment or order stands out; the page faults' delays are what real pages
+# take, so a checkout that waits for them still passes.
+DEFAULT_DELAY = 8.0
+DEFAULT_DELAYS: dict[str, float] = {
+    HYDRATION_DELAY: 1.5,
+    RERENDER_WHILE_SAVING: 1.0,
+    SLOW_PAGES: 1.0,
+}
 
 # Where the broken engines point: a directory that does not exist, so SQLite
 # raises a real "unable to open database file" on connect.
@@ -103,6 +130,13 @@ def default_rate(name: str | None) -> float:
     if name is None:
         return 0.0
     return DEFAULT_RATES.get(name, 1.0)
+
+
+def default_delay(name: str | None) -> float:
+    """The seconds of a fault's latency when no delay is given."""
+    if name is None:
+        return DEFAULT_DELAY
+    return DEFAULT_DELAYS.get(name, DEFAULT_DELAY)
 
 
 @dataclass(frozen=True)
@@ -143,17 +177,22 @@ class FaultSnapshot:
 
 
 class FaultState:
-    """Thread-safe holder of the active fault, its rate and delay, and the shop version."""
+    """Thread-safe holder of the active fault, its rate and delay, and the shop version.
+
+    A delay once given (``--fault-delay``, the admin API) holds for every fault switched
+    to later, until :meth:`reset_delay`; until then each fault has its own default.
+    """
 
     def __init__(
         self,
         fault: str | None = None,
         rate: float | None = None,
-        delay: float = 8.0,
+        delay: float | None = None,
         version: str = "1.0.0",
     ) -> None:
         self._lock = threading.Lock()
-        self._snapshot = FaultSnapshot(None, 0.0, delay)
+        self._given_delay: float | None = None
+        self._snapshot = FaultSnapshot(None, 0.0, default_delay(None))
         self._version = version
         self.set_fault(fault, rate, delay)
 
@@ -165,7 +204,10 @@ class FaultState:
     def set_fault(
         self, fault: str | None, rate: float | None = None, delay: float | None = None
     ) -> FaultSnapshot:
-        """Switch to ``fault`` (``None`` = healthy); ``rate`` defaults per fault."""
+        """Switch to ``fault`` (``None`` = healthy); ``rate`` and ``delay`` default per fault.
+
+        A ``delay`` of ``None`` keeps the delay given before, if any.
+        """
         if fault is not None and fault not in FAULT_NAMES:
             raise UnknownFaultError(fault)
         if rate is not None and not 0.0 <= rate <= 1.0:
@@ -173,9 +215,19 @@ class FaultState:
         if delay is not None and delay < 0:
             raise ValueError("delay must not be negative")
         with self._lock:
-            new_delay = self._snapshot.delay if delay is None else delay
+            if delay is not None:
+                self._given_delay = delay
+            new_delay = default_delay(fault) if self._given_delay is None else self._given_delay
             new_rate = default_rate(fault) if rate is None else rate
             self._snapshot = FaultSnapshot(fault, new_rate, new_delay)
+            return self._snapshot
+
+    def reset_delay(self) -> FaultSnapshot:
+        """Forget the delay given, so this fault and every later one take their own default."""
+        with self._lock:
+            self._given_delay = None
+            fault, rate = self._snapshot.fault, self._snapshot.rate
+            self._snapshot = FaultSnapshot(fault, rate, default_delay(fault))
             return self._snapshot
 
     @property

@@ -1,4 +1,4 @@
-"""Run the storefront and the payment gateway on real threaded HTTP servers."""
+"""Run the storefront, the payment gateway and the stand-in CDN on real threaded HTTP servers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from demo_shop import tracing
 from demo_shop.app import create_app
+from demo_shop.cdn import create_cdn_app
 from demo_shop.config import ShopConfig
 from demo_shop.context import shop_context
 from demo_shop.faults import FaultState
@@ -37,6 +38,23 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ServerStartError(f"cannot listen on {host}:{port}: {reason}") from exc
+
+
+def refusing(host: str) -> socket.socket:
+    """A TCP socket bound to a free port on ``host`` that never listens.
+
+    Connections to its port are refused at once (no response at all), and while it is
+    open no other socket can take the port, so the refusal lasts as long as the shop.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, 0))
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        raise ServerStartError(f"cannot bind a port on {host}: {reason}") from exc
+    return sock
 
 
 def url_for_socket(sock: socket.socket) -> str:
@@ -99,9 +117,10 @@ class _HttpServer:
 
 
 class ShopServer:
-    """The storefront (with the order service) and the payment gateway, on two ports.
+    """The storefront (with the order service), the payment gateway and the CDN, on three ports.
 
-    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    Use as a context manager, or call :meth:`start` and :meth:`stop`. With
+    ``config.cdn_down`` no CDN is served: ``cdn_url`` is a port that refuses connections.
     """
 
     def __init__(self, config: ShopConfig) -> None:
@@ -113,38 +132,60 @@ class ShopServer:
         self.charges = ChargeLedger()
         self.url = ""
         self.gateway_url = ""
+        self.cdn_url = ""
         self.app: Flask | None = None
         self._servers: list[_HttpServer] = []
+        # --cdn-down: the bound, never listening socket that keeps cdn_url refusing.
+        self._refusing: socket.socket | None = None
 
     def start(self) -> None:
-        """Bind both ports, build both apps and start serving; raises ServerStartError."""
-        shop_socket = listen(self.config.host, self.config.port)
+        """Bind the ports, build the apps and start serving; raises ServerStartError."""
+        host = self.config.host
+        sockets: list[socket.socket] = []
         try:
-            gateway_socket = listen(self.config.host, self.config.gateway_port)
+            sockets.append(listen(host, self.config.port))
+            sockets.append(listen(host, self.config.gateway_port))
+            sockets.append(refusing(host) if self.config.cdn_down else listen(host, 0))
         except ServerStartError:
-            shop_socket.close()
+            for sock in sockets:
+                sock.close()
             raise
+        shop_socket, gateway_socket, cdn_socket = sockets
         self.url, self.gateway_url = url_for_socket(shop_socket), url_for_socket(gateway_socket)
+        self.cdn_url = url_for_socket(cdn_socket)
         try:
             gateway_app = create_gateway_app(self.config, self.faults, ledger=self.charges)
-            self.app = create_app(self.config, gateway_url=self.gateway_url, faults=self.faults)
+            self.app = create_app(
+                self.config, gateway_url=self.gateway_url, faults=self.faults, cdn_url=self.cdn_url
+            )
         except (SQLAlchemyError, ValueError, ImportError) as exc:
-            shop_socket.close()
-            gateway_socket.close()
+            for sock in sockets:
+                sock.close()
             raise ServerStartError(f"cannot set up the shop: {exc}") from exc
         self._servers = [
             _HttpServer("payment-gateway", gateway_socket, gateway_app),
             _HttpServer("storefront", shop_socket, self.app),
         ]
+        if self.config.cdn_down:
+            self._refusing = cdn_socket
+        else:
+            self._servers.insert(0, _HttpServer("cdn", cdn_socket, create_cdn_app()))
         for server in self._servers:
             server.start()
-        log.info("storefront on %s, payment gateway on %s", self.url, self.gateway_url)
+        log.info(
+            "storefront on %s, payment gateway on %s, cdn on %s%s",
+            self.url, self.gateway_url, self.cdn_url,
+            " (down: its port refuses connections)" if self.config.cdn_down else "",
+        )  # fmt: skip
 
     def stop(self) -> None:
         """Stop serving (storefront first), then dispose engines and HTTP clients."""
         for server in reversed(self._servers):
             server.stop()
         self._servers = []
+        if self._refusing is not None:
+            self._refusing.close()
+            self._refusing = None
         if self.app is not None:
             shop_context(self.app).dispose()
             self.app = None

@@ -34,6 +34,7 @@ from demo_shop.paths import STATIC_DIR, TEMPLATES_DIR
 # An origin the iframe may talk to: scheme, host and optional port, nothing else.
 ORIGIN_PATTERN = re.compile(r"https?://(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?")
 MAX_METADATA_LENGTH = 200
+PROVIDER_UNAVAILABLE = "The payment provider is unavailable."
 
 
 def _error(status: int, code: str, message: str) -> tuple[Response, int]:
@@ -77,6 +78,27 @@ def _query(name: str) -> str | None:
     """A non-blank query parameter, or ``None``."""
     value = request.args.get(name, "").strip()
     return value or None
+
+
+def _browser_facing() -> bool:
+    """Whether the request is one a shopper's browser makes: the card frame, its files, tokens."""
+    path = request.path
+    return path in ("/elements/card", "/v1/tokens") or path.startswith("/static/")
+
+
+def _provider_unavailable() -> tuple[Response, int]:
+    """The provider's outage answer: a 503 page for the frame, JSON for its script."""
+    if request.path == "/v1/tokens":
+        response, status = _error(503, "provider_unavailable", PROVIDER_UNAVAILABLE)
+    else:
+        response = Response(
+            "<!doctype html><title>503 Service Unavailable</title>"
+            f"<h1>Service Unavailable</h1><p>{PROVIDER_UNAVAILABLE}</p>",
+            mimetype="text/html",
+        )
+        status = 503
+    response.headers["Retry-After"] = "30"
+    return response, status
 
 
 def create_gateway_app(
@@ -123,6 +145,10 @@ def create_gateway_app(
         # payment-gateway-down: the API answers 503 (the iframe page still loads).
         if request.path.startswith("/v1/") and faults.roll(fault_names.PAYMENT_GATEWAY_DOWN):
             return jsonify({"error": "service unavailable"}), 503
+        # payment-provider-down: the edge that serves shoppers' browsers is down (the card
+        # frame, its files, tokenising), while the merchants' API and /health still answer.
+        if _browser_facing() and faults.roll(fault_names.PAYMENT_PROVIDER_DOWN):
+            return _provider_unavailable()
         return None
 
     @app.get("/health")

@@ -2,10 +2,11 @@
 
 ``POST /api/orders`` is called by review.js with the shopper's session cookie.
 ``GET /api/orders/<number>``, ``GET /api/orders?email=`` and ``DELETE /api/orders/<number>``
-need the API token and always use the real databases (they are the back-office
-view, so a test can check what was actually stored, and clean up after itself,
-even while a fault breaks the checkout path). ``GET /api/charges?order=|email=``
-(same token) asks the payment gateway, server to server, what it charged.
+need the API token (or a session from ``POST /api/session``) and always use the real
+databases (they are the back-office view, so a test can check what was actually stored,
+and clean up after itself, even while a fault breaks the checkout path).
+``GET /api/charges?order=|email=`` (same token) asks the payment gateway, server to
+server, what it charged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from demo_shop import faults as fault_names
 from demo_shop import tracing
-from demo_shop.auth import bearer_token_matches, unauthorized
+from demo_shop.api_access import api_authorized
+from demo_shop.auth import unauthorized
 from demo_shop.context import catalog_db, fault_hits, get_shop, order_db
 from demo_shop.db import Database
 from demo_shop.errors import first_line
@@ -119,7 +121,7 @@ def _order_options() -> OrderOptions:
 @bp.get("/api/orders/<number>")
 def read_order(number: str) -> tuple[Response, int]:
     """One order by number (API token required)."""
-    if not bearer_token_matches(get_shop().config.api_token):
+    if not api_authorized():
         return unauthorized()
     order = get_order(get_shop().orders, number)
     if order is None:
@@ -131,7 +133,7 @@ def read_order(number: str) -> tuple[Response, int]:
 def delete_order(number: str) -> tuple[Response, int]:
     """Cancel an order and restock it (API token required; repeating it is harmless)."""
     shop = get_shop()
-    if not bearer_token_matches(shop.config.api_token):
+    if not api_authorized():
         return unauthorized()
     # The real engines, not order_db()/catalog_db(): cleanup must not hit database
     # faults. noop-cancel is a bug in the cancel itself: its change is never committed.
@@ -145,7 +147,7 @@ def delete_order(number: str) -> tuple[Response, int]:
 @bp.get("/api/orders")
 def search_orders() -> tuple[Response, int]:
     """All orders for ``?email=`` (API token required)."""
-    if not bearer_token_matches(get_shop().config.api_token):
+    if not api_authorized():
         return unauthorized()
     email = request.args.get("email", "").strip()
     if not email:
@@ -160,7 +162,7 @@ def search_charges() -> tuple[Response, int]:
     API token required; 502 when the gateway cannot be asked.
     """
     shop = get_shop()
-    if not bearer_token_matches(shop.config.api_token):
+    if not api_authorized():
         return unauthorized()
     order_number = request.args.get("order", "").strip() or None
     email = request.args.get("email", "").strip() or None

@@ -24,6 +24,8 @@ SHIPPING_METHODS: Mapping[str, ShippingMethod] = {
 DEFAULT_SHIPPING_METHOD = "standard"
 # The shop's currency is the dollar; prices are shown with this sign.
 DOLLAR = "$"
+# ... and charged in this currency (the payment provider's code for it).
+CURRENCY = "usd"
 
 
 @dataclass(frozen=True)

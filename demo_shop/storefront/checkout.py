@@ -141,7 +141,18 @@ def shipping() -> BaseResponse | str:
         methods=SHIPPING_METHODS.values(),
         selected=selected,
         error=error,
+        render_after_ms=_render_after_ms() if request.method == "GET" else None,
     )
+
+
+def _render_after_ms() -> int | None:
+    """With rerender-while-saving, when the client renders the real options (ms).
+
+    ``None``: the options are served in the page.
+    """
+    if not fault_hits(fault_names.RERENDER_WHILE_SAVING):
+        return None
+    return round(get_shop().faults.snapshot().delay * 1000)
 
 
 @bp.route("/payment", methods=["GET", "POST"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -169,13 +171,33 @@ def empty_shop_driver(tmp_path: Path) -> Iterator[ShopDriver]:
         shopper.close()
 
 
+@pytest.fixture
+def own_shop(tmp_path: Path) -> Iterator[Callable[..., ShopDriver]]:
+    """A factory: a shopper on a new shop of its own, with ShopConfig settings changed.
+
+    For what a shared shop cannot give: ``cdn_down=True``, a fresh login count and limit.
+    """
+    with ExitStack() as stack:
+
+        def start(**settings: Any) -> ShopDriver:
+            database = tmp_path / f"own-{uuid.uuid4().hex[:8]}.db"
+            config = dataclasses.replace(_shop_config(database), **settings)
+            shopper = ShopDriver(stack.enter_context(ShopServer(config)))
+            stack.callback(shopper.close)
+            return shopper
+
+        yield start
+
+
 @pytest.fixture(autouse=True)
 def _healthy_shop(shop: ShopServer) -> Iterator[None]:
-    """Every test starts and ends with no fault and the default version."""
+    """Every test starts and ends with no fault, each fault's own delay and the default version."""
     shop.faults.set_fault(None)
+    shop.faults.reset_delay()
     shop.faults.set_version("1.0.0")
     yield
-    shop.faults.set_fault(None, delay=8.0)
+    shop.faults.set_fault(None)
+    shop.faults.reset_delay()
     shop.faults.set_version("1.0.0")
 
 

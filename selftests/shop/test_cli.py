@@ -19,7 +19,8 @@ from demo_shop.faults import FAULT_NAMES
 
 LISTENING = re.compile(
     r"^demo shop listening on (http://127\.0\.0\.1:\d+) "
-    r"\(payment gateway (http://127\.0\.0\.1:\d+), version 9\.9\.9\)$"
+    r"\(payment gateway (http://127\.0\.0\.1:\d+), cdn (http://127\.0\.0\.1:\d+), "
+    r"version 9\.9\.9\)$"
 )
 
 
@@ -61,6 +62,7 @@ def test_subprocess_prints_listening_line_and_exits_0_on_sigterm(tmp_path: Path)
         with httpx.Client(trust_env=False, timeout=10) as client:
             assert client.get(match.group(1) + "/health").status_code == 200
             assert client.get(match.group(2) + "/health").json() == {"status": "ok"}
+            assert "window.demoAnalytics" in client.get(match.group(3) + "/v3/sdk.js").text
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=15)
     finally:
