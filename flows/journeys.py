@@ -49,6 +49,7 @@ def fill_cart(journey: Journey, items: Sequence[CartItem]) -> CartPage:
             if index:  # the first item is picked from the catalog just opened
                 catalog.open()
             product = catalog.open_product(item.name)
+            journey.wait_for_page(product.heading, f"the page of '{item.name}'")
             shown = parse_cents(product.price.inner_text(), f"product page of '{item.name}'")
             _check_catalogue_price(journey, item.name, shown)
             product.add_to_cart(item.quantity)
@@ -77,6 +78,7 @@ def enter_details(
     page = journey.page
     with journey.step("contact and address", f"enter contact and address of {shopper.email}"):
         contact = cart.proceed_to_checkout()
+        journey.wait_for_page(contact.heading, "the contact step")
         contact.fill(shopper)
         contact.submit()
         journey.wait_for_page(ShippingPage(page).heading, "the shipping step")
@@ -191,6 +193,7 @@ def checkout_as_registered_user(
     cart = fill_cart(journey, items)
     with journey.step("contact and address", "check the pre-filled contact details"):
         contact = cart.proceed_to_checkout()
+        journey.wait_for_page(contact.heading, "the contact step")
         expect(contact.email, "the signed-in shopper's e-mail is pre-filled").to_have_value(
             shopper.email
         )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from checkout_probe.shop import Shop, ShopErrors
 from checkout_probe.shop.orders import OrderLife
+from checkout_probe.shop.origins import Origins
 from checkout_probe.shop.pricing import Pricing
 from flows.cards import CARD_PROFILES
 from flows.journeys import checkout_as_guest
 from flows.money import MONEY
 from flows.pages.errors import error_indicators
-from flows.shop_api import OrderApi
+from flows.shop_api import OrderApi, payment_provider_origin
 
 #: How the demo shop prices an order, as its product owner specified it: the catalogue,
 #: 8 % tax on the items (not on shipping) rounded half up to the cent, flat shipping.
@@ -63,4 +64,10 @@ SHOP = Shop(
     health_path="/health",
     version_path="/version",
     version_header="X-Shop-Version",
+    # The payment gateway is another origin (its card frame); the shop publishes where it
+    # is. Any other origin (the CDN's analytics script) is evidence, never the cause.
+    origins=Origins(payment=(payment_provider_origin,)),
+    # The storefront marks <html data-hydrated> once its scripts have taken over; before
+    # that, a server-rendered page loses typing and clicks (the hydration-delay fault).
+    ready="document.documentElement.dataset.hydrated === 'true'",
 )

@@ -48,23 +48,38 @@ def stored_order(data: dict[str, Any]) -> StoredOrder:
     )
 
 
-class OrderApi:
-    """Orders of the demo shop through its API, with the environment's token."""
+def payment_provider_origin(base_url: str) -> list[str]:
+    """Where the demo shop's payment provider is (``Shop.origins``): the storefront publishes
+    it for its own front end (``GET /api/checkout-config``)."""
+    response = httpx.get(f"{base_url}/api/checkout-config", timeout=5.0)
+    response.raise_for_status()
+    return [str(response.json()["payment_provider_origin"])]
 
-    def __init__(self, base_url: str, token: str, timeout_s: float = 5.0) -> None:
-        self._token = token
+
+class OrderApi:
+    """Orders of the demo shop through its API, with a session its token logs in for."""
+
+    def __init__(self, base_url: str, session: str, timeout_s: float = 5.0) -> None:
+        self._token = session
         self._client = httpx.Client(
-            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s
+            base_url=base_url, headers={"Authorization": f"Bearer {session}"}, timeout=timeout_s
         )
 
     @classmethod
     def connect(cls, target: Target, settings: Settings) -> OrderApi:
-        """The adapter for ``target`` (``Shop.orders``); needs the order-API token."""
+        """The adapter for ``target`` (``Shop.orders``): one login (``POST /api/session``)
+        with the order-API token; the shop allows a few per quarter hour, and the engine
+        connects once per process."""
         if not target.api_token:
             raise ReadBackUnavailable(
                 f"no API token for {target.name} (api_token_env or $CHECKOUT_PROBE_API_TOKEN)"
             )
-        return cls(target.base_url, target.api_token)
+        response = httpx.post(
+            f"{target.base_url}/api/session",
+            headers={"Authorization": f"Bearer {target.api_token}"}, timeout=5.0,
+        )  # fmt: skip
+        response.raise_for_status()
+        return cls(target.base_url, str(response.json()["session"]))
 
     def get(self, number: str) -> StoredOrder | None:
         """The stored order with this number, or None if the shop has none."""

@@ -33,11 +33,13 @@ class FaultCase:
     selection: tuple[str, ...] = ("tests", "-m", "smoke")
     #: "pytest" (the suites), or "verify" (the deploy gate, with its burst).
     entry: str = "pytest"
+    #: The row's name where the fault alone does not say it (a shop trait, two together).
+    label: str = ""
 
     @property
     def name(self) -> str:
         """The row's label."""
-        return self.fault or "healthy"
+        return self.label or self.fault or "healthy"
 
 
 #: Step times of 60 healthy checkouts of generated carts on this kind of machine, two at a
@@ -132,6 +134,25 @@ MATRIX: tuple[FaultCase, ...] = (
         says="the storefront's mapping of decline reasons",
         selection=("tests/test_payment_failures.py",),
     ),
+    # Real shops are messy. A third-party script (the CDN stand-in) fails on every page: the
+    # checkout must pass, and with the incident's fault still read the order service's.
+    FaultCase(None, None, ("--cdn-down",), label="third-party-script-down"),
+    FaultCase(
+        "bad-db-connection-string",
+        "payment_error",
+        ("--cdn-down",),
+        says="look first at: order-service database",
+        label="third-party-script-down + bad-db-connection-string",
+    ),
+    FaultCase(
+        "payment-provider-down",
+        "payment_provider",
+        says="the payment provider's frame did not load: GET http://127.0.0.1:",
+    ),
+    # Server-rendered pages that hydrate late, and a step that re-renders while it saves:
+    # no sleeps, no false failure.
+    FaultCase("hydration-delay", None),
+    FaultCase("rerender-while-saving", None),
 )
 
 FAILURE_HEADLINE = re.compile(r"^step '[^']+' failed \[")

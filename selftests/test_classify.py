@@ -170,7 +170,8 @@ def test_an_undeclared_third_party_failing_is_evidence_never_the_cause() -> None
     # The incident's own shape with a vendor's SDK down on every page: the diagnosis must
     # still name the order service's database, and list the SDK (with its host) after it.
     evidence = replace(
-        CASES[Category.PAYMENT_ERROR], failed_requests=(SDK_DOWN, ORDERS_500),
+        CASES[Category.PAYMENT_ERROR],
+        failed_requests=(SDK_DOWN, replace(SDK_DOWN, step="pay"), ORDERS_500),
         payment_origins=(GATEWAY,),
     )  # fmt: skip
     from checkout_probe.diagnosis.failed_request import ranked
@@ -183,6 +184,7 @@ def test_an_undeclared_third_party_failing_is_evidence_never_the_cause() -> None
     first, second = [ln for ln in text.splitlines() if "failing request:" in ln]
     assert "POST /api/orders → 500" in first
     assert f"GET {CDN}/v3/sdk.js → no response" in second
+    assert "(2 times, first in step 'contact and address')" in second  # one line, counted
 
 
 def test_a_third_party_the_project_declares_its_provider_decides_payment_provider() -> None:

@@ -177,3 +177,48 @@ def test_a_stored_order_mismatch_points_at_the_order_service_a_page_one_at_the_s
     assert stored.category == page.category == Category.DATA_MISMATCH
     assert "order service's storage and payments" in stored.look_first
     assert "storefront's templates, cart and session" in page.look_first
+
+
+def test_a_shop_without_endpoints_reports_health_and_version_through_the_project() -> None:
+    from checkout_probe.target import Target
+
+    def health(target: Target) -> dict[str, object]:
+        return {"status": "degraded", "components": {"order database": {
+            "status": "down", "error": f"could not connect to {target.base_url}"}}}  # fmt: skip
+
+    target = Target("prod", "https://shop.example", health_source=health,
+                    version_source=lambda t: "4.2.0")  # fmt: skip
+    snapshot = target.read_health()
+    assert snapshot is not None and snapshot.describe().startswith("degraded — order database")
+    assert target.read_version() == "4.2.0" and target.has_version_source
+
+    def broken(target: Target) -> dict[str, object]:
+        raise RuntimeError(f"token {target.api_token} refused")
+
+    failing = Target("prod", "https://shop.example", api_token="s3cret", health_source=broken)
+    said = failing.read_health()
+    assert said is not None and said.status == "unreachable"
+    assert "Shop.health: RuntimeError" in (said.error or "") and "s3cret" not in (said.error or "")
+
+
+def test_origins_a_shop_publishes_are_asked_once_and_a_failing_one_counts_as_unknown() -> None:
+    from checkout_probe.shop.origins import Origins, matches
+
+    asked: list[str] = []
+
+    def published(base_url: str) -> list[str]:
+        asked.append(base_url)
+        return ["http://127.0.0.1:9999"]
+
+    def down(base_url: str) -> list[str]:
+        raise ConnectionError("shop down")
+
+    from checkout_probe.target import Target
+
+    declared = Origins(payment=("https://*.stripe.com", published, down))
+    target = Target("local", "http://127.0.0.1:8000", declared_origins=declared)
+    assert target.origins.payment == ("https://*.stripe.com", "http://127.0.0.1:9999")
+    assert target.origins.payment == ("https://*.stripe.com", "http://127.0.0.1:9999")
+    assert asked == ["http://127.0.0.1:8000"]
+    assert matches("https://js.stripe.com", target.origins.payment)
+    assert not matches("https://cdn.vendor.example", target.origins.payment)

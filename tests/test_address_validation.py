@@ -15,7 +15,7 @@ from flows.journeys import (
     place_order,
     verify_stored_order,
 )
-from flows.pages import ShippingPage
+from flows.pages import PaymentPage, ShippingPage
 
 pytestmark = [pytest.mark.negative]
 
@@ -27,6 +27,7 @@ def test_guest_with_invalid_address_sees_field_errors_then_completes_after_corre
 
     with journey.step("contact and address", "submit an invalid e-mail and postal code"):
         contact = cart.proceed_to_checkout()
+        journey.wait_for_page(contact.heading, "the contact step")
         contact.fill(shopper)
         contact.email.fill("not-an-email")
         contact.postal_code.fill("12")
@@ -38,6 +39,7 @@ def test_guest_with_invalid_address_sees_field_errors_then_completes_after_corre
         expect(contact.postal_code).to_have_accessible_description("Enter a valid postal code.")
         expect(contact.city).to_have_accessible_description("Enter your city.")
         expect(contact.full_name, "valid input is kept").to_have_value(shopper.full_name)
+        journey.wait_until_ready()  # the form came back from the shop: its scripts anew
 
     with journey.step("contact and address", "correct the address"):
         contact.email.fill(shopper.email)
@@ -48,6 +50,7 @@ def test_guest_with_invalid_address_sees_field_errors_then_completes_after_corre
 
     with journey.step("shipping method", "choose Standard shipping"):
         ShippingPage(journey.page).choose("Standard")
+        journey.wait_for_page(PaymentPage(journey.page).heading, "the payment step")
     confirmation = place_order(journey, pay(journey, card))
 
     verify_stored_order(journey, orders, confirmation, shopper)

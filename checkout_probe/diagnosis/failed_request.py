@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +38,9 @@ class FailedRequest:
     #: Sent to another origin than the shop's: described with its scheme and host, and
     #: evidence only unless the project declares that origin (``Shop.origins``).
     third_party: bool = False
+    #: How many times the same third-party request failed the same way in the checkout
+    #: (a script every page loads): one line, with the count.
+    repeated: int = 1
 
     @property
     def origin(self) -> str:
@@ -61,6 +64,9 @@ class FailedRequest:
         excerpt = f" {self.body_excerpt!r}" if self.body_excerpt else ""
         where = " (a frame)" if self.in_frame else ""
         earlier = f" (in step '{self.step}')" if self.step else ""
+        if self.repeated > 1:
+            first = f", first in step '{self.step}'" if self.step else ""
+            earlier = f" ({self.repeated} times{first})"
         shown = f"{self.origin}{self.path}" if self.third_party else self.path
         return f"{self.method} {shown}{where} → {outcome}{excerpt}{earlier}"
 
@@ -85,7 +91,18 @@ def ranked(
             return 0 if request.step is None else 1
         return 2 if matches(request.origin, declared) else 3
 
-    return tuple(sorted(requests, key=rank))
+    # The same third-party failure on every page is one line with its count.
+    seen: dict[tuple[str, str, int | None, str | None], int] = {}
+    kept: list[FailedRequest] = []
+    for request in requests:
+        key = (request.method, request.origin + request.path, request.status, request.error)
+        if request.third_party and key in seen:
+            index = seen[key]
+            kept[index] = replace(kept[index], repeated=kept[index].repeated + 1)
+            continue
+        seen[key] = len(kept)
+        kept.append(request)
+    return tuple(sorted(kept, key=rank))
 
 
 def api_failure(exc: httpx.HTTPError, secrets: tuple[str, ...] = ()) -> FailedRequest | None:

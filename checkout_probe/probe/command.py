@@ -39,7 +39,12 @@ from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.webhook import WebhookSink, deliver
-from checkout_probe.settings.baseline import HISTORY_ROUNDS, Baseline, from_history
+from checkout_probe.settings.baseline import (
+    HISTORY_ROUNDS,
+    Baseline,
+    BaselineRule,
+    from_history,
+)
 from checkout_probe.settings.config import Settings
 from checkout_probe.target import LocalShop, Target, make_target
 
@@ -57,6 +62,8 @@ class Probe:
         self.rounds_run = 0
         #: The round's fit was judged from the history (else the first round judges it).
         self.fit_known = False
+        #: The last round judged nothing because its timeout cut every checkout.
+        self.nothing_fit = False
         self.last_verdict: Verdict | None = None
         #: The evidence folder of a round not (yet) in the history, and of a round cut short.
         self.unrecorded_folder: Path | None = None
@@ -117,7 +124,9 @@ class Probe:
         A ``--once`` run refuses one that does not (exit 2); a long-running probe says so
         and goes on (its cut checkouts count neither way)."""
         args = self.args
-        baseline = from_history(store.recent(self.settings.env, HISTORY_ROUNDS), None)
+        # Any stored round tells a checkout's time: no sample floor as for judging "slow".
+        recent = store.recent(self.settings.env, HISTORY_ROUNDS)
+        baseline = from_history(recent, None, BaselineRule(min_samples=1))
         checkout_s = checkout_p95_from(baseline)
         if checkout_s is None:
             return  # no history yet: the first round will tell
@@ -215,6 +224,11 @@ class Probe:
                   f"errors, {round_.cut} cut and {round_.not_run} not run at the round "
                   f"timeout, e.g. {first}", flush=True)  # fmt: skip
             self.last_verdict = None
+            self.nothing_fit = round_.errors == 0 and (round_.cut + round_.not_run) > 0
+            if self.nothing_fit:
+                print(f"  round does not fit: no checkout finished within --round-timeout "
+                      f"{self.args.round_timeout:.0f} s: raise it above one checkout's time "
+                      f"× ceil(--checkouts / --workers)", flush=True)  # fmt: skip
             self.metrics.count_checkouts(round_)
             self._export()
             return
@@ -282,7 +296,8 @@ class Probe:
         if not self.args.once:
             return int(ExitCode.OK)
         if self.last_verdict is None:
-            return int(ExitCode.HARNESS_ERROR)
+            # The round timeout cut every checkout: the run's sizing, the user's to fix.
+            return int(ExitCode.USAGE if self.nothing_fit else ExitCode.HARNESS_ERROR)
         return int(ExitCode.CHECKOUT_FAILED if self.last_verdict.failing else ExitCode.OK)
 
 

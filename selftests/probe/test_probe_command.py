@@ -215,3 +215,35 @@ def test_second_signal_cuts_the_round_and_leaves_the_history_intact(tmp_path: Pa
     assert code == 0
     kept = sorted(p.name for p in (tmp_path / "evidence" / "local").iterdir())
     assert len(kept) == 1 and kept[0].endswith("-1"), f"evidence of the cut round left: {kept}"
+
+
+def test_a_round_that_cannot_fit_its_timeout_says_what_would_and_alerts_no_one(
+    tmp_path: Path,
+) -> None:
+    # About ten seconds a checkout (every page a second late): twelve cannot finish in 25 s.
+    with demo_shop(tmp_path / "shop", "--fault=slow-pages") as shop:
+        assert shop.url is not None
+        run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "12",
+                        "--round-timeout", "25")  # fmt: skip
+
+    assert run.returncode == 0, run.output  # a healthy, slow shop: no verdict against it
+    (line,) = run.rounds()
+    assert "HEALTHY" in line and " 0/" in line, line
+    assert "cut and" in line and "not run at the round timeout" in line, line
+    assert "round does not fit: 12 checkouts of" in run.output
+    assert "use --round-timeout" in run.output and "ALERT" not in run.output
+    # What the timeout cut placed (or would have) was found and cleaned up, not left behind.
+    assert "not cleaned up" not in run.output, run.output
+
+
+def test_a_round_whose_timeout_cuts_every_checkout_is_a_sizing_error_not_the_shops(
+    tmp_path: Path,
+) -> None:
+    with demo_shop(tmp_path / "shop", "--fault=slow-pages") as shop:
+        assert shop.url is not None
+        run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "12",
+                        "--round-timeout", "5")  # fmt: skip
+
+    assert run.returncode == 2, run.output  # fix the job, do not page anyone
+    assert "no verdict: 0 harness errors, 2 cut and 10 not run" in run.output
+    assert "round does not fit: no checkout finished within --round-timeout 5 s" in run.output
