@@ -75,7 +75,10 @@ def test_verify_runs_the_oscar_projects_smoke_test_and_passes(
 ) -> None:
     open_before = healthy.count_orders()
 
-    run = run_in_project("verify", f"--base-url={healthy.url}", f"--reports={tmp_path}")
+    # A coarser rule (catch a 50 % outage) keeps after 5 clean checkouts, not 15: the gate's
+    # burst on the real shop, at a third of the time (its odds are the default's own tests').
+    run = run_in_project("verify", f"--base-url={healthy.url}", f"--reports={tmp_path}",
+                         "--outage-rate", "0.5")  # fmt: skip
 
     assert run.returncode == ExitCode.OK, run.output[-3000:]
     assert "verifying env local of oscar shop" in run.output
@@ -83,7 +86,8 @@ def test_verify_runs_the_oscar_projects_smoke_test_and_passes(
     # The gate's burst runs the project's journey on a real third-party shop until its rule
     # keeps the deploy; every order it placed is read back, cancelled and read back again.
     gate = json.loads((tmp_path / "summary.json").read_text())["gate"]
-    assert (gate["decision"], gate["failures"]) == ("keep", 0) and gate["checkouts"] >= 15
+    assert (gate["decision"], gate["failures"]) == ("keep", 0) and gate["checkouts"] >= 5
+    assert sum(t["source"] == "burst" for t in gate["trials"]) >= 4
     assert "CLEANUP FAILED" not in run.output
     assert healthy.count_orders() == open_before
 

@@ -157,7 +157,8 @@ def test_pytest_in_the_project_runs_its_own_flows_against_the_demo_shop(
 def test_verify_in_the_project_passes_on_the_healthy_demo_shop(
     installed: Installed, project: Path
 ) -> None:
-    run = installed.run("checkout-probe", "verify", cwd=project)
+    # The gate as installed, with a coarse rule (keeps after 5 clean checkouts) for time.
+    run = installed.run("checkout-probe", "verify", "--outage-rate", "0.5", cwd=project)
 
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     smoke = run.stdout.count("  PASS ") - run.stdout.count("  PASS burst")
