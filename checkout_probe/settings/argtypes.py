@@ -75,37 +75,30 @@ def fraction(text: str) -> float:
     return value
 
 
-def gate_checkouts(text: str) -> int:
-    """How many checkouts the deploy gate may run, 0 (its smoke checkouts only) to 1000."""
+def _whole(text: str, low: int, high: int, what: str) -> int:
+    """A whole number from ``low`` to ``high``; ``what`` names it in the one-line error."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of checkouts") from None
-    if not 0 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"{text} is not a number of checkouts from 0 to 1000")
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not {what}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text} is not {what} from {low} to {high}")
     return value
+
+
+def gate_checkouts(text: str) -> int:
+    """How many checkouts the deploy gate may run, 0 (its smoke checkouts only) to 1000."""
+    return _whole(text, 0, 1000, "a number of checkouts")
 
 
 def port(text: str) -> int:
     """A TCP port, 0 (any free port) to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a port number") from None
-    if not 0 <= value <= 65_535:
-        raise argparse.ArgumentTypeError(f"{text} is not a port from 0 to 65535")
-    return value
+    return _whole(text, 0, 65_535, "a port")
 
 
 def workers(text: str) -> int:
     """Parallel browsers, 0 (none: one process) to 64."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of browsers") from None
-    if not 0 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"{text} is not a number of browsers from 0 to 64")
-    return value
+    return _whole(text, 0, 64, "a number of browsers")
 
 
 def http_url(text: str) -> str:
