@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ import yaml
 from checkout_probe.basics.errors import ExitCode
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
-from selftests.helpers import ROOT, run_suites, run_verify
+from selftests.helpers import CLI, ROOT, run_suites, run_verify
 
 TOKEN = "verify-token-Lk2p"
 
@@ -241,3 +243,24 @@ def _strings(node: object) -> list[str]:
     if isinstance(node, list):
         return [s for v in node for s in _strings(v)]
     return []
+
+
+def test_sigterm_stops_verify_and_its_pytest_child_before_verify_exits(tmp_path: Path) -> None:
+    # A cancelled CI job: nothing may go on checking out after verify has exited.
+    reports = tmp_path / "cancelled"
+    process = subprocess.Popen(
+        [CLI, "verify", "--reports", str(reports)], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("verifying env"):
+            break
+    time.sleep(3)  # let pytest start its workers and browsers
+    process.send_signal(signal.SIGTERM)
+    rest = process.communicate(timeout=90)[0]
+
+    assert process.returncode == 128 + signal.SIGTERM, rest
+    assert "stopped by SIGTERM: no verdict" in rest
+    left = subprocess.run(["pgrep", "-f", str(reports)], capture_output=True, text=True)
+    assert left.stdout.strip() == "", f"still running after verify exited: {left.stdout}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 MASK = "[redacted]"
 
@@ -17,3 +18,21 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         if secret and len(secret) >= 3:
             text = text.replace(secret, MASK)
     return _PAN.sub(lambda m: f"[card …{m.group(0)[-4:]}]", text)
+
+
+#: ``scheme://user:password@host``: the user info of a URL, password or not.
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]*@)")
+
+
+def mask_url(url: str) -> str:
+    """``url`` with any user info masked (``https://***@shop.example/``), for echoing it in
+    an error or a log; also where the URL does not parse (an unencoded ``@`` in a password:
+    everything up to the last ``@`` before the host goes)."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+    except ValueError:
+        netloc = ""
+    if "@" in netloc:
+        return url.replace(netloc, "***@" + netloc.rsplit("@", 1)[1], 1)
+    return _USERINFO.sub(lambda m: f"{m['scheme']}***@", url)

@@ -23,6 +23,29 @@ def url_problem(url: str) -> str | None:
     return None if is_http_url(url) else "is not an http(s) URL"
 
 
+def shop_url_problem(url: str) -> str | None:
+    """:func:`url_problem`, and credentials in the URL of a shop: a browser drops them from
+    its navigations (the checkouts would all fail), and every report that names the shop's
+    URL would carry the password."""
+    if (problem := url_problem(url)) is not None:
+        return problem
+    if has_credentials(url):
+        return (
+            "carries credentials (user:password@), which a browser does not send and every "
+            "report would show: give the shop's token in the environment's api_token_env "
+            "($CHECKOUT_PROBE_API_TOKEN), other secrets in its [secrets] table"
+        )
+    return None
+
+
+def has_credentials(url: str) -> bool:
+    """True when ``url`` has user info (``user:password@host``)."""
+    try:
+        return "@" in urlsplit(url).netloc
+    except ValueError:
+        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else False
+
+
 def is_http_url(url: str) -> bool:
     """True for an http(s) URL a browser can go to: a host, no space, a port that can exist."""
     if len(url) > MAX_URL_LENGTH:

@@ -8,7 +8,11 @@ summary back into a :class:`RunSummary`. One typed structure, one JSON form.
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from checkout_probe.shop.orders import CleanupResult
@@ -220,3 +224,27 @@ class RunSummary:
             target_failure=data.get("target_failure"),
             exit_status=int(data.get("exit_status", 0)),
         )
+
+
+def write_summary(path: Path, data: dict[str, Any]) -> None:
+    """Write ``summary.json`` whole or not at all: a reader (``verify``, a CI step) never sees
+    half a file, and a full disk leaves no temporary file behind (raises ``OSError``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".summary-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w") as out:
+            json.dump(data, out, indent=2)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_summary(path: Path) -> dict[str, Any] | None:
+    """``summary.json`` as written by :func:`write_summary`; None when it is missing or not a
+    summary (an old or foreign file is no run's verdict)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "tests" in data else None

@@ -103,6 +103,10 @@ def run_checkout(
         diagnosis = failure.diagnosis
         outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
         message = redact(str(failure), checkout.secrets)
+        if category == HARNESS_ERROR:
+            # A bug in the project's journey or the harness: it says nothing about the shop,
+            # so it counts neither way in the rule (and never pages as the shop's failure).
+            outcome = ERROR
     except CheckoutCut as cut:
         # Within its budgets when the round ran out: the harness's capacity, not the shop's
         # failure. Its shopper's orders, confirmed or not, are found and cleaned up below.

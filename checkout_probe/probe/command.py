@@ -116,7 +116,8 @@ class Probe:
                     unstored = "; it was not recorded" if self.cut_folder else ""
                     print(f"probe: round cut short by a second signal{unstored}", flush=True)
             if not args.once:
-                print(f"probe stopped after {self.rounds_run} rounds", flush=True)
+                rounds = f"{self.rounds_run} round{'' if self.rounds_run == 1 else 's'}"
+                print(f"probe stopped after {rounds}", flush=True)
         return self._exit_code()
 
     def _check_fit(self, store: HistoryStore) -> None:

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import create_engine, func, inspect, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from checkout_probe.basics.redact import mask_url
 from checkout_probe.probe.correlation import Correlation, correlate
 from checkout_probe.probe.db_lock import locked
 from checkout_probe.probe.history_migrations import reading_problem, upgrade
@@ -71,7 +71,7 @@ class HistoryStore:
         **engine_kw: Any,
     ):
         self.engine = create_engine(url, **engine_kw)
-        self.shown = make_url(url).render_as_string(hide_password=True)
+        self.shown = mask_url(url)
         if create_tables:
             upgrade(self.engine, self.shown)
         self._session = sessionmaker(self.engine, expire_on_commit=False)

@@ -37,8 +37,8 @@ class Retention:
         ``keep_failing_rounds`` failing ones; delete the rest, files and emptied folders."""
         # A pruned round's files go with its row (prune leaves them on disk): else a round
         # older than --keep-rounds but among the --keep-evidence newest failing ones leaks.
-        pruned = [p for p in self.prune(keep_rounds, env).evidence if _delete(p)]
-        for path in pruned + self.prune_evidence(keep_failing_rounds, env):
+        pruned = [p for p in self.prune(keep_rounds, env).evidence if _delete(p, evidence_dir)]
+        for path in pruned + self.prune_evidence(keep_failing_rounds, env, evidence_dir):
             _remove_empty_parents(Path(path), evidence_dir)
 
     def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
@@ -64,25 +64,37 @@ class Retention:
         with self._session() as session:
             return [p for f in _old_failing(session, keep_failing_rounds, env) for p in f.evidence]
 
-    def prune_evidence(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
+    def prune_evidence(
+        self, keep_failing_rounds: int, env: str | None = None, root: Path | None = None
+    ) -> list[str]:
         """Delete the files :meth:`evidence_to_delete` lists and forget them in the database.
 
         Missing files count as deleted. A path that cannot be removed (a
         directory, no permission) is logged and kept in the database so a later
-        run can retry. Returns the paths now gone.
+        run can retry. With ``root`` (the evidence folder), a path outside it is never
+        deleted: it is refused, logged, and forgotten. Returns the paths now gone.
         """
         gone: list[str] = []
         with self._session.begin() as session:
             for failure in _old_failing(session, keep_failing_rounds, env):
                 kept: list[str] = []
                 for path in failure.evidence:
-                    (gone if _delete(path) else kept).append(path)
+                    (gone if _delete(path, root) else kept).append(path)
                 failure.evidence = kept
         return gone
 
 
-def _delete(path: str) -> bool:
-    """Delete one evidence file; a missing one counts as deleted, a failure is logged."""
+def _delete(path: str, root: Path | None = None) -> bool:
+    """Delete one evidence file; a missing one counts as deleted, a failure is logged.
+
+    Whoever can write the shared history could list any file there: with ``root``, only a
+    file under it (resolved, links followed) is deleted; any other path is refused.
+    """
+    if root is not None:
+        resolved, under = Path(path).resolve(), root.resolve()
+        if under not in resolved.parents:
+            log.warning("refusing to delete %s: it is outside the evidence folder %s", path, under)
+            return True  # forgotten, never deleted: the history stops listing it
     try:
         Path(path).unlink(missing_ok=True)
     except OSError as exc:

@@ -8,7 +8,6 @@ report "no rounds"). Passwords in URLs never reach a message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from checkout_probe.basics.errors import ConfigError, TargetUnreachable
+from checkout_probe.basics.redact import mask_url
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.options import DEFAULT_HISTORY
 
@@ -25,11 +25,9 @@ RUN_PROBE_FIRST = "run `checkout-probe probe` first or pass --history"
 
 
 def shown_url(text: str) -> str:
-    """A URL fit for a message: any password masked, even in a string that does not parse."""
-    try:
-        return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
-        return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", text)
+    """A URL fit for a message: its user info masked, even where the URL does not parse (an
+    unencoded ``@`` in the password, a port that is not a number)."""
+    return mask_url(text)
 
 
 def _sqlite_file(url: URL) -> Path | None:
@@ -85,9 +83,15 @@ def check_history_url(text: str) -> None:
     The probe checks it before it starts a browser, so a typo costs one line, not a round.
     """
     shown = shown_url(text)
+    userinfo = text.split("://", 1)[-1].split("/", 1)[0]
+    if userinfo.count("@") > 1:
+        # Parsed, it would make part of the password the host, and errors would name it.
+        raise ConfigError(
+            f"--history URL {shown!r} has an '@' in its user or password: write it as %40"
+        )
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(_malformed(shown)) from None
     try:
         url.get_dialect().import_dbapi()  # the driver, as create_engine would load it

@@ -14,7 +14,9 @@ from checkout_probe.basics.redact import redact
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.webhook import FORMATS
 from checkout_probe.settings.argtypes import (
+    MAX_CHECKOUTS,
     OneLineParser,
+    checkouts_per_round,
     fraction,
     http_url,
     port,
@@ -87,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = parser.add_argument_group("checkouts and decision rule")
     sample.add_argument(
-        "--checkouts", "-k", type=positive_int, default=20, metavar="K",
-        help="checkouts per round (default 20)",
+        "--checkouts", "-k", type=checkouts_per_round, default=20, metavar="K",
+        help=f"checkouts per round (default 20, at most {MAX_CHECKOUTS})",
     )  # fmt: skip
     sample.add_argument(
         "--workers", type=positive_int, default=2, metavar="N",

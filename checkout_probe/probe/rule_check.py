@@ -41,20 +41,22 @@ def check_rule(rule: DecisionRule, k: int) -> None:
         high = _clean_window_high(rule, k)
         enough = _smallest_k(lambda n: rule.recovers(0, rule.window_rounds * n))
         below = math.ceil(high * 100 + 1e-9) / 100
+        more = f"--checkouts {enough} or more, or " if enough is not None else ""
         raise ConfigError(
             f"decision rule cannot recover: with --checkouts {k} and --window-rounds "
             f"{rule.window_rounds}, a clean window (0 of {window}) has an upper bound of "
             f"{high:.1%}, never below --recover-below {rule.recover_below:g}, so after one "
-            f"alert the probe would stay failing for ever: use --checkouts {enough} or more, "
-            f"or --recover-below {below:g} or more"
+            f"alert the probe would stay failing for ever: use {more}"
+            f"--recover-below {below:g} or more"
         )
     if not rule.fires(window, window):
         enough = _smallest_k(lambda n: rule.fires(rule.window_rounds * n, rule.window_rounds * n))
+        more = f"--checkouts {enough} or more, or " if enough is not None else ""
         raise ConfigError(
             f"decision rule cannot fire: with --checkouts {k} and --window-rounds "
             f"{rule.window_rounds}, even {window} failures of {window} do not meet "
             f"--min-failures {rule.min_failures} and --threshold {rule.threshold:g}: use "
-            f"--checkouts {enough} or more, or --min-failures {window} or fewer"
+            f"{more}--min-failures {window} or fewer"
         )
 
 

@@ -14,6 +14,7 @@ import math
 from typing import NoReturn
 
 from checkout_probe.basics.errors import ExitCode
+from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import url_problem
 
 #: Longest duration any option takes: 30 days (retention and timeouts stay far below).
@@ -86,6 +87,16 @@ def _whole(text: str, low: int, high: int, what: str) -> int:
     return value
 
 
+#: The most checkouts one probe round may hold: a round is a sample, not a load test, and
+#: its browsers and their cleanup must fit one machine.
+MAX_CHECKOUTS = 1000
+
+
+def checkouts_per_round(text: str) -> int:
+    """Checkouts in one probe round, 1 to :data:`MAX_CHECKOUTS`."""
+    return _whole(text, 1, MAX_CHECKOUTS, "a number of checkouts per round")
+
+
 def gate_checkouts(text: str) -> int:
     """How many checkouts the deploy gate may run, 0 (its smoke checkouts only) to 1000."""
     return _whole(text, 0, 1000, "a number of checkouts")
@@ -104,5 +115,5 @@ def workers(text: str) -> int:
 def http_url(text: str) -> str:
     """An http(s) URL with a host."""
     if (problem := url_problem(text)) is not None:
-        raise argparse.ArgumentTypeError(f"{text[:200]!r} {problem}")
+        raise argparse.ArgumentTypeError(f"{mask_url(text)[:200]!r} {problem}")
     return text

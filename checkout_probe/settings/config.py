@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -27,7 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checkout_probe.basics.errors import ConfigError
-from checkout_probe.basics.web_values import url_problem
+from checkout_probe.basics.redact import mask_url
+from checkout_probe.basics.web_values import shop_url_problem, url_problem
 from checkout_probe.settings.baseline import Baseline, load_baseline
 from checkout_probe.settings.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.settings.options import pick
@@ -219,12 +220,15 @@ def _parse_timeout(raw: Any) -> int | None:
 
 
 def _check_url(
-    url: str | None, source: str, example: str = "--base-url http://127.0.0.1:8000"
+    url: str | None,
+    source: str,
+    example: str = "--base-url http://127.0.0.1:8000",
+    problem_of: Callable[[str], str | None] = url_problem,
 ) -> str | None:
     if url is None:
         return None
-    if (problem := url_problem(url)) is not None:
-        raise ConfigError(f"{source} {url[:200]!r} {problem}: use e.g. {example}")
+    if (problem := problem_of(url)) is not None:
+        raise ConfigError(f"{source} {mask_url(url)[:200]!r} {problem}: use e.g. {example}")
     return url.rstrip("/")
 
 
@@ -239,7 +243,7 @@ def _check_ws_url(url: str | None) -> str | None:
         parts = urlsplit("")
     if parts.scheme.lower() not in ("ws", "wss") or not parts.hostname:
         raise ConfigError(
-            f"browser endpoint {url!r} is not a ws:// or wss:// URL: use e.g. "
+            f"browser endpoint {mask_url(url)!r} is not a ws:// or wss:// URL: use e.g. "
             "--browser-endpoint ws://127.0.0.1:3000/ (what `playwright run-server` prints)"
         )
     return url
@@ -275,7 +279,9 @@ def build_settings(
         raise ConfigError(f"config file {config_path} does not exist: fix {source}")
     document = load_file(config_path) if given("config") or environments else {}
     environment = resolve(env, document, environ, config_path, shop)
-    base_url = _check_url(given("base_url") or environment.base_url, "base URL")
+    base_url = _check_url(
+        given("base_url") or environment.base_url, "base URL", problem_of=shop_url_problem
+    )
     if base_url is None and not environment.demo_shop:
         raise ConfigError(
             f"environment '{env}' has no base_url: add base_url = \"https://your-shop.example\" "

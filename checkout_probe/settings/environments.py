@@ -46,11 +46,12 @@ from types import MappingProxyType
 from typing import Any
 
 from checkout_probe.basics.errors import ConfigError
+from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import (
     header_name_problem,
     header_value_problem,
     host_path_problem,
-    url_problem,
+    shop_url_problem,
 )
 from checkout_probe.settings.vital_budgets import VitalBudgets, parse_budgets
 from checkout_probe.shop import NO_SHOP, Shop
@@ -149,9 +150,9 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
         raise ConfigError(
             f"{_where(name, path)}: base_url and demo_shop = true exclude each other: keep one"
         )
-    if (problem := url_problem(url)) is not None:
+    if (problem := shop_url_problem(url)) is not None:
         raise ConfigError(
-            f"{_where(name, path)}: base_url {url[:200]!r} {problem} "
+            f"{_where(name, path)}: base_url {mask_url(url)[:200]!r} {problem} "
             '(expected e.g. "https://shop.example.com")'
         )
     return str(url).rstrip("/")

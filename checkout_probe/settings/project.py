@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checkout_probe.basics.errors import ConfigError
+from checkout_probe.basics.errors import ConfigError, ProbeError
 from checkout_probe.shop import Shop
 
 TABLE = "checkout-probe"
@@ -124,6 +124,13 @@ def _load_shop(root: Path, ref: str) -> Shop:
     except Exception as exc:  # the project's own code: report it, in one line
         raise ConfigError(
             f"importing '{module_name}' from {root} failed: {type(exc).__name__}: {exc}"
+        ) from None
+    except BaseException as exc:
+        # sys.exit() or an interrupt in the project's module: never "exit 0, all is well"
+        # for a run that checked nothing out; a harness-side error (exit 4), in one line.
+        raise ProbeError(
+            f"importing '{module_name}' from {root} raised {type(exc).__name__}"
+            f"({exc!s}): the project's code must not exit while it is imported"
         ) from None
     shop = getattr(module, attribute, None)
     if shop is None:

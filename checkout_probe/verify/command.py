@@ -21,8 +21,6 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
 import time
@@ -31,7 +29,7 @@ from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.checkout.remote import check_reachable
-from checkout_probe.evidence.record import RunSummary
+from checkout_probe.evidence.record import RunSummary, read_summary, write_summary
 from checkout_probe.settings.argtypes import (
     OneLineParser,
     fraction,
@@ -42,6 +40,7 @@ from checkout_probe.settings.argtypes import (
 from checkout_probe.settings.commandline import add_project_option, project_of, project_settings
 from checkout_probe.settings.options import add_to_argparse, as_arguments, values
 from checkout_probe.target import make_target
+from checkout_probe.verify import child
 from checkout_probe.verify.gate import decide as gate_decides
 from checkout_probe.verify.gate import gate_rule
 from checkout_probe.verify.outcome import decide, print_summary
@@ -126,7 +125,18 @@ def _reports_folder(path: Path) -> Path:
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run verify; every outcome maps to one of the documented exit codes."""
+    """Run verify; every outcome maps to one of the documented exit codes (a stopped verify:
+    128 + the signal, once its pytest child and its burst's browsers are gone)."""
+    child.install()
+    try:
+        return _verify(argv)
+    except child.Stopped as stopped:
+        print(f"checkout-probe verify: stopped by {stopped}: no verdict", file=sys.stderr,
+              flush=True)  # fmt: skip
+        return stopped.status
+
+
+def _verify(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     started = time.monotonic()
     deadline = started + args.timeout
@@ -162,29 +172,30 @@ def main(argv: Sequence[str]) -> int:
     if note:
         print(note, flush=True)
     try:
-        result = subprocess.run(
-            _pytest_command(args, reports), cwd=project.root, env=dict(os.environ),
-            timeout=max(deadline - time.monotonic(), 1.0),
-        )  # fmt: skip
+        returncode = child.run(
+            _pytest_command(args, reports), project.root, max(deadline - time.monotonic(), 1.0)
+        )
     except subprocess.TimeoutExpired:
         print(f"checkout-probe verify: checkouts did not finish within --timeout "
               f"{args.timeout:.0f} s: treating the shop as broken", file=sys.stderr)  # fmt: skip
         return int(ExitCode.CHECKOUT_FAILED)
     summary_path = reports / "summary.json"
-    summary = None
-    if summary_path.exists():
-        summary = RunSummary.from_dict(json.loads(summary_path.read_text()))
+    written = read_summary(summary_path)
+    summary = RunSummary.from_dict(written) if written is not None else None
+    if summary is not None:
         print_summary(summary, rollout_s, time.monotonic() - started)
-    code, why = decide(result.returncode, summary, args.marker)
+    code, why = decide(returncode, summary, args.marker)
     gate_data = None
     if code == ExitCode.OK and summary is not None:
         code, outcome = gate_decides(args, settings, rule, summary, deadline, reports, _say)
         gate_data = outcome.to_dict(rule) if rule is not None else None
-    if summary is not None:
-        data = json.loads(summary_path.read_text())
-        data["rollout_s"] = rollout_s
-        data["gate"] = gate_data
-        summary_path.write_text(json.dumps(data, indent=2))
+    if written is not None:
+        try:
+            write_summary(summary_path, {**written, "rollout_s": rollout_s, "gate": gate_data})
+        except OSError as exc:
+            # The verdict stands on stdout and in the exit code; the report is a second line.
+            print(f"checkout-probe verify: could not write {summary_path}: {exc.strerror}",
+                  file=sys.stderr, flush=True)  # fmt: skip
     if why:
         print(f"checkout-probe verify: {why}", file=sys.stderr, flush=True)
     print(f"verify: exit {int(code)} ({code.name.lower().replace('_', ' ')}) · "

@@ -173,6 +173,23 @@ def test_retention_after_a_round_deletes_old_rounds_evidence_and_emptied_folders
     assert root.is_dir(), "the evidence root itself must stay"
 
 
+def test_retention_never_deletes_a_file_outside_the_evidence_folder(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    # Whoever can write the shared history could list any path as a round's evidence.
+    root = tmp_path / "evidence"
+    root.mkdir()
+    canary = tmp_path / "canary.txt"
+    canary.write_text("keep me")
+    escape = root / ".." / "canary.txt"
+    record(store, [make_round(0, 1, evidence=[str(canary)]),
+                   make_round(1, 1, evidence=[str(escape)]), make_round(2, 1)])  # fmt: skip
+
+    store.retention.apply("prod", keep_rounds=1, keep_failing_rounds=0, evidence_dir=root)
+
+    assert canary.read_text() == "keep me"
+
+
 def test_naive_datetimes_are_refused(store: HistoryStore) -> None:
     naive = make_round(0)
     naive = Round(naive.started_at.replace(tzinfo=None), naive.finished_at, "prod", None, ())
