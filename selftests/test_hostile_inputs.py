@@ -66,3 +66,41 @@ def test_a_history_url_that_does_not_parse_is_one_line_without_its_password(
     with pytest.raises(ConfigError, match=says) as raised:
         check_history_url(url)
     assert "s3cret" not in str(raised.value) and "ss@" not in str(raised.value)
+
+
+def test_init_refuses_an_empty_folder_name_and_a_name_that_would_break_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checkout_probe.cli.init import main
+
+    monkeypatch.chdir(tmp_path)
+    for argv in ([""], [str(tmp_path / "ours"), "--name", 'a"b']):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == ExitCode.USAGE
+    assert list(tmp_path.iterdir()) == [], "nothing may be written"
+    assert "is not a project name" in capsys.readouterr().err
+
+
+def test_report_refuses_results_that_are_no_tests_and_an_output_that_is_a_file(
+    tmp_path: Path,
+) -> None:
+    from checkout_probe.evidence.report import render
+
+    garbage = tmp_path / "results"
+    garbage.mkdir()
+    (garbage / "x-result.json").write_text("not json")
+    with pytest.raises(ConfigError, match="no Allure results"):
+        render(garbage, tmp_path / "report")
+    (garbage / "y-result.json").write_text('{"name": "t", "status": "passed"}')
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    with pytest.raises(ConfigError, match="is a file: name a folder"):
+        render(garbage, a_file)
+
+
+def test_a_baseline_on_an_endless_device_is_refused_at_once() -> None:
+    from checkout_probe.settings.baseline import load_baseline
+
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_baseline(Path("/dev/zero"))

@@ -9,6 +9,7 @@ of the files exists, nothing is written and the command says which.
 
 from __future__ import annotations
 
+import argparse
 import re
 from collections.abc import Sequence
 from importlib.resources import files
@@ -42,6 +43,28 @@ def _name(folder: Path) -> str:
     return slug or "shop-checkouts"
 
 
+#: A project name as a distribution takes it (PEP 508): it goes into pyproject.toml and
+#: the README, where a quote or a newline would break them.
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?")
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "'' is no folder: name the new project's folder, e.g. checkout-probe init our-shop"
+        )
+    return Path(text)
+
+
+def _project_name(text: str) -> str:
+    if not _PROJECT_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not a project name: letters, digits, '.', '_' and '-', starting "
+            "and ending with a letter or digit (e.g. our-shop-checkouts)"
+        )
+    return text
+
+
 def write_project(folder: Path, name: str | None = None) -> list[Path]:
     """Write the project into ``folder``; refuse (writing nothing) if any file exists."""
     planned = [(folder / path, text) for path, text in project_files(name or _name(folder))]
@@ -67,8 +90,11 @@ def write_project(folder: Path, name: str | None = None) -> list[Path]:
 def main(argv: Sequence[str]) -> int:
     """Write a project and say what to do next."""
     parser = OneLineParser(prog="checkout-probe init", description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path, metavar="DIR", help="where to write the project")
-    parser.add_argument("--name", default=None, help="project name (default: the folder's name)")
+    parser.add_argument("folder", type=_folder, metavar="DIR", help="where to write the project")
+    parser.add_argument(
+        "--name", type=_project_name, default=None,
+        help="project name (default: the folder's name)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     written = write_project(args.folder, args.name)
     print(f"wrote a checkout-probe project in {args.folder}:")

@@ -83,14 +83,35 @@ def ensure_allure(cache: Path = CACHE) -> Path:
     return executable
 
 
+def _readable_results(results: Path) -> list[Path]:
+    """The result files that are a test's result (JSON with a name and a status)."""
+    found = []
+    for path in results.glob("*-result.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and "name" in data and "status" in data:
+            found.append(path)
+    return found
+
+
 def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
     """Render ``results`` into ``output``/index.html (single file); return its path."""
-    if not results.is_dir() or not any(results.glob("*-result.json")):
-        raise ConfigError(f"no Allure results in {results}: run the suites first (./run checkout)")
+    if not results.is_dir() or not any(_readable_results(results)):
+        raise ConfigError(
+            f"no Allure results in {results} (no *-result.json that is a test's result): run "
+            "the suites first (./run checkout)"
+        )
+    if output.exists() and not output.is_dir():
+        raise ConfigError(f"--output {output} is a file: name a folder for the report")
     allure = ensure_allure()
-    output.mkdir(parents=True, exist_ok=True)
     config = output.parent / f".{output.name}-allurerc.mjs"
-    config.write_text(_allure3_config(name, output))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        config.write_text(_allure3_config(name, output))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report into {output}: {exc.strerror}") from None
     result = subprocess.run(
         [str(allure), "generate", str(results.resolve()), "--config", str(config.resolve())],
         capture_output=True,
@@ -102,7 +123,10 @@ def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
         last = result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["?"]
         raise ProbeError(f"allure generate failed: {last[-1]}")
     html = index.read_text(encoding="utf-8")
-    index.write_text(_ANALYTICS.sub("", html), encoding="utf-8")
+    try:
+        index.write_text(_ANALYTICS.sub("", html), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report into {output}: {exc.strerror}") from None
     return index
 
 

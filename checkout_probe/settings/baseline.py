@@ -105,9 +105,23 @@ class Baseline:
         return cls(steps, source, rule)
 
 
+#: The largest baseline file read: KEEP_SAMPLES durations per step take a few kilobytes.
+MAX_BASELINE_BYTES = 16 * 1024 * 1024
+
+
 def _read_samples(path: Path) -> dict[str, list[float]]:
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        if path.exists() and not path.is_file():
+            # A device or a pipe (/dev/zero, a FIFO) would be read without end.
+            raise ConfigError(f"baseline file {path} is not a regular file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BASELINE_BYTES + 1)
+        if len(raw) > MAX_BASELINE_BYTES:
+            raise ConfigError(
+                f"baseline file {path} is larger than {MAX_BASELINE_BYTES // 2**20} MB: "
+                "not a checkout-probe baseline"
+            )
+        data: Any = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"baseline file {path} does not exist: record one with --record-baseline {path}"
