@@ -5,8 +5,9 @@ The burst runs the journeys the probe runs (``Shop.journeys``, in turn), in the 
 browser pool, each with its own shopper, cart and cleanup. The rule reads outcomes in the
 order the checkouts *started*, never in the order they finished: a failing checkout is
 often faster than a passing one, and reading in finishing order would let that speed
-decide. Checkouts still running when the rule decides finish (their orders are cleaned
-up) and are shown, but do not change the decision; queued ones never start.
+decide. Checkouts still running when the rule decides stop before their next step (their
+orders are found and cleaned up; one that finished first is shown, without changing the
+decision); queued ones never start.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from checkout_probe.evidence.record import FAILED, PASSED, RunSummary
 from checkout_probe.probe.checkout import HARNESS_ERROR, CheckoutJob, job_seed
-from checkout_probe.probe.model import ERROR, CheckoutResult
+from checkout_probe.probe.model import CUT, ERROR, CheckoutResult
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.settings.config import Settings
 from checkout_probe.target import Target
@@ -148,6 +149,7 @@ class _Burst:
         self.pool = pool
         self.evidence_dir = evidence_dir
         self.futures: list[Future[CheckoutResult]] = []
+        self.jobs: list[CheckoutJob] = []
         self.read = 0
 
     @property
@@ -164,6 +166,7 @@ class _Burst:
             job_seed(self.settings.faker_seed, 0, index),
             self.evidence_dir / f"checkout-{index + 1}",
         )
+        self.jobs.append(job)
         self.futures.append(self.pool.submit(job))
 
     def next_result(self, deadline: float) -> CheckoutResult:
@@ -175,6 +178,13 @@ class _Burst:
     def unread(self) -> list[Future[CheckoutResult]]:
         """Checkouts queued or running, not read by the rule."""
         return self.futures[self.read :]
+
+    def stop_running(self) -> None:
+        """The rule has decided: running checkouts stop before their next step (their orders
+        are found and cleaned up), queued ones never start."""
+        self.pool.cancel_queued()
+        for job in self.jobs[self.read :]:
+            job.cut.set()
 
 
 def run_burst(
@@ -213,7 +223,7 @@ def run_burst(
             if outcome.decision == ROLL_BACK and llr < rule.upper:
                 outcome.truncated = f"undecided after {rule.max_checkouts} checkouts"
     finally:
-        burst.pool.cancel_queued()
+        burst.stop_running()
         settle_by = time.monotonic() + SETTLE_S
         for future in burst.unread():
             if future.cancelled():
@@ -229,6 +239,9 @@ def run_burst(
 def _count(
     outcome: GateOutcome, result: CheckoutResult, say: Callable[[str], None], *, counted: bool
 ) -> None:
+    if result.outcome == CUT:
+        outcome.cleanup_failures += result.cleanup_failures
+        return  # stopped once the rule had decided: it says nothing either way
     if result.outcome == ERROR:
         outcome.harness_errors.append(f"{result.journey}: {result.message}")
         say(f"  ERROR burst: {result.journey}: {result.message.splitlines()[0]}")
