@@ -57,7 +57,7 @@ def test_the_probe_alerts_on_a_slowdown_against_its_own_history(tmp_path: Path) 
         # time even when the clean rounds ran on a loaded machine (their p95 is then ~2-3 s).
         admin(shop, "/admin/faults", {"fault": "slow-order-endpoint", "delay": 12})
         slow = run_probe(
-            shop.url, tmp_path, "--once", "-k", "3", "--webhook", receiver.url,
+            shop.url, tmp_path, "--once", "-k", "3", "--workers", "3", "--webhook", receiver.url,
             "--step-budget", "place order=40", "--action-timeout", "30",
         )  # fmt: skip
         sent = alerts(receiver.requests)

@@ -40,9 +40,11 @@ def test_a_rule_that_cannot_keep_a_deploy_is_refused_before_any_browser(tmp_path
 def test_a_burst_that_cannot_fit_the_time_left_is_refused_after_the_smoke_checkouts(
     tmp_path: Path,
 ) -> None:
-    code, output, _ = run_verify("--timeout", "30", "--reports", str(tmp_path))
+    # One browser and 90 s: the smoke checkouts fit even on a loaded machine, and 60 checkouts
+    # one after the other need at least 60 times one, which the time left can never hold.
+    code, output, _ = run_verify("--timeout", "90", "--workers", "1", "--reports", str(tmp_path))
 
     assert code == ExitCode.USAGE, output
     (line,) = [ln for ln in output.splitlines() if "gate rule: up to 60 checkouts" in ln]
-    assert "of --timeout 30 are left: use --timeout" in line
+    assert "on 1 browser need" in line and "of --timeout 90 are left: use --timeout" in line
     assert "PASS burst" not in output  # refused before the burst, not cut in the middle

@@ -98,7 +98,9 @@ def _readable_results(results: Path) -> list[Path]:
 
 def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
     """Render ``results`` into ``output``/index.html (single file); return its path."""
-    if not results.is_dir() or not any(_readable_results(results)):
+    if not results.is_dir():
+        raise ConfigError(f"no Allure results in {results}: run the suites first (./run checkout)")
+    if not any(_readable_results(results)):
         raise ConfigError(
             f"no Allure results in {results} (no *-result.json that is a test's result): run "
             "the suites first (./run checkout)"

@@ -45,9 +45,10 @@ def check_fits(
     need_s = rule.max_checkouts * checkout_s / browsers
     if need_s <= left_s:
         return
+    on = f"{browsers} browser" + ("s" if browsers != 1 else "")
     raise ConfigError(
         f"gate rule: up to {rule.max_checkouts} checkouts of {checkout_s:.1f} s ({why}) on "
-        f"{browsers} browsers need {need_s:.0f} s, and {max(left_s, 0):.0f} s of --timeout "
+        f"{on} need {need_s:.0f} s, and {max(left_s, 0):.0f} s of --timeout "
         f"{timeout_s:.0f} are left: use --timeout {timeout_s + need_s - left_s:.0f} or more, "
         "more --workers, or fewer --gate-checkouts (if its odds allow)"
     )
