@@ -21,6 +21,7 @@ from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.stats import detection_probability_within
 from selftests.helpers import CLI, ROOT
 from selftests.probe.running import (
+    BEARER,
     admin,
     alerts,
     catalog_only_project,
@@ -226,6 +227,8 @@ def test_a_round_that_cannot_fit_its_timeout_says_what_would_and_alerts_no_one(
         assert shop.url is not None
         run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "12",
                         "--round-timeout", "25")  # fmt: skip
+        # Every synthetic order the shop still holds open, whichever checkout placed it.
+        left = httpx.get(f"{shop.url}/api/synthetic", headers=BEARER, timeout=5).json()
 
     assert run.returncode == 0, run.output  # a healthy, slow shop: no verdict against it
     (line,) = run.rounds()
@@ -234,6 +237,7 @@ def test_a_round_that_cannot_fit_its_timeout_says_what_would_and_alerts_no_one(
     assert "round does not fit: 12 checkouts of" in run.output
     assert "use --round-timeout" in run.output and "ALERT" not in run.output
     # What the timeout cut placed (or would have) was found and cleaned up, not left behind.
+    assert left["orders"] == [], left
     assert "not cleaned up" not in run.output, run.output
 
 
