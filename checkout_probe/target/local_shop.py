@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import selectors
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from checkout_probe.basics.errors import TargetUnreachable
+from checkout_probe.basics.processes import terminate
 
 _LISTENING = re.compile(r"listening on (http://\S+)")
 
@@ -95,12 +95,7 @@ class LocalShop:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        terminate(process, timeout_s)
         if process.stdout is not None:
             process.stdout.close()
 

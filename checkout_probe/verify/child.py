@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from checkout_probe.basics.processes import terminate
+
 #: How long a stopped pytest child may take to clean up before it is killed.
 GRACE_S = 30.0
 
@@ -46,14 +48,5 @@ def run(command: Sequence[str], cwd: Path, timeout_s: float) -> int:
     try:
         return child.wait(timeout=timeout_s)
     except (subprocess.TimeoutExpired, Stopped):
-        _stop(child)
+        terminate(child, GRACE_S)
         raise
-
-
-def _stop(child: subprocess.Popen[bytes]) -> None:
-    child.send_signal(signal.SIGTERM)
-    try:
-        child.wait(timeout=GRACE_S)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
