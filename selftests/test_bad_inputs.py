@@ -85,6 +85,8 @@ SHARED: list[tuple[str, list[str], str, Callable[[Path], Path] | None]] = [
              '"place order" = nan\n')),
     ("config-wrong-type", ["--config", "{path}", "--env", "staging"], "",
      _config('[staging]\nbase_url = 42\n')),
+    ("config-nested-too-deep", ["--config", "{path}"], "nests arrays or tables too deeply",
+     _config("x = " + "[" * 5000 + "]" * 5000 + "\n")),
     ("baseline-missing", ["--baseline", "{path}/none.json"], "record one with --record-baseline",
      None),
     ("baseline-not-json", ["--baseline", "{path}"], "cannot be read", _a_file),

@@ -115,6 +115,9 @@ def load_file(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}: fix the file") from None
+    except RecursionError:  # tomllib recurses into nested arrays and tables
+        too_deep = f"{path} nests arrays or tables too deeply to read: fix the file"
+        raise ConfigError(too_deep) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8") from None
     except OSError as exc:

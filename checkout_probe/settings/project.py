@@ -50,6 +50,9 @@ def _table(pyproject: Path) -> dict[str, Any] | None:
         raise ConfigError(f"cannot read {pyproject}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{pyproject} is not valid TOML: {exc}: fix the file") from None
+    except RecursionError:  # tomllib recurses into nested arrays and tables
+        too_deep = f"{pyproject} nests arrays or tables too deeply to read: fix the file"
+        raise ConfigError(too_deep) from None
     tool = document.get("tool")
     table = tool.get(TABLE) if isinstance(tool, dict) else None
     if table is None:
