@@ -256,11 +256,44 @@ def test_sigterm_stops_verify_and_its_pytest_child_before_verify_exits(tmp_path:
     for line in process.stdout:
         if line.startswith("verifying env"):
             break
-    time.sleep(3)  # let pytest start its workers and browsers
+    # Stopped in the middle: once pytest's workers have started their browser drivers.
+    deadline = time.monotonic() + 60
+    tree = _below(process.pid)
+    while not any("playwright" in c and "node" in c for c in tree.values()):
+        assert time.monotonic() < deadline, f"no browser driver started: {tree}"
+        time.sleep(0.2)
+        tree = _below(process.pid)
     process.send_signal(signal.SIGTERM)
-    rest = process.communicate(timeout=90)[0]
+    process.wait(timeout=90)
+    running = _running()  # the moment verify has exited (its output is read after)
+    rest = process.communicate(timeout=30)[0]
 
     assert process.returncode == 128 + signal.SIGTERM, rest
     assert "stopped by SIGTERM: no verdict" in rest
-    left = subprocess.run(["pgrep", "-f", str(reports)], capture_output=True, text=True)
-    assert left.stdout.strip() == "", f"still running after verify exited: {left.stdout}"
+    # pytest, its xdist workers, their browser drivers and browsers: all gone.
+    assert len(tree) >= 3, tree  # pytest, a worker, its driver at least
+    left = {pid: command for pid, command in tree.items() if running.get(pid) == command}
+    assert left == {}, f"still running after verify exited: {left}"
+
+
+def _running() -> dict[int, str]:
+    """pid → command line of every process (ps), zombies left out."""
+    out = subprocess.run(
+        ["ps", "-e", "-o", "pid=,stat=,args="], capture_output=True, text=True, check=True
+    ).stdout
+    rows = (line.split(None, 2) for line in out.splitlines())
+    return {int(r[0]): r[2] for r in rows if len(r) == 3 and not r[1].startswith("Z")}
+
+
+def _below(root: int) -> dict[int, str]:
+    """pid → command line of every process below ``root`` (ps)."""
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
+    parent = {int(a): int(b) for a, b in (line.split() for line in out.splitlines())}
+    running = _running()
+    below, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        kids = [c for c, p in parent.items() if p == pid]
+        below.update(kids)
+        todo.extend(kids)
+    return {pid: running[pid] for pid in below if pid in running}

@@ -14,6 +14,10 @@ pytest-playwright's option fixtures whatever order plugins were installed in.
 
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
+
 import pytest
 
 from checkout_probe.basics.errors import ConfigError
@@ -54,9 +58,22 @@ def pytest_configure(config: pytest.Config) -> None:
     if project is None:
         return  # not a checkout-probe project: stay out of this run
     config.stash[PROJECT_KEY] = project
+    _stop_on_sigterm()
     for module in MODULES:
         # Registered now, each module's own pytest_configure runs at once (a historic hook).
         config.pluginmanager.import_plugin(module)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a cancelled CI job, verify stopping its checkouts) stops the run the way
+    Ctrl-C does: the current checkout's fixtures tear down, so its orders are cleaned up,
+    instead of the process dying with orders left open."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
 
 
 def is_active(config: pytest.Config) -> bool:
