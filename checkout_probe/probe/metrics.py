@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from wsgiref.simple_server import WSGIServer
 
+import httpx
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -25,6 +26,7 @@ from prometheus_client import (
 )
 
 from checkout_probe.basics.errors import ConfigError
+from checkout_probe.probe.deadline import send_within
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import Verdict
 
@@ -225,8 +227,28 @@ class ProbeMetrics:
         job: str,
         grouping_key: Mapping[str, str] | None = None,
         timeout_s: float = 10.0,
+        deadline_s: float = 10.0,
     ) -> PushResult:
-        """PUT the registry to a Pushgateway; errors are returned, not raised."""
+        """PUT the registry to a Pushgateway, the whole request within ``deadline_s`` (a
+        gateway that trickles its answer cannot hold the probe); errors are returned."""
+
+        def within(
+            url: str,
+            method: str,
+            timeout: float | None,
+            headers: list[tuple[str, str]],
+            data: bytes,
+        ) -> Callable[[], None]:
+            def handle() -> None:
+                response = send_within(
+                    method, url, timeout or timeout_s, deadline_s, content=data,
+                    headers=dict(headers),
+                )  # fmt: skip
+                if response.status_code >= 400:
+                    raise OSError(f"the Pushgateway answered {response.status_code}")
+
+            return handle
+
         try:
             push_to_gateway(
                 gateway_url,
@@ -234,14 +256,13 @@ class ProbeMetrics:
                 registry=self.registry,
                 grouping_key=dict(grouping_key or {}),
                 timeout=timeout_s,
+                handler=within,
             )
-        except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+        except (OSError, ValueError, httpx.HTTPError, httpx.InvalidURL) as exc:
             return PushResult(False, f"{type(exc).__name__}: {exc}")
         return PushResult(True)
 
-    def export(
-        self, env: str, textfile: Path | None, pushgateway: str | None, job: str
-    ) -> None:
+    def export(self, env: str, textfile: Path | None, pushgateway: str | None, job: str) -> None:
         """After a round: write the textfile and push to the Pushgateway, where asked; a
         failure is logged, and the probe goes on (the next round tries again)."""
         if textfile is not None:

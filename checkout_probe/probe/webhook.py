@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import httpx
 
 from checkout_probe.basics.redact import redact
 from checkout_probe.probe.alert import Alert
+from checkout_probe.probe.deadline import send_within
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,9 @@ class WebhookSink:
         attempt = 0
         for attempt in range(1, self.attempts + 1):
             try:
-                response = post_within(self.url, payload, self.timeout_s, self.deadline_s)
+                response = send_within(
+                    "POST", self.url, self.timeout_s, self.deadline_s, json=payload
+                )
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 status, error = None, f"{type(exc).__name__}: {redact(str(exc), (self.url,))}"
             else:
@@ -164,33 +166,6 @@ class WebhookSink:
                 self._sleep(self.base_delay_s * 2 ** (attempt - 1))
         log.error("giving up on alert to %s: %s", self.where, error)
         return DeliveryResult(False, attempt, status, error)
-
-
-def post_within(url: str, payload: Any, timeout_s: float, deadline_s: float) -> httpx.Response:
-    """POST ``payload`` as JSON; the whole exchange within ``deadline_s`` (httpx bounds each
-    read by ``timeout_s``, never the request as a whole): past it the connection is closed
-    under the request and :class:`httpx.TimeoutException` raised."""
-    client = httpx.Client(timeout=timeout_s)
-    result: list[httpx.Response | BaseException] = []
-
-    def post() -> None:
-        try:
-            result.append(client.post(url, json=payload))
-        except BaseException as exc:  # handed to the caller's thread, whatever it is
-            result.append(exc)
-
-    worker = threading.Thread(target=post, name="webhook-post", daemon=True)
-    worker.start()
-    worker.join(deadline_s)
-    if worker.is_alive():
-        client.close()  # its socket goes: the blocked read ends now or at its own timeout
-        worker.join(1.0)
-        raise httpx.TimeoutException(f"no complete answer within {deadline_s:g} s")
-    client.close()
-    outcome = result[0]
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
 
 
 def deliver(alert: Alert, sinks: Sequence[WebhookSink]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 from checkout_probe.probe.alerts import (
@@ -22,6 +23,7 @@ from selftests.probe.support import (
     closed_port,
     http_receiver,
     make_round,
+    trickling_receiver,
 )
 
 RULE = DecisionRule()
@@ -183,35 +185,13 @@ def test_verdict_is_serialisable_too() -> None:
 
 
 def test_a_receiver_that_trickles_its_answer_cannot_hold_the_probe() -> None:
-    # A slow loris: the status line, then one header line a second, never the end. Each read
-    # is quick, so a per-read timeout never fires; the whole request has a deadline.
-    import socket
-    import threading
-    import time
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    stop = threading.Event()
-
-    def trickle() -> None:
-        connection, _ = server.accept()
-        connection.recv(65536)
-        connection.sendall(b"HTTP/1.1 200 OK\r\n")
-        while not stop.wait(1.0):
-            try:
-                connection.sendall(b"X-Wait: more\r\n")
-            except OSError:
-                return
-
-    threading.Thread(target=trickle, daemon=True).start()
-    sink = WebhookSink(f"http://127.0.0.1:{server.getsockname()[1]}/hook", attempts=1,
-                       timeout_s=5.0, deadline_s=2.0)  # fmt: skip
-    started = time.monotonic()
-    result = sink.send(_firing())
-    took = time.monotonic() - started
-    stop.set()
-    server.close()
+    # A slow loris: each read is quick, so a per-read timeout never fires; the whole request
+    # has a deadline.
+    with trickling_receiver() as url:
+        sink = WebhookSink(f"{url}/hook", attempts=1, timeout_s=5.0, deadline_s=2.0)
+        started = time.monotonic()
+        result = sink.send(_firing())
+        took = time.monotonic() - started
 
     assert not result.ok and "within 2 s" in (result.error or ""), result
     assert took < 4.0, took

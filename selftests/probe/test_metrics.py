@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,7 @@ from selftests.probe.support import (
     closed_port,
     http_receiver,
     make_round,
+    trickling_receiver,
 )
 
 RULE = DecisionRule()
@@ -149,3 +151,14 @@ def test_push_failure_is_returned() -> None:
     with http_receiver(statuses=[500]) as gateway:
         rejected = recorded().push(gateway.url, "checkout-probe")
     assert not rejected.ok and rejected.error is not None and "500" in rejected.error
+
+
+def test_a_pushgateway_that_trickles_its_answer_cannot_hold_the_probe() -> None:
+    # Each read is quick (a header line a second), so only a deadline on the whole PUT ends it.
+    with trickling_receiver() as url:
+        started = time.monotonic()
+        result = recorded().push(url, "checkout-probe", timeout_s=5.0, deadline_s=2.0)
+        took = time.monotonic() - started
+
+    assert not result.ok and "within 2 s" in (result.error or ""), result
+    assert took < 4.0, took
