@@ -65,6 +65,11 @@ class PostgresServer:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.folder / "server.log"), "-w", "-t", "30", "start")  # fmt: skip
 
+    def restart(self) -> None:
+        """Restart the server (fast shutdown, same options): every open connection is cut."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
+                  "-l", str(self.folder / "server.log"), "-t", "30", "restart")  # fmt: skip
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and delete its folder."""
         try:

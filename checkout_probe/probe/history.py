@@ -70,6 +70,9 @@ class HistoryStore:
         create_tables: bool = True,
         **engine_kw: Any,
     ):
+        # A long-running probe keeps pooled connections across rounds: after a database
+        # restart or failover they are dead, so each is checked (and replaced) before use.
+        engine_kw.setdefault("pool_pre_ping", True)
         self.engine = create_engine(url, **engine_kw)
         self.shown = mask_url(url)
         if create_tables:

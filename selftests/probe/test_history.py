@@ -21,6 +21,7 @@ from checkout_probe.probe.correlation import (
 from checkout_probe.probe.history import HistoryStore, render_html, render_table
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import DecisionRule, wilson_interval
+from selftests.postgres import PostgresServer
 from selftests.probe.support import JOURNEY, T0, make_round
 
 RULE = DecisionRule()
@@ -188,6 +189,19 @@ def test_retention_never_deletes_a_file_outside_the_evidence_folder(
     store.retention.apply("prod", keep_rounds=1, keep_failing_rounds=0, evidence_dir=root)
 
     assert canary.read_text() == "keep me"
+
+
+def test_a_database_restart_between_rounds_costs_nothing(postgres: PostgresServer) -> None:
+    # A long-running probe keeps its pooled connections: after a restart they are dead,
+    # and the next round must not die on one (each is checked before use).
+    history = HistoryStore(postgres.new_database())
+    try:
+        record(history, [make_round(0)])
+        postgres.restart()
+        record(history, [make_round(1)])
+        assert len(history.recent("prod")) == 2
+    finally:
+        history.close()
 
 
 def test_naive_datetimes_are_refused(store: HistoryStore) -> None:
