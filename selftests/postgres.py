@@ -61,6 +61,14 @@ class PostgresServer:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "probe",
                   "--auth=trust", "--no-sync", "-E", "UTF8")  # fmt: skip
+        self.resume()
+
+    def halt(self) -> None:
+        """Stop the server but keep its data: :meth:`resume` starts it again, same port."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a halted server again with the options it had."""
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off"
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.folder / "server.log"), "-w", "-t", "30", "start")  # fmt: skip

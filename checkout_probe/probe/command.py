@@ -21,14 +21,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from sqlalchemy.exc import SQLAlchemyError
 
-from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.history import HistoryStore, SavedAlertState
-from checkout_probe.probe.history_url import check_history_url, open_history
+from checkout_probe.probe.history_url import check_history_url, database_error, open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
@@ -68,6 +69,8 @@ class Probe:
         #: The evidence folder of a round not (yet) in the history, and of a round cut short.
         self.unrecorded_folder: Path | None = None
         self.cut_folder: Path | None = None
+        #: Rounds the history database could not store since it last answered.
+        self.lost_rounds = 0
 
     def run(self) -> int:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
@@ -173,11 +176,18 @@ class Probe:
         while not self.stop.is_set():
             started = time.monotonic()
             self.rounds_run += 1
-            baseline = from_history(
-                store.recent(self.settings.env, HISTORY_ROUNDS), self.settings.baseline
-            )
+            try:
+                recent = store.recent(self.settings.env, HISTORY_ROUNDS)
+            except SQLAlchemyError:
+                recent = []  # judged without a baseline; the store below says what failed
+            baseline = from_history(recent, self.settings.baseline)
             round_ = self._round(self.rounds_run, target, pool, baseline)
-            self._judge(store, round_, machine, time.monotonic() - started)
+            try:
+                self._judge(store, round_, machine, time.monotonic() - started)
+            except SQLAlchemyError as exc:
+                self._history_failed(round_, exc)
+            else:
+                self._history_back()
             if args.once or (args.rounds is not None and self.rounds_run >= args.rounds):
                 break
             # The interval runs from round start to round start; a signal ends the wait.
@@ -274,6 +284,28 @@ class Probe:
             print("  the alert will be sent again after the next round", flush=True)
         self._retain(store)
         self._export()
+
+    def _history_failed(self, round_: Round, exc: SQLAlchemyError) -> None:
+        """The round could not be judged and stored: a ``--once`` run ends (exit 4, one
+        line); a long-running probe says so, counts the round as lost and keeps probing
+        (its pooled connections are checked before the next use)."""
+        why = database_error(exc)
+        if self.args.once:
+            raise ProbeError(f"round not recorded: the history database failed: {why}") from None
+        self.lost_rounds += 1
+        self.unrecorded_folder = None  # its evidence stays on disk for whoever looks
+        lost = f"{self.lost_rounds} round" + ("s" if self.lost_rounds != 1 else "")
+        print(f"round {self.rounds_run} · {round_.env} · not recorded: the history database "
+              f"failed ({why}); {lost} not recorded so far; probing goes on",
+              flush=True)  # fmt: skip
+
+    def _history_back(self) -> None:
+        if self.lost_rounds:
+            n = self.lost_rounds
+            lost = f"{n} round was" if n == 1 else f"{n} rounds were"
+            print(f"  the history database answers again: {lost} not recorded (no verdict, "
+                  "no alert for them)", flush=True)  # fmt: skip
+            self.lost_rounds = 0
 
     def _send(self, alert: Alert, store: HistoryStore) -> bool:
         """Print and deliver ``alert``; False when it had webhooks and none took it."""

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from checkout_probe.basics.errors import ConfigError, TargetUnreachable
 from checkout_probe.basics.redact import mask_url
@@ -44,9 +50,11 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(name)
 
 
-def _reason(exc: DatabaseError) -> str:
-    lines = str(exc.orig or exc).strip().splitlines()
-    return lines[0] if lines else type(exc.orig or exc).__name__
+def database_error(exc: SQLAlchemyError) -> str:
+    """The first line of what the database (or its driver) said, without the SQL."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
 
 
 @contextmanager
@@ -55,10 +63,10 @@ def reading(shown: str) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        reason = _reason(exc)
+        reason = database_error(exc)
         raise TargetUnreachable(f"cannot read the history database {shown}: {reason}") from None
     except DatabaseError as exc:
-        reason = _reason(exc)
+        reason = database_error(exc)
         raise ConfigError(f"{shown} is not a usable history database: {reason}") from None
 
 

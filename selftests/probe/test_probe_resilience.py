@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from checkout_probe.probe.history import HistoryStore
+from selftests.postgres import PostgresServer
 from selftests.probe.running import (
     alerts,
     catalog_only_project,
@@ -212,3 +214,39 @@ def test_webhook_down_is_logged_and_the_alert_is_sent_when_it_is_back(tmp_path: 
     assert "Traceback" not in down.output
     assert back.returncode == 1, back.output
     assert [a["kind"] for a in sent] == ["firing"], "the lost alert was not sent again"
+
+
+def test_a_long_running_probe_keeps_probing_through_a_history_database_outage(
+    tmp_path: Path, postgres: PostgresServer
+) -> None:
+    history = postgres.new_database()
+    project = f"--project={catalog_only_project(tmp_path / 'project')}"
+    with demo_shop(tmp_path / "shop") as shop:
+        assert shop.url is not None
+        with live_probe(
+            shop.url, tmp_path, "--interval", "0", "--checkouts", "1", project,
+            "--history", history,
+        ) as probe:  # fmt: skip
+            before = probe.wait_for("round 1 ", 60)
+            postgres.halt()
+            try:
+                # Rounds already judged may still be stored; the first one that is not:
+                lost = probe.wait_for("not recorded: the history database failed", 60,
+                                      anywhere=True)  # fmt: skip
+            finally:
+                postgres.resume()
+            back = probe.wait_for("  the history database answers again", 60)
+            after = probe.wait_for("round ", 60)
+            code = probe.stop()
+
+    assert "HEALTHY" in before, probe.text()
+    assert "not recorded: the history database failed" in lost, probe.text()
+    assert "probing goes on" in lost
+    assert "round was not recorded" in back or "rounds were not recorded" in back
+    assert "HEALTHY" in after, probe.text()
+    assert code == 0 and "Traceback" not in probe.text(), probe.text()
+    store = HistoryStore(history)
+    try:
+        assert len(store.recent("local")) >= 2  # before the outage and after it
+    finally:
+        store.close()
