@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import traceback
 import zlib
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -115,6 +116,13 @@ def run_checkout(
             checkout.settle([shopper], cut)
     except pytest.skip.Exception:
         pass  # stopped before charging (production without opt-in): the rest passed
+    except Exception as exc:  # outside any step: a bug in the journey's own code or ours
+        # No verdict on the shop; its orders are still cleaned up and its browser context
+        # closed below, and nothing secret it carried reaches the round line or the log.
+        outcome, category = ERROR, HARNESS_ERROR
+        message = redact(f"outside a journey step: {type(exc).__name__}: {exc}", checkout.secrets)
+        log.error("checkout %s: %s\n%s", job.journey, message,
+                  redact(traceback.format_exc(), checkout.secrets))  # fmt: skip
     checkout.finish()
     evidence = list(journey.artifacts)
     if outcome == FAILED:

@@ -17,6 +17,7 @@ import logging
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -27,6 +28,7 @@ from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from checkout_probe.basics.errors import ProbeError
+from checkout_probe.basics.redact import redact
 from checkout_probe.checkout.orders_access import OrderAccess, SharedOrders
 from checkout_probe.checkout.remote import open_browser
 from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
@@ -74,8 +76,10 @@ class _Worker(threading.Thread):
                     # The process's one adapter: connected at the first checkout that runs.
                     future.set_result(self._checkout(job, shoppers, self._orders.get()))
                 except BaseException as exc:  # the round must hear of every checkout
-                    log.exception("checkout worker %s failed", self.name)
-                    message = f"harness error: {type(exc).__name__}: {exc}"
+                    secrets = self._settings.secrets()
+                    message = redact(f"harness error: {type(exc).__name__}: {exc}", secrets)
+                    log.error("checkout worker %s failed: %s\n%s", self.name, message,
+                              redact(traceback.format_exc(), secrets))  # fmt: skip
                     future.set_result(harness_error(message, job.journey))
                 finally:
                     self.current = None

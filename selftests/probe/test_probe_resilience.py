@@ -12,9 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import httpx
+
 from checkout_probe.probe.history import HistoryStore
+from selftests.helpers import ROOT
 from selftests.postgres import PostgresServer
 from selftests.probe.running import (
+    BEARER,
+    TOKEN,
     alerts,
     catalog_only_project,
     demo_shop,
@@ -250,3 +255,47 @@ def test_a_long_running_probe_keeps_probing_through_a_history_database_outage(
         assert len(store.recent("local")) >= 2  # before the outage and after it
     finally:
         store.close()
+
+
+#: The demo project's guest checkout, then a bug of the project's own outside any step whose
+#: message carries the API token and the shopper's password.
+_BUGGY_SHOP = f"""
+import dataclasses, os, sys
+sys.path.insert(0, {str(ROOT)!r})  # the demo project's flows
+from flows.journeys import checkout_as_guest
+from flows.shop import SHOP as DEMO
+
+
+def buggy(journey, shopper, card, **kwargs):
+    checkout_as_guest(journey, shopper, card, **kwargs)
+    token = os.environ["CHECKOUT_PROBE_API_TOKEN"]
+    raise RuntimeError(f"journey bug: token {{token}}, password {{shopper.password}}")
+
+
+SHOP = dataclasses.replace(DEMO, journeys={{"buggy checkout": buggy}})
+"""
+
+
+def test_a_journey_that_raises_outside_a_step_is_cleaned_up_and_leaks_no_secret(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.checkout-probe]\nshop = "buggy:SHOP"\n')
+    (project / "buggy.py").write_text(_BUGGY_SHOP)
+    with demo_shop(tmp_path / "shop") as shop:
+        assert shop.url is not None
+        run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2", f"--project={project}")
+        left = httpx.get(f"{shop.url}/api/synthetic", headers=BEARER, timeout=5).json()
+
+    # The project's bug: no verdict on the shop, never an alert (exit 4, not 1).
+    assert run.returncode == 4, run.output
+    assert "no verdict: 2 harness errors" in run.output, run.output
+    assert (
+        "outside a journey step: RuntimeError: journey bug: token [redacted], password [redacted]"
+        in run.output
+    ), run.output
+    assert TOKEN not in run.output and "Traceback" in run.output  # the log keeps where
+    # Both checkouts had ordered before the bug: cleaned up all the same.
+    assert left["orders"] == [], left
+
