@@ -56,6 +56,13 @@ def test_read_back_gets_a_500_page(journey, target):
         httpx.get(target.base_url + "/", timeout=5).raise_for_status()
 
 
+def test_a_check_whose_message_carries_the_api_token(journey):
+    token = os.environ["CHECKOUT_PROBE_API_TOKEN"]
+    open_shop(journey)
+    with journey.step("read back"):
+        assert token == "what the shop sent", f"the shop echoed the token {token}"
+
+
 def test_check_in_the_test_body_after_the_journey(journey):
     open_shop(journey)
     journey.remember("order", "X-1042")
@@ -78,17 +85,19 @@ def _project(folder: Path) -> Path:
     return folder
 
 
-def _run(project: Path, shop: LocalShop, test: str, reports: Path) -> dict[str, object]:
+def _run(
+    project: Path, shop: LocalShop, test: str, reports: Path, *args: str, **env_vars: str
+) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKOUT_PROBE_")}
-    env["SHOP_PID"] = str(shop.pid)
+    env.update(SHOP_PID=str(shop.pid), **env_vars)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--base-url={shop.url}",
-         f"--reports={reports}", "--action-timeout=4", f"tests/test_any.py::{test}"],
+         f"--reports={reports}", "--action-timeout=4", f"tests/test_any.py::{test}", *args],
         cwd=project, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     (record,) = json.loads((reports / "summary.json").read_text())["tests"]
-    record["output"] = result.stdout
+    record["output"] = result.stdout + result.stderr
     return dict(record)
 
 
@@ -129,3 +138,22 @@ def test_a_failed_check_in_a_test_body_is_a_data_mismatch_naming_the_order(
     assert record["reason"] == (
         "the test's own check of order X-1042 failed: stored total differs from the confirmation"
     )
+
+
+def test_a_secret_in_a_failed_checks_message_reaches_no_report_in_clear(tmp_path: Path) -> None:
+    token = "any-shop-token-Zq7"
+    project = _project(tmp_path / "project")
+    reports = tmp_path / "r"
+    with LocalShop(tmp_path / "shop") as shop:
+        record = _run(
+            project, shop, "test_a_check_whose_message_carries_the_api_token", reports,
+            f"--alluredir={reports / 'allure'}", f"--junitxml={reports / 'junit.xml'}",
+            CHECKOUT_PROBE_API_TOKEN=token,
+        )  # fmt: skip
+    assert "the shop echoed the token [redacted]" in json.dumps(record), record["output"]
+    assert token not in str(record["output"])
+    files = [p for p in reports.rglob("*") if p.is_file()]
+    assert any(p.name == "junit.xml" for p in files) and any(p.suffix == ".json" for p in files)
+    leaked = [str(p) for p in files if token.encode() in p.read_bytes()]
+    assert leaked == [], leaked  # summary.json, JUnit, Allure's results, the trace
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -18,6 +19,24 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         if secret and len(secret) >= 3:
             text = text.replace(secret, MASK)
     return _PAN.sub(lambda m: f"[card …{m.group(0)[-4:]}]", text)
+
+
+def redact_exception(exc: BaseException, secrets: Iterable[str]) -> None:
+    """Mask ``secrets`` (and card numbers) in the text arguments of ``exc`` and of the
+    exceptions it was raised from, in place: reports that print an exception and its chain
+    (pytest's traceback, Allure's, a log's) then show it masked. A project's own check may
+    well put the token or a password into its message."""
+    secrets = tuple(secrets)
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        # (suppressed: an exception type that fixes its args keeps them)
+        with contextlib.suppress(AttributeError, TypeError):
+            current.args = tuple(
+                redact(a, secrets) if isinstance(a, str) else a for a in current.args
+            )
+        current = current.__cause__ or current.__context__
 
 
 #: ``scheme://user:password@host``: the user info of a URL, password or not.

@@ -21,6 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from checkout_probe.basics.redact import redact_exception
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.step_failure import diagnose_step
 from checkout_probe.checkout.step_vitals import StepVitals
@@ -327,5 +328,7 @@ class Journey:
         self, record: StepRecord, exc: BaseException | None, mark: int, budget: float
     ) -> None:
         __tracebackhide__ = True
+        if exc is not None:  # its text reaches the diagnosis and, chained, every report
+            redact_exception(exc, self.recorder.secrets)
         self.diagnosis, text = diagnose_step(self, record, exc, mark, budget)
         raise CheckoutFailure(self.diagnosis, text) from exc
