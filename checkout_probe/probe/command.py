@@ -16,7 +16,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,8 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
-from checkout_probe.probe.alerts import Alert, AlertMachine, AlertState
+from checkout_probe.probe.alerts import AlertMachine, AlertState
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
+from checkout_probe.probe.delivery import Delivery
 from checkout_probe.probe.history import HistoryStore, SavedAlertState
 from checkout_probe.probe.history_url import check_history_url, database_error, open_history
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
@@ -59,7 +59,7 @@ class Probe:
         self.rule = rule
         self.stop = Stop()
         self.metrics = ProbeMetrics()
-        self.sinks = [WebhookSink(url, args.webhook_format) for url in webhooks(args)]
+        self.delivery = Delivery([WebhookSink(url, args.webhook_format) for url in webhooks(args)])
         self.rounds_run = 0
         #: The round's fit was judged from the history (else the first round judges it).
         self.fit_known = False
@@ -253,10 +253,12 @@ class Probe:
             window = [(r.failures, r.k) for r in earlier] + [(round_.failures, round_.checkouts)]
             verdict = self.rule.decide(window, machine.state.state)
             turn.add(round_, verdict)
-            before = machine.state
             alert = machine.observe(round_, verdict)
-            if machine.state != before:
-                turn.save_alert_state(machine.state.to_dict())
+            # The alert is queued with the round it comes from: nothing after this turn
+            # (a crash, a database error, every webhook down) can lose it.
+            changed, taken = self.delivery.in_turn(saved.data, machine.state.to_dict(), alert)
+            if changed is not None:
+                turn.save_alert_state(changed)
         self.last_verdict = verdict
         self.unrecorded_folder = None  # its evidence belongs to the history now
         self.metrics.record_round(round_, verdict)
@@ -276,12 +278,10 @@ class Probe:
             # Reported, not judged (a breach fails a step only where vitals_fail says): one
             # line with the count; each breach is in the history and on its page.
             print(f"  {vitals_summary(breaches)}", flush=True)
-        if alert is not None and not self._send(alert, store):
-            # Nobody heard it: put the old state back (unless another probe has moved it
-            # on since) so the next round sends the change again.
-            store.advance_alert_state(env, saved.version + 1, before.to_dict())
-            machine.state = before
-            print("  the alert will be sent again after the next round", flush=True)
+        if alert is not None and not self.delivery.sinks:
+            deliver(alert, [])  # no webhook: printed only
+        if taken:
+            self.delivery.deliver(store, env, taken)
         self._retain(store)
         self._export()
 
@@ -306,13 +306,6 @@ class Probe:
             print(f"  the history database answers again: {lost} not recorded (no verdict, "
                   "no alert for them)", flush=True)  # fmt: skip
             self.lost_rounds = 0
-
-    def _send(self, alert: Alert, store: HistoryStore) -> bool:
-        """Print and deliver ``alert``; False when it had webhooks and none took it."""
-        if alert.kind != "resolved":
-            # The question behind this project: did a deploy start it?
-            alert = replace(alert, deploy=store.deploy_correlation(alert.env).describe())
-        return deliver(alert, self.sinks)
 
     def _retain(self, store: HistoryStore) -> None:
         args = self.args

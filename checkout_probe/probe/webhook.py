@@ -141,6 +141,12 @@ class WebhookSink:
         #: answer (a header line every few seconds) cannot hold the probe longer than this.
         self.deadline_s = deadline_s
 
+    @property
+    def longest_s(self) -> float:
+        """The longest one delivery can take: every attempt to its deadline, and back-off."""
+        backoff: float = sum(self.base_delay_s * 2.0**i for i in range(self.attempts - 1))
+        return self.attempts * self.deadline_s + backoff
+
     def send(self, alert: Alert) -> DeliveryResult:
         """Deliver ``alert``; failures are logged and returned, never raised."""
         payload = render_payload(alert, self.format)
@@ -168,18 +174,17 @@ class WebhookSink:
         return DeliveryResult(False, attempt, status, error)
 
 
-def deliver(alert: Alert, sinks: Sequence[WebhookSink]) -> bool:
-    """Print ``alert`` and send it to every sink; False when there were sinks and none took
-    it (the caller sends it again after the next round)."""
+def deliver(alert: Alert, sinks: Sequence[WebhookSink]) -> set[str]:
+    """Print ``alert`` and send it to every sink; the URLs of the sinks that took it."""
     print(f"ALERT {alert.kind}: {alert.summary()}", flush=True)
     for detail in alert.details():
         print(f"  {detail}", flush=True)
-    delivered = 0
+    took: set[str] = set()
     for sink in sinks:
         result = sink.send(alert)  # never raises; failures are logged by the sink
         if result.ok:
-            delivered += 1
+            took.add(sink.url)
         else:
             print(f"  alert not delivered to {sink.where} after {result.attempts} attempts: "
                   f"{result.error}", flush=True)  # fmt: skip
-    return delivered > 0 or not sinks
+    return took
