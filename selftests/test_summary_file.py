@@ -1,0 +1,55 @@
+"""Self-tests: ``summary.json`` is written whole or not at all, and read back defensively.
+
+A full disk is stood in for by a file size limit (RLIMIT_FSIZE, with SIGXFSZ ignored, so a
+write that goes over it fails with EFBIG as a full disk's fails with ENOSPC).
+"""
+
+from __future__ import annotations
+
+import errno
+import resource
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from checkout_probe.evidence.record import read_summary, write_summary
+
+
+@contextmanager
+def _files_limited_to(size: int) -> Iterator[None]:
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+def test_a_summary_that_cannot_be_written_leaves_the_last_one_whole_and_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "summary.json"
+    write_summary(path, {"tests": [], "run_id": "before"})
+    big = {"tests": [{"nodeid": "x" * 200_000}], "run_id": "after"}
+
+    with pytest.raises(OSError) as raised, _files_limited_to(4096):
+        write_summary(path, big)
+
+    assert raised.value.errno in {errno.EFBIG, errno.ENOSPC}
+    assert read_summary(path) == {"tests": [], "run_id": "before"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
+
+
+@pytest.mark.parametrize(
+    "text", ["", '{"tests": [', "[1, 2]", '{"run_id": "no tests"}', "\udcff"], ids=repr
+)
+def test_a_torn_or_foreign_summary_reads_as_none(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "summary.json"
+    path.write_text(text, errors="surrogateescape")
+    assert read_summary(path) is None
+    assert read_summary(tmp_path / "missing.json") is None
