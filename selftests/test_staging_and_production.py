@@ -16,6 +16,7 @@ import pytest
 
 from checkout_probe.basics.errors import PYTEST_TARGET_UNREACHABLE
 from checkout_probe.target import LocalShop
+from flows.shop import SHOP
 from flows.shop_api import OrderApi
 from selftests.helpers import SuiteRun, run_suites
 
@@ -30,13 +31,21 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalShop]:
         yield started
 
 
-def _config(tmp_path: Path, shop: LocalShop, extra: str = "") -> Path:
+#: What these tests are about is the environment chosen and what it leaves behind, not
+#: speed: generous step budgets, so the machine's load (the self-tests run three browsers
+#: at a time) cannot fail a step as slow.
+_BUDGETS = "".join(f'"{step}" = 30.0\n' for step in SHOP.steps)
+
+
+def _config(tmp_path: Path, shop: LocalShop) -> Path:
     path = tmp_path / "environments.toml"
     path.write_text(
         f'[staging]\nbase_url = "{shop.url}"\napi_token_env = "STAGING_SHOP_API_TOKEN"\n'
         'shopper_password_env = "STAGING_SHOPPER_PASSWORD"\n'
+        f'[staging.step_budgets]\n{_BUDGETS}'
         f'[production]\nbase_url = "{shop.url}"\nproduction = true\n'
-        'api_token_env = "STAGING_SHOP_API_TOKEN"\n' + extra
+        'api_token_env = "STAGING_SHOP_API_TOKEN"\n'
+        f'[production.step_budgets]\n{_BUDGETS}'
     )
     return path
 

@@ -279,7 +279,7 @@ def test_sigterm_stops_verify_and_its_pytest_child_before_verify_exits(tmp_path:
 def _running() -> dict[int, str]:
     """pid → command line of every process (ps), zombies left out."""
     out = subprocess.run(
-        ["ps", "-e", "-o", "pid=,stat=,args="], capture_output=True, text=True, check=True
+        ["ps", "-ww", "-e", "-o", "pid=,stat=,args="], capture_output=True, text=True, check=True
     ).stdout
     rows = (line.split(None, 2) for line in out.splitlines())
     return {int(r[0]): r[2] for r in rows if len(r) == 3 and not r[1].startswith("Z")}
