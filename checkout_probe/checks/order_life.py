@@ -61,7 +61,7 @@ def charges_of(adapter: OrderAdapter, order: StoredOrder) -> Sequence[Charge]:
 
 
 def describe_unconfirmed(adapter: OrderAdapter, order: StoredOrder) -> str:
-    """``order CP-1 (Trail Mug ×2, 52.43, 'paid', charged ch_1 52.43 on …4242)``."""
+    """``order A-17 (Product X ×2, 52.43, 'paid', charged ch_1 52.43 on …1111)``."""
     items = ", ".join(f"{i.name} ×{i.quantity}" for i in order.items)
     taken = charges_of(adapter, order)
     charged = (

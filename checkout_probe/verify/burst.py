@@ -45,7 +45,7 @@ class Trial:
     evidence: tuple[str, ...] = ()
 
     def line(self, number: int) -> str:
-        """``  FAIL burst 8: guest checkout (1.2 s) [payment_error] at step 'place order'``."""
+        """``  FAIL burst 8: <journey> (1.2 s) [<category>] at step '<step>'``."""
         text = f"  {'FAIL' if self.failed else 'PASS'} {self.source} {number}: {self.name} " \
                f"({self.seconds:.1f} s)"  # fmt: skip
         if self.failed:
