@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, func, inspect, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.basics.redact import mask_url
@@ -32,7 +30,6 @@ from checkout_probe.probe.history_rows import (
     saved_alert_state,
 )
 from checkout_probe.probe.history_schema import (
-    AlertStateRow,
     FailureRow,
     RoundRecord,
     RoundRow,
@@ -193,30 +190,6 @@ class HistoryStore:
         """The alert state last saved for ``env`` and its version (``None``, 0: never saved)."""
         with self._session() as session:
             return saved_alert_state(session, env)
-
-    def advance_alert_state(self, env: str, seen: int, state: dict[str, Any]) -> bool:
-        """Store ``state`` for ``env`` if it is still at version ``seen``; True if it was.
-
-        A compare-and-set, so it works alike on SQLite and PostgreSQL: of probes that
-        read the same version, exactly one advances it (and sends the alert); the
-        others get False and read the state again.
-        """
-        values = {"data": dict(state), "updated_at": datetime.now(UTC), "version": seen + 1}
-        if seen == 0:
-            try:
-                with self._session.begin() as session:
-                    session.add(AlertStateRow(env=env, **values))
-                return True
-            except IntegrityError:
-                return False  # another probe saved the first state in between
-        change = (
-            update(AlertStateRow)
-            .where(AlertStateRow.env == env, AlertStateRow.version == seen)
-            .values(**values)
-        )
-        with self._session.begin() as session:
-            # Core execution on the session's connection: its result has the rowcount.
-            return bool(session.connection().execute(change).rowcount)
 
     @staticmethod
     def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:

@@ -21,13 +21,19 @@ def firing_state() -> AlertState:
     return machine.state
 
 
-def test_alert_state_survives_a_new_store_and_advances_from_what_was_read(
+def _save(store: HistoryStore, env: str, state: dict[str, object]) -> None:
+    """Save ``state`` as a probe does: in its locked turn."""
+    with store.turn(env) as turn:
+        turn.save_alert_state(state)
+
+
+def test_alert_state_survives_a_new_store_and_moves_on_from_what_was_read(
     history_url: str,
 ) -> None:
     first_run = HistoryStore(history_url)
     saved = first_run.read_alert_state("prod")
     assert (saved.data, saved.version) == (None, 0)
-    assert first_run.advance_alert_state("prod", 0, firing_state().to_dict())
+    _save(first_run, "prod", firing_state().to_dict())
     first_run.close()
 
     next_run = HistoryStore(history_url)  # the next CronJob run, in a new process
@@ -37,8 +43,7 @@ def test_alert_state_survives_a_new_store_and_advances_from_what_was_read(
     assert saved.data["firing"]["top_category"] == "payment_error"
 
     recovered = AlertState().to_dict()
-    assert not next_run.advance_alert_state("prod", 0, recovered)  # stale: someone moved it
-    assert next_run.advance_alert_state("prod", 1, recovered)
+    _save(next_run, "prod", recovered)
     assert next_run.read_alert_state("prod").data == recovered
     assert next_run.read_alert_state("prod").version == 2
     next_run.close()
@@ -46,33 +51,12 @@ def test_alert_state_survives_a_new_store_and_advances_from_what_was_read(
 
 def test_each_env_has_its_own_alert_state(history_url: str) -> None:
     store = HistoryStore(history_url)
-    assert store.advance_alert_state("prod", 0, firing_state().to_dict())
-    assert store.advance_alert_state("staging", 0, AlertState().to_dict())
+    _save(store, "prod", firing_state().to_dict())
+    _save(store, "staging", AlertState().to_dict())
     prod, staging = store.read_alert_state("prod"), store.read_alert_state("staging")
     assert prod.data is not None and prod.data["state"] == "failing"
     assert staging.data == AlertState().to_dict()
     store.close()
-
-
-def test_of_probes_that_read_the_same_state_exactly_one_advances_it(history_url: str) -> None:
-    """Eight stores (as eight probes would open it) race to send the same change."""
-    stores = [HistoryStore(history_url) for _ in range(8)]
-    for round_ in range(3):  # the first state (an insert), then two updates
-        seen = stores[0].read_alert_state("prod").version
-        start = Barrier(len(stores))
-
-        def advance(
-            store: HistoryStore, seen: int = seen, round_: int = round_, start: Barrier = start
-        ) -> bool:
-            start.wait()
-            return store.advance_alert_state("prod", seen, {"state": f"change {round_}"})
-
-        with ThreadPoolExecutor(len(stores)) as pool:
-            won = list(pool.map(advance, stores))
-        assert won.count(True) == 1, won
-        assert stores[0].read_alert_state("prod").version == seen + 1
-    for store in stores:
-        store.close()
 
 
 def test_turns_of_probes_judging_at_once_follow_one_another(history_url: str) -> None:

@@ -65,7 +65,9 @@ def test_a_first_release_history_is_upgraded_and_keeps_its_rounds(
     totals = store.checkout_totals("prod")
     assert totals[("unknown", "failed", "payment_error")] == 2
     assert totals[(JOURNEY, "failed", "payment_error")] == 1
-    assert store.advance_alert_state("prod", 0, {"state": "healthy"})
+    with store.turn("prod") as turn:
+        turn.save_alert_state({"state": "healthy"})
+    assert store.read_alert_state("prod").data == {"state": "healthy"}
     store.close()
 
 
