@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from checkout_probe.basics.errors import ConfigError
-from checkout_probe.basics.redact import redact
+from checkout_probe.basics.redact import mask_url, redact
 from checkout_probe.probe.alert import MAX_EVIDENCE
 from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_schema import RoundRecord
-from checkout_probe.probe.history_url import open_history, reading, shown_url
+from checkout_probe.probe.history_url import open_history, reading
 from checkout_probe.probe.options import DEFAULT_HISTORY
 from checkout_probe.probe.render import render_html, render_table
 from checkout_probe.settings.argtypes import OneLineParser, positive_int
@@ -197,7 +197,7 @@ def _failures_text(latest: RoundRecord, groups: list[dict[str, Any]]) -> list[st
 def main(argv: list[str]) -> int:
     """Show one environment's history and whether (and since when) checkout is failing."""
     args = build_parser().parse_args(argv)
-    shown = shown_url(args.history)
+    shown = mask_url(args.history)
     store = open_history(args.history)
     try:
         with reading(shown):

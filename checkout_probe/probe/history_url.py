@@ -30,12 +30,6 @@ from checkout_probe.probe.options import DEFAULT_HISTORY
 RUN_PROBE_FIRST = "run `checkout-probe probe` first or pass --history"
 
 
-def shown_url(text: str) -> str:
-    """A URL fit for a message: its user info masked, even where the URL does not parse (an
-    unencoded ``@`` in the password, a port that is not a number)."""
-    return mask_url(text)
-
-
 def _sqlite_file(url: URL) -> Path | None:
     """The file a SQLite URL names; None for other databases."""
     if url.get_backend_name() != "sqlite":
@@ -90,7 +84,7 @@ def check_history_url(text: str) -> None:
 
     The probe checks it before it starts a browser, so a typo costs one line, not a round.
     """
-    shown = shown_url(text)
+    shown = mask_url(text)
     userinfo = text.split("://", 1)[-1].split("/", 1)[0]
     if userinfo.count("@") > 1:
         # Parsed, it would make part of the password the host, and errors would name it.
@@ -139,7 +133,7 @@ def open_history(text: str, *, create: bool = False) -> HistoryStore:
     Without ``create`` nothing is written, and a missing history is a ConfigError.
     """
     check_history_url(text)  # a malformed URL, an unknown database, no driver
-    shown, url = shown_url(text), make_url(text)
+    shown, url = mask_url(text), make_url(text)
     path = _sqlite_file(url)
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,6 @@ come from the project's :class:`~checkout_probe.shop.Shop`.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +52,7 @@ from checkout_probe.basics.web_values import (
     host_path_problem,
     shop_url_problem,
 )
+from checkout_probe.settings.toml_text import parse_toml
 from checkout_probe.settings.vital_budgets import VitalBudgets, parse_budgets
 from checkout_probe.shop import NO_SHOP, Shop
 
@@ -112,16 +112,12 @@ def load_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"{path} is not a file: fix --config")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}: fix the file") from None
-    except RecursionError:  # tomllib recurses into nested arrays and tables
-        too_deep = f"{path} nests arrays or tables too deeply to read: fix the file"
-        raise ConfigError(too_deep) from None
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    return parse_toml(text, path)
 
 
 def _where(name: str, path: Path) -> str:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from checkout_probe.basics.errors import ConfigError, ProbeError
+from checkout_probe.settings.toml_text import parse_toml
 from checkout_probe.shop import Shop
 
 TABLE = "checkout-probe"
@@ -43,16 +43,12 @@ class Project:
 
 def _table(pyproject: Path) -> dict[str, Any] | None:
     try:
-        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {pyproject}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{pyproject} is not valid TOML: {exc}: fix the file") from None
-    except RecursionError:  # tomllib recurses into nested arrays and tables
-        too_deep = f"{pyproject} nests arrays or tables too deeply to read: fix the file"
-        raise ConfigError(too_deep) from None
+    document = parse_toml(text, pyproject)
     tool = document.get("tool")
     table = tool.get(TABLE) if isinstance(tool, dict) else None
     if table is None:
