@@ -223,9 +223,15 @@ SHOP = Shop(
 '''
 
 
+def module_project(folder: Path, module: str, source: str) -> Path:
+    """Write a project whose shop is ``SHOP`` in one module (``source``) into ``folder`` and
+    return it (for ``--project``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(f'[tool.checkout-probe]\nshop = "{module}:SHOP"\n')
+    (folder / f"{module}.py").write_text(source)
+    return folder
+
+
 def catalog_only_project(folder: Path) -> Path:
     """Write the one-step project into ``folder`` and return it (for ``--project``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pyproject.toml").write_text('[tool.checkout-probe]\nshop = "catalog_only:SHOP"\n')
-    (folder / "catalog_only.py").write_text(_CATALOG_ONLY_SHOP)
-    return folder
+    return module_project(folder, "catalog_only", _CATALOG_ONLY_SHOP)

@@ -24,6 +24,7 @@ from selftests.probe.running import (
     catalog_only_project,
     demo_shop,
     live_probe,
+    module_project,
     run_probe,
 )
 from selftests.probe.support import closed_port, http_receiver
@@ -279,10 +280,7 @@ SHOP = dataclasses.replace(DEMO, journeys={{"buggy checkout": buggy}})
 def test_a_journey_that_raises_outside_a_step_is_cleaned_up_and_leaks_no_secret(
     tmp_path: Path,
 ) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "pyproject.toml").write_text('[tool.checkout-probe]\nshop = "buggy:SHOP"\n')
-    (project / "buggy.py").write_text(_BUGGY_SHOP)
+    project = module_project(tmp_path / "project", "buggy", _BUGGY_SHOP)
     with demo_shop(tmp_path / "shop") as shop:
         assert shop.url is not None
         run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2", f"--project={project}")
