@@ -47,6 +47,7 @@ class FailedJourney(Protocol):
     @property
     def shop_version(self) -> str | None: ...
 
+
 #: Exceptions that say the shop (or the page) misbehaved, not the harness: the browser's,
 #: assertions on what the shop showed, and the shop's answers to the project's HTTP calls.
 _SHOP_SIDE = (PlaywrightError, AssertionError, httpx.HTTPError)
@@ -60,8 +61,7 @@ def diagnose_step(
     if exc is None:
         error_type = "StepOverBudget"
         message = (
-            f"step '{record.key}' took {record.duration_s:.1f} s, "
-            f"over its {budget:.1f} s budget"
+            f"step '{record.key}' took {record.duration_s:.1f} s, over its {budget:.1f} s budget"
         )
     else:
         error_type, message = type(exc).__name__, str(exc)

@@ -101,7 +101,8 @@ def _stray_charges(adapter: OrderAdapter, emails: list[str], orders: list[str]) 
         if c.succeeded and c.order_number not in orders
     ]  # fmt: skip
     return [
-        f"charge {c.id} took {money(c.amount)}" + (f" from card …{c.card}" if c.card else "")
+        f"charge {c.id} took {money(c.amount)}"
+        + (f" from card …{c.card}" if c.card else "")
         + f" for {c.order_number or 'no order'}, which the checkout did not confirm"
         for c in stray
     ]
@@ -137,4 +138,3 @@ def _after_failure(
             )
             + f" (before this, {first})"
         )
-

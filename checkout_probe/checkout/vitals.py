@@ -209,4 +209,3 @@ class VitalsRecorder:
                     (cumulative_layout_shift(s) for s in by_document.values()), default=0.0
                 )
         return {m: round(values[m], 4 if m == "CLS" else 1) for m in METRICS if m in values}
-

@@ -101,9 +101,7 @@ def _decline_shown_wrong(ev: Evidence, alerts: str) -> str | None:
     shopper entered (``TestCard.outcome``, e.g. "insufficient_funds").
     """
     shop = _origin(ev.target_url)
-    declined = next(
-        (r for r in ev.failed_requests if r.status == 402 and r.origin == shop), None
-    )
+    declined = next((r for r in ev.failed_requests if r.status == 402 and r.origin == shop), None)
     if declined is None or not alerts.strip():
         return None
     code = DECLINE_CODE.search(declined.body_excerpt)

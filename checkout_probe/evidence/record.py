@@ -24,6 +24,7 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 #: ran it to the run report and to verify's progress lines.
 RECORD_PROPERTY = "checkout_probe_record"
 
+
 @dataclass
 class StepRecord:
     """One journey step's outcome (the journey updates it while the step runs)."""

@@ -8,6 +8,9 @@ Each module has one job and no knowledge of the scheduler or the CLI:
   probabilities (table for the defaults in its docstring) and a seeded simulator.
 - :mod:`~checkout_probe.probe.alerts`: ``AlertMachine`` (alert on state changes, JSON-able
   state for ``--once`` runs) and ``Alert``.
+- :mod:`~checkout_probe.probe.judge`: one round judged, stored and its alerts queued in the
+  history's locked turn (``Judge``); the outbox and delivery in
+  :mod:`~checkout_probe.probe.outbox` and :mod:`~checkout_probe.probe.delivery`.
 - :mod:`~checkout_probe.probe.webhook`: ``WebhookSink`` (generic / Slack / Alertmanager
   payloads, bounded retries, never raises).
 - :mod:`~checkout_probe.probe.metrics`: ``ProbeMetrics`` in its own Prometheus registry

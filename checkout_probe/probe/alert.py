@@ -13,6 +13,10 @@ from typing import Any
 FIRING = "firing"
 RESOLVED = "resolved"
 REMINDER = "reminder"
+#: What an alert is about: the shop's checkouts failing (the shop's on-call), or the probe
+#: unable to judge them at all (every checkout a harness error: the probe's team).
+SHOP = "shop"
+HARNESS = "harness"
 #: Evidence paths carried per alert; a chat message with dozens of paths helps nobody.
 MAX_EVIDENCE = 10
 
@@ -43,9 +47,20 @@ class Alert:
     deploy: str | None = None
     #: The sample failure's W3C trace id: the shop's trace of the failing checkout.
     trace_id: str | None = None
+    subject: str = SHOP  # SHOP | HARNESS
 
     def summary(self) -> str:
         """One line for chat titles and Alertmanager's ``summary``."""
+        if self.subject == HARNESS:
+            if self.kind == RESOLVED:
+                return (
+                    f"[{self.env}] Probe judging checkouts again after "
+                    f"{_human(self.duration_s or 0.0)} of harness errors"
+                )
+            return (
+                f"[{self.env}] Probe cannot judge checkouts: {self.failures}/{self.checkouts} "
+                "were harness errors (the probe's or the project's bug, not the shop's)"
+            )
         cause = self.top_category or "unknown cause"
         if self.kind == RESOLVED:
             return (
@@ -78,6 +93,9 @@ class Alert:
             lines.append(f"health: {self.health}")
         if self.deploy:
             lines.append(f"deploy: {self.deploy}")
+        if self.subject == HARNESS and self.kind != RESOLVED:
+            lines.append("the shop is not being judged: fix the probe's job or the project's "
+                         "journey (the probe's log has each error)")  # fmt: skip
         if self.evidence:
             more = f" (+{len(self.evidence) - 1} more)" if len(self.evidence) > 1 else ""
             lines.append(f"evidence: {self.evidence[0]}{more}")

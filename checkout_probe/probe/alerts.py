@@ -1,5 +1,10 @@
 """Alert once per state change: firing when checkouts start failing, resolved when they stop.
 
+Apart from that, the probe's own trouble: a round whose every checkout was a harness
+error judged nothing; the first such round fires an alert about the probe (subject
+``harness``, routed to the probe's team, not the shop's on-call), the next round that
+judges checkouts again resolves it.
+
 :class:`AlertMachine` turns each round's verdict into at most one
 :class:`~checkout_probe.probe.alert.Alert`; its :class:`AlertState` round-trips through
 JSON so a ``--once`` run from cron can carry it between runs. Delivering an alert is
@@ -13,8 +18,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from checkout_probe.basics.redact import redact
-from checkout_probe.probe.alert import FIRING, MAX_EVIDENCE, REMINDER, RESOLVED, Alert
-from checkout_probe.probe.model import Round
+from checkout_probe.probe.alert import (
+    FIRING,
+    HARNESS,
+    MAX_EVIDENCE,
+    REMINDER,
+    RESOLVED,
+    Alert,
+)
+from checkout_probe.probe.model import ERROR, Round
 from checkout_probe.probe.stats import FAILING, HEALTHY, Verdict
 
 __all__ = ["FIRING", "REMINDER", "RESOLVED", "Alert", "AlertMachine", "AlertState"]
@@ -27,6 +39,8 @@ class AlertState:
     state: str = HEALTHY
     firing: Alert | None = None  # the alert that opened the current streak
     last_sent_at: datetime | None = None
+    #: The harness alert in force: every checkout of the rounds since was a harness error.
+    harness: Alert | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -34,6 +48,7 @@ class AlertState:
             "state": self.state,
             "firing": self.firing.to_dict() if self.firing else None,
             "last_sent_at": self.last_sent_at.isoformat() if self.last_sent_at else None,
+            "harness": self.harness.to_dict() if self.harness else None,
         }
 
     @classmethod
@@ -41,10 +56,12 @@ class AlertState:
         """Inverse of :meth:`to_dict`; an empty dict is the initial state."""
         firing = data.get("firing")
         sent = data.get("last_sent_at")
+        harness = data.get("harness")
         return cls(
             state=str(data.get("state", HEALTHY)),
             firing=Alert.from_dict(firing) if firing else None,
             last_sent_at=datetime.fromisoformat(sent) if sent else None,
+            harness=Alert.from_dict(harness) if harness else None,
         )
 
 
@@ -61,13 +78,39 @@ class AlertMachine:
         self.state = state or AlertState()
         self.reminder_every = reminder_every
 
+    def harness(self, round_: Round) -> Alert | None:
+        """The probe's own alert, for every round: fired by the first round whose every
+        checkout was a harness error, resolved by the next round that judged checkouts.
+        A round that the timeout cut entirely (a sizing error, said on the console and by
+        the exit code) changes nothing."""
+        now = round_.started_at
+        open_ = self.state.harness
+        if round_.checkouts == 0 and round_.errors > 0 and open_ is None:
+            first = next((r.message for r in round_.results if r.outcome == ERROR), "")
+            alert = Alert(
+                kind=FIRING, env=round_.env, started_at=now, at=now, rate=1.0, low=1.0,
+                high=1.0, failures=round_.errors, checkouts=len(round_.results),
+                top_category="harness_error", sample_message=redact(first),
+                shop_version=round_.shop_version, subject=HARNESS,
+            )  # fmt: skip
+            self.state = replace(self.state, harness=alert)
+            return alert
+        if round_.checkouts > 0 and open_ is not None:
+            self.state = replace(self.state, harness=None)
+            return replace(
+                open_, kind=RESOLVED, at=now, ended_at=now,
+                duration_s=(now - open_.started_at).total_seconds(),
+                shop_version=round_.shop_version,
+            )  # fmt: skip
+        return None
+
     def observe(self, round_: Round, verdict: Verdict) -> Alert | None:
         """Advance by one round; return the alert to send, if any."""
         now = round_.started_at
         firing = self.state.firing
         if verdict.failing and self.state.state != FAILING:
             alert = _alert_from(FIRING, round_, verdict, started_at=now, category=None)
-            self.state = AlertState(FAILING, alert, now)
+            self.state = replace(self.state, state=FAILING, firing=alert, last_sent_at=now)
             return alert
         if verdict.failing and firing is not None:
             last = self.state.last_sent_at or firing.at
@@ -78,7 +121,7 @@ class AlertMachine:
             self.state = replace(self.state, last_sent_at=now)
             return alert
         if not verdict.failing and self.state.state == FAILING:
-            self.state = AlertState()
+            self.state = AlertState(harness=self.state.harness)
             if firing is None:  # state file edited by hand: nothing to resolve
                 return None
             return replace(

@@ -25,11 +25,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
-from checkout_probe.probe.alerts import AlertMachine, AlertState
+from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.delivery import Delivery
-from checkout_probe.probe.history import HistoryStore, SavedAlertState
+from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import check_history_url, database_error, open_history
+from checkout_probe.probe.judge import Judge
 from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
@@ -39,7 +40,7 @@ from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
-from checkout_probe.probe.webhook import WebhookSink, deliver
+from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.settings.baseline import (
     HISTORY_ROUNDS,
     Baseline,
@@ -56,10 +57,14 @@ class Probe:
     def __init__(self, args: argparse.Namespace, settings: Settings, rule: DecisionRule) -> None:
         self.args = args
         self.settings = settings
-        self.rule = rule
         self.stop = Stop()
         self.metrics = ProbeMetrics()
-        self.delivery = Delivery([WebhookSink(url, args.webhook_format) for url in webhooks(args)])
+        reminder = timedelta(seconds=args.remind_every) if args.remind_every else None
+        self.judge = Judge(
+            rule,
+            AlertMachine(reminder_every=reminder),  # its state: the history's, per round
+            Delivery([WebhookSink(url, args.webhook_format) for url in webhooks(args)]),
+        )
         self.rounds_run = 0
         #: The round's fit was judged from the history (else the first round judges it).
         self.fit_known = False
@@ -82,8 +87,6 @@ class Probe:
             store = open_history(args.history, create=True)
             stack.callback(store.close)
             target = self._target(stack)
-            reminder = timedelta(seconds=args.remind_every) if args.remind_every else None
-            machine = AlertMachine(reminder_every=reminder)  # its state: the history's, per round
             if args.once:
                 # A fresh process per round: start the counters where the history left them.
                 self.metrics.preload_checkouts(settings.env, store.checkout_totals(settings.env))
@@ -102,7 +105,7 @@ class Probe:
                 + f"; journeys: {', '.join(settings.shop.journeys)}",
                 flush=True,
             )
-            print(describe_rule(self.rule, args.checkouts, args.interval), flush=True)
+            print(describe_rule(self.judge.rule, args.checkouts, args.interval), flush=True)
             self._check_fit(store)
             if target.sources_note():
                 print(target.sources_note(), flush=True)
@@ -112,7 +115,7 @@ class Probe:
                       "before charging", flush=True)  # fmt: skip
             with handling_signals(self.stop):
                 try:
-                    self._loop(store, target, pool, machine)
+                    self._loop(store, target, pool)
                 except Cut:
                     # A signal landing after the round was stored cuts only its alerting.
                     self.cut_folder = self.unrecorded_folder
@@ -169,9 +172,7 @@ class Probe:
         stack.callback(shop.stop)
         return make_target(settings, shop.url or "", api_token=shop.api_token)
 
-    def _loop(
-        self, store: HistoryStore, target: Target, pool: CheckoutPool, machine: AlertMachine
-    ) -> None:
+    def _loop(self, store: HistoryStore, target: Target, pool: CheckoutPool) -> None:
         args = self.args
         while not self.stop.is_set():
             started = time.monotonic()
@@ -183,7 +184,7 @@ class Probe:
             baseline = from_history(recent, self.settings.baseline)
             round_ = self._round(self.rounds_run, target, pool, baseline)
             try:
-                self._judge(store, round_, machine, time.monotonic() - started)
+                self._judge(store, round_, time.monotonic() - started)
             except SQLAlchemyError as exc:
                 self._history_failed(round_, exc)
             else:
@@ -223,43 +224,32 @@ class Probe:
             health=health.to_dict() if health else None,
         )
 
-    def _judge(
-        self, store: HistoryStore, round_: Round, machine: AlertMachine, wall_s: float
-    ) -> None:
-        env = self.settings.env
-        if round_.checkouts == 0:
-            # Nothing judged the shop (no browser, every checkout crashed): no verdict,
-            # and nothing stored that would read as a healthy or failing round.
-            first = round_.results[0].message if round_.results else "no checkouts ran"
-            print(f"round {self.rounds_run} · {env} · no verdict: {round_.errors} harness "
-                  f"errors, {round_.cut} cut and {round_.not_run} not run at the round "
-                  f"timeout, e.g. {first}", flush=True)  # fmt: skip
-            self.last_verdict = None
-            self.nothing_fit = round_.errors == 0 and (round_.cut + round_.not_run) > 0
-            if self.nothing_fit:
-                print(f"  round does not fit: no checkout finished within --round-timeout "
-                      f"{self.args.round_timeout:.0f} s: raise it above one checkout's time "
-                      f"× ceil(--checkouts / --workers)", flush=True)  # fmt: skip
-            self.metrics.count_checkouts(round_)
-            self._export()
-            return
-        # One turn at a time among the probes sharing this history (regions, cron runs):
-        # the window and the alert state are what the previous turn left, and of probes
-        # judging the same change only the first sees it as one.
-        with store.turn(env) as turn:
-            saved = turn.alert_state()
-            machine.state = _alert_state(saved)
-            earlier = turn.recent(self.rule.window_rounds - 1)
-            window = [(r.failures, r.k) for r in earlier] + [(round_.failures, round_.checkouts)]
-            verdict = self.rule.decide(window, machine.state.state)
-            turn.add(round_, verdict)
-            alert = machine.observe(round_, verdict)
-            # The alert is queued with the round it comes from: nothing after this turn
-            # (a crash, a database error, every webhook down) can lose it.
-            changed, taken = self.delivery.in_turn(saved.data, machine.state.to_dict(), alert)
-            if changed is not None:
-                turn.save_alert_state(changed)
-        self.last_verdict = verdict
+    def _judge(self, store: HistoryStore, round_: Round, wall_s: float) -> None:
+        judged = self.judge.turn(store, round_)  # the round stored, its alerts queued
+        self.last_verdict = judged.verdict
+        if judged.verdict is None:
+            self._no_verdict(round_)
+        else:
+            self._judged(round_, judged.verdict, wall_s)
+        self.judge.send(store, round_.env, judged)
+        if judged.verdict is not None:
+            self._retain(store)
+        self._export()
+
+    def _no_verdict(self, round_: Round) -> None:
+        """Nothing judged the shop (no browser, every checkout crashed, all cut)."""
+        first = round_.results[0].message if round_.results else "no checkouts ran"
+        print(f"round {self.rounds_run} · {round_.env} · no verdict: {round_.errors} harness "
+              f"errors, {round_.cut} cut and {round_.not_run} not run at the round "
+              f"timeout, e.g. {first}", flush=True)  # fmt: skip
+        self.nothing_fit = round_.errors == 0 and (round_.cut + round_.not_run) > 0
+        if self.nothing_fit:
+            print(f"  round does not fit: no checkout finished within --round-timeout "
+                  f"{self.args.round_timeout:.0f} s: raise it above one checkout's time "
+                  f"× ceil(--checkouts / --workers)", flush=True)  # fmt: skip
+        self.metrics.count_checkouts(round_)
+
+    def _judged(self, round_: Round, verdict: Verdict, wall_s: float) -> None:
         self.unrecorded_folder = None  # its evidence belongs to the history now
         self.metrics.record_round(round_, verdict)
         # Numbered per process: with --once every run prints "round 1" (history has them all).
@@ -278,12 +268,6 @@ class Probe:
             # Reported, not judged (a breach fails a step only where vitals_fail says): one
             # line with the count; each breach is in the history and on its page.
             print(f"  {vitals_summary(breaches)}", flush=True)
-        if alert is not None and not self.delivery.sinks:
-            deliver(alert, [])  # no webhook: printed only
-        if taken:
-            self.delivery.deliver(store, env, taken)
-        self._retain(store)
-        self._export()
 
     def _history_failed(self, round_: Round, exc: SQLAlchemyError) -> None:
         """The round could not be judged and stored: a ``--once`` run ends (exit 4, one
@@ -325,10 +309,6 @@ class Probe:
             # The round timeout cut every checkout: the run's sizing, the user's to fix.
             return int(ExitCode.USAGE if self.nothing_fit else ExitCode.HARNESS_ERROR)
         return int(ExitCode.CHECKOUT_FAILED if self.last_verdict.failing else ExitCode.OK)
-
-
-def _alert_state(saved: SavedAlertState) -> AlertState:
-    return AlertState.from_dict(saved.data) if saved.data else AlertState()
 
 
 def main(argv: Sequence[str]) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_probe.probe import outbox
-from checkout_probe.probe.alert import RESOLVED, Alert
+from checkout_probe.probe.alert import RESOLVED, SHOP, Alert
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import database_error
 from checkout_probe.probe.webhook import WebhookSink, deliver
@@ -33,15 +33,14 @@ class Delivery:
         self.lease = outbox.lease_s([s.longest_s for s in self.sinks])
 
     def in_turn(
-        self, saved: Mapping[str, Any] | None, state: Mapping[str, Any], alert: Alert | None
+        self, saved: Mapping[str, Any] | None, state: Mapping[str, Any], alerts: Sequence[Alert]
     ) -> tuple[dict[str, Any] | None, list[outbox.Entry]]:
-        """Inside the round's turn: ``alert`` (if any) queued, what to deliver now taken.
+        """Inside the round's turn: the round's ``alerts`` queued, what to deliver now taken.
         Returns the alert state to save (``state`` with the outbox; None: nothing changed)
         and the entries taken."""
         now = datetime.now(UTC)
-        before = outbox.load(saved)
-        entries = list(before)
-        if alert is not None and self.sinks:
+        entries = outbox.load(saved)
+        for alert in alerts if self.sinks else ():
             entries = outbox.queue(entries, alert, self.me, now, self.lease)
         entries, taken = outbox.claim(entries, self.keys, self.me, now, self.lease)
         data = {**state, "outbox": outbox.dump(entries)}
@@ -53,7 +52,7 @@ class Delivery:
         took: dict[str, set[str]] = {}
         for entry in taken:
             alert = entry.alert
-            if alert.kind != RESOLVED:
+            if alert.kind != RESOLVED and alert.subject == SHOP:
                 # The question behind this project: did a deploy start it?
                 try:
                     alert = replace(alert, deploy=store.deploy_correlation(env).describe())

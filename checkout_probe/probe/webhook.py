@@ -12,13 +12,18 @@ from urllib.parse import urlsplit
 import httpx
 
 from checkout_probe.basics.redact import redact
-from checkout_probe.probe.alert import Alert
+from checkout_probe.probe.alert import HARNESS, Alert
 from checkout_probe.probe.deadline import send_within
 
 log = logging.getLogger(__name__)
 
 FORMATS = frozenset({"generic", "slack", "alertmanager"})
 ALERTNAME = "CheckoutProbeFailing"
+#: The probe's own alert (every checkout of a round a harness error): the probe's team's.
+HARNESS_ALERTNAME = "CheckoutProbeHarnessError"
+#: ``severity`` by subject: the shop failing pages; the probe unable to judge it warns.
+SEVERITY = {HARNESS: "warning"}
+DEFAULT_SEVERITY = "critical"
 # Slack rejects header text over 150 characters and section text over 3000.
 _SLACK_HEADER_MAX = 150
 _SLACK_SECTION_MAX = 3000
@@ -65,11 +70,16 @@ def alertmanager_payload(alert: Alert) -> list[dict[str, Any]]:
     Labels are the alert's identity, so they stay fixed over a streak (the
     category is the one it fired with); resolving sets ``endsAt``.
     """
+    harness = alert.subject == HARNESS
     item: dict[str, Any] = {
         "labels": {
-            "alertname": ALERTNAME,
+            "alertname": HARNESS_ALERTNAME if harness else ALERTNAME,
             "env": alert.env,
             "category": alert.top_category or "unknown",
+            # Routes key on these: the shop's outage pages its on-call; the probe's own
+            # trouble goes to whoever runs the probe.
+            "about": alert.subject,
+            "severity": SEVERITY.get(alert.subject, DEFAULT_SEVERITY),
         },
         "annotations": {
             "summary": alert.summary(),

@@ -43,6 +43,7 @@ def describe(metric: str, value: float) -> str:
     """``LCP 3.10 s``, ``INP 240 ms``, ``CLS 0.31``."""
     return f"{metric} {amount(metric, value)}"
 
+
 @dataclass(frozen=True)
 class VitalBudgets:
     """Each metric's budget, for every step and per step, and which steps fail on a breach."""

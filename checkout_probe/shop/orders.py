@@ -160,4 +160,3 @@ class ChargeLookup(Protocol):
 
     def charges(self, *, order: str | None = None, email: str | None = None) -> list[Charge]:
         """Every charge attempt for one order number, or for one shopper's e-mail."""
-

@@ -18,6 +18,7 @@ from checkout_probe.target.health import HealthSnapshot, fetch_health, fetch_ver
 if TYPE_CHECKING:
     from checkout_probe.settings.config import Settings
 
+
 @dataclass(frozen=True)
 class Target:
     """A shop to test: its name, URL and the endpoints the harness reads."""
@@ -129,4 +130,3 @@ def make_target(settings: Settings, base_url: str, api_token: str | None = None)
         version_source=shop.version,
         declared_origins=shop.origins,
     )
-

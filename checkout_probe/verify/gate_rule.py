@@ -107,9 +107,7 @@ class GateRule:
     def llr(self, failures: int, checkouts: int) -> float:
         """The log-likelihood ratio of H1 over H0 after ``checkouts`` with ``failures``."""
         p0, p1 = self.healthy_rate, self.outage_rate
-        return failures * math.log(p1 / p0) + (checkouts - failures) * math.log(
-            (1 - p1) / (1 - p0)
-        )
+        return failures * math.log(p1 / p0) + (checkouts - failures) * math.log((1 - p1) / (1 - p0))
 
     def decide(self, failures: int, checkouts: int) -> str | None:
         """``KEEP``, ``ROLL_BACK``, or None while the evidence is not clear either way."""

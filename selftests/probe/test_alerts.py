@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 from checkout_probe.probe.alerts import (
@@ -148,7 +149,10 @@ def test_alertmanager_payload_fires_then_resolves_the_same_alert() -> None:
         assert sink.send(_resolved()).ok
     (fire,), (resolve,) = (json.loads(r.body) for r in rx.requests)
     assert rx.requests[0].path == "/api/v2/alerts"
-    labels = {"alertname": "CheckoutProbeFailing", "env": "prod", "category": "payment_error"}
+    labels = {
+        "alertname": "CheckoutProbeFailing", "env": "prod", "category": "payment_error",
+        "about": "shop", "severity": "critical",
+    }  # fmt: skip
     assert fire["labels"] == labels and resolve["labels"] == labels
     assert "endsAt" not in fire
     assert resolve["endsAt"] == (T0 + timedelta(minutes=180)).isoformat()
@@ -195,3 +199,45 @@ def test_a_receiver_that_trickles_its_answer_cannot_hold_the_probe() -> None:
 
     assert not result.ok and "within 2 s" in (result.error or ""), result
     assert took < 4.0, took
+
+
+def _harness_round(index: int, errors: int = 4) -> Round:
+    crashed = CheckoutResult("error", "harness_error", None, "harness error: no browser")
+    base = make_round(index, k=0)
+    return replace(base, results=(crashed,) * errors)
+
+
+def test_a_round_of_only_harness_errors_alerts_the_probes_team_once_until_judging_again() -> None:
+    machine = AlertMachine()
+    failing_shop = make_round(0, 20)
+    machine.observe(failing_shop, RULE.decide([(20, 20)]))  # the shop's own streak
+
+    first = machine.harness(_harness_round(1))
+    second = machine.harness(_harness_round(2))
+    carried = AlertMachine(AlertState.from_dict(json.loads(json.dumps(machine.state.to_dict()))))
+    all_cut = replace(make_round(3, k=0), results=(CheckoutResult("cut", None, None, "cut"),))
+    unchanged = carried.harness(all_cut)
+    resolved = carried.harness(make_round(4, 1))
+
+    assert first is not None and first.kind == FIRING and first.subject == "harness"
+    assert first.summary() == (
+        "[prod] Probe cannot judge checkouts: 4/4 were harness errors "
+        "(the probe's or the project's bug, not the shop's)"
+    )
+    assert "sample failure: harness error: no browser" in first.details()
+    assert second is None and unchanged is None  # once per change; a sizing error changes nothing
+    assert resolved is not None and resolved.kind == RESOLVED and resolved.subject == "harness"
+    assert resolved.duration_s == 3 * 5 * 60
+    assert carried.state.harness is None and carried.state.state == FAILING  # the shop's stays
+
+
+def test_the_harness_alert_has_its_own_name_and_routing_labels() -> None:
+    alert = AlertMachine().harness(_harness_round(0))
+    assert alert is not None
+    with http_receiver() as rx:
+        assert WebhookSink(rx.url + "/api/v2/alerts", "alertmanager").send(alert).ok
+    ((item,),) = (json.loads(r.body) for r in rx.requests)
+    assert item["labels"] == {
+        "alertname": "CheckoutProbeHarnessError", "env": "prod", "category": "harness_error",
+        "about": "harness", "severity": "warning",
+    }  # fmt: skip

@@ -110,8 +110,7 @@ def test_textfile_holds_the_same_series(tmp_path: Path) -> None:
     assert 'checkout_probe_verdict{env="prod"} 1.0' in text
     assert (
         'checkout_probe_checkouts_total{category="payment_error",env="prod",'
-        'journey="guest checkout",outcome="failed"} 5.0'
-        in text
+        'journey="guest checkout",outcome="failed"} 5.0' in text
     )
 
 
@@ -123,13 +122,27 @@ def test_preloaded_totals_add_to_this_runs_counts() -> None:
     metrics.record_round(make_round(0, 1), RULE.decide([(1, 20)]))
     got = samples(metrics_text(metrics))
     assert (
-        got[key("checkout_probe_checkouts_total", env="prod", journey=JOURNEY, outcome="passed",
-                category="none")]
+        got[
+            key(
+                "checkout_probe_checkouts_total",
+                env="prod",
+                journey=JOURNEY,
+                outcome="passed",
+                category="none",
+            )
+        ]
         == 119
     )
     assert (
-        got[key("checkout_probe_checkouts_total", env="prod", journey=JOURNEY, outcome="failed",
-                category="slow")]
+        got[
+            key(
+                "checkout_probe_checkouts_total",
+                env="prod",
+                journey=JOURNEY,
+                outcome="failed",
+                category="slow",
+            )
+        ]
         == 2
     )
 

@@ -281,13 +281,32 @@ def test_a_journey_that_raises_outside_a_step_is_cleaned_up_and_leaks_no_secret(
     tmp_path: Path,
 ) -> None:
     project = module_project(tmp_path / "project", "buggy", _BUGGY_SHOP)
-    with demo_shop(tmp_path / "shop") as shop:
+    fixed = catalog_only_project(tmp_path / "fixed")
+    with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
         assert shop.url is not None
-        run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2", f"--project={project}")
+        hook = ("--webhook", f"{receiver.url}/api/v2/alerts", "--webhook-format", "alertmanager")
+        run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2", f"--project={project}",
+                        *hook)  # fmt: skip
         left = httpx.get(f"{shop.url}/api/synthetic", headers=BEARER, timeout=5).json()
+        again = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2",
+                          f"--project={project}", *hook)  # fmt: skip
+        mended = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2",
+                           f"--project={fixed}", *hook)  # fmt: skip
+        sent = [item for body in alerts(receiver.requests) for item in body]
 
-    # The project's bug: no verdict on the shop, never an alert (exit 4, not 1).
-    assert run.returncode == 4, run.output
+    # The project's bug: no verdict on the shop, exit 4 (not 1); the alert it raises is the
+    # probe team's (its own name, about=harness, a warning), once, resolved once mended.
+    assert [r.returncode for r in (run, again, mended)] == [4, 4, 0], mended.output
+    assert [(a["labels"]["alertname"], "endsAt" in a) for a in sent] == [
+        ("CheckoutProbeHarnessError", False), ("CheckoutProbeHarnessError", True),
+    ], sent  # fmt: skip
+    labels = sent[0]["labels"]
+    assert labels["about"] == "harness" and labels["severity"] == "warning", labels
+    assert (
+        "Probe cannot judge checkouts: 2/2 were harness errors" in sent[0]["annotations"]["summary"]
+    )
+    everything = "".join(r.body.decode() for r in receiver.requests)
+    assert "CheckoutProbeFailing" not in everything and TOKEN not in everything
     assert "no verdict: 2 harness errors" in run.output, run.output
     assert (
         "outside a journey step: RuntimeError: journey bug: token [redacted], password [redacted]"
@@ -296,4 +315,3 @@ def test_a_journey_that_raises_outside_a_step_is_cleaned_up_and_leaks_no_secret(
     assert TOKEN not in run.output and "Traceback" in run.output  # the log keeps where
     # Both checkouts had ordered before the bug: cleaned up all the same.
     assert left["orders"] == [], left
-
