@@ -38,8 +38,10 @@ class OscarShop:
 
     def count_orders(self, *, cancelled: bool = False) -> int:
         """Orders in the shop's database (not cancelled, or cancelled), read by the shop itself."""
-        query = "Order.objects.filter(status='Cancelled')" if cancelled else (
-            "Order.objects.exclude(status='Cancelled')"
+        query = (
+            "Order.objects.filter(status='Cancelled')"
+            if cancelled
+            else ("Order.objects.exclude(status='Cancelled')")
         )
         code = f"from oscar.apps.order.models import Order; print({query}.count())"
         result = subprocess.run(

@@ -51,9 +51,7 @@ class PostgresServer:
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if self._as_root else []
-        subprocess.run(
-            [*prefix, *command], check=True, capture_output=True, text=True, timeout=60
-        )
+        subprocess.run([*prefix, *command], check=True, capture_output=True, text=True, timeout=60)
 
     def start(self) -> None:
         """initdb (trust, user ``probe``) and start on 127.0.0.1:port, socket in the folder."""

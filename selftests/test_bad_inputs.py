@@ -94,6 +94,7 @@ SHARED: list[tuple[str, list[str], str, Callable[[Path], Path] | None]] = [
      _config('{"steps": [1, 2]}')),
 ]  # fmt: skip
 
+
 def _environment(
     case: str, body: str, says: str
 ) -> tuple[str, list[str], str, Callable[[Path], Path]]:
@@ -123,14 +124,23 @@ ENVIRONMENT_KEYS: list[tuple[str, str, str]] = [
     ("budget-inf", '[staging.step_budgets]\n"place order" = inf', "positive number"),
     ("budget-string", '[staging.step_budgets]\n"place order" = "3"', "positive number"),
     ("budget-unknown-step", '[staging.step_budgets]\n"plaec order" = 3', "plaec order"),
-    ("vital-budget-unknown-metric", "[staging.vital_budgets]\nLPC = 3000",
-     "unknown web vital 'LPC'"),
+    (
+        "vital-budget-unknown-metric",
+        "[staging.vital_budgets]\nLPC = 3000",
+        "unknown web vital 'LPC'",
+    ),
     ("vital-budget-zero", "[staging.vital_budgets]\nCLS = 0", "CLS must be a positive number"),
     ("vital-budget-string", '[staging.vital_budgets]\nLCP = "3 s"', "positive number"),
-    ("vital-budget-unknown-step", '[staging.vital_budgets]\n"plaec order" = { INP = 300 }',
-     "plaec order"),
-    ("vital-budget-step-metric", '[staging.vital_budgets]\n"place order" = { IMP = 300 }',
-     "unknown web vital 'IMP'"),
+    (
+        "vital-budget-unknown-step",
+        '[staging.vital_budgets]\n"plaec order" = { INP = 300 }',
+        "plaec order",
+    ),
+    (
+        "vital-budget-step-metric",
+        '[staging.vital_budgets]\n"place order" = { IMP = 300 }',
+        "unknown web vital 'IMP'",
+    ),
     ("vitals-fail-string", 'vitals_fail = "pay"', "vitals_fail must be true, false or a list"),
     ("vitals-fail-unknown-step", 'vitals_fail = ["plaec order"]', "plaec order"),
     ("token-env-unset", 'api_token_env = "NO_SUCH_TOKEN_VARIABLE"', "NO_SUCH_TOKEN_VARIABLE"),

@@ -38,7 +38,6 @@ UNREACHABLE = "ws://127.0.0.1:9/"  # the discard port: nothing listens there
 URL = {"base_url": "http://127.0.0.1:9"}
 
 
-
 @dataclass(frozen=True)
 class Server:
     """A running run-server and the log of the browsers it launched."""

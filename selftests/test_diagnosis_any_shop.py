@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checkout_probe.target import LocalShop
 
-SHOP_MODULE = '''
+SHOP_MODULE = """
 from checkout_probe.shop.data import TestCard
 from checkout_probe.shop import Shop
 
@@ -32,9 +32,9 @@ def open_shop(journey):
     with journey.step("open shop"):
         journey.page.goto("/")
         journey.wait_for_page(journey.page.get_by_role("heading", name="Products"), "the shop")
-'''
+"""
 
-TESTS = '''
+TESTS = """
 import os
 import signal
 
@@ -68,7 +68,7 @@ def test_check_in_the_test_body_after_the_journey(journey):
     journey.remember("order", "X-1042")
     stored_total = 4999
     assert stored_total == 5035, "stored total differs from the confirmation"
-'''
+"""
 
 
 def _project(folder: Path) -> Path:
@@ -156,4 +156,3 @@ def test_a_secret_in_a_failed_checks_message_reaches_no_report_in_clear(tmp_path
     assert any(p.name == "junit.xml" for p in files) and any(p.suffix == ".json" for p in files)
     leaked = [str(p) for p in files if token.encode() in p.read_bytes()]
     assert leaked == [], leaked  # summary.json, JUnit, Allure's results, the trace
-

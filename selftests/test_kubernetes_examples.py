@@ -197,7 +197,11 @@ def _exported_series() -> dict[str, set[str]]:
     started = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
     results = (
         CheckoutResult(
-            "passed", None, None, "", {"pay": 1.0},
+            "passed",
+            None,
+            None,
+            "",
+            {"pay": 1.0},
             step_vitals={"pay": {"LCP": 800.0, "CLS": 0.02, "INP": 40.0}},
         ),
         CheckoutResult("failed", "payment_error", "pay", "Payment Processing Error", {"pay": 4.0}),

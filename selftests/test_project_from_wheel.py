@@ -137,9 +137,7 @@ def test_init_writes_the_project_layout_and_refuses_to_overwrite(
     assert (tmp_path / "fresh" / "README.md").read_text() == "ours\n"
 
     # What its README says to do next installs it (its dependencies; no package of its own).
-    install = installed.run(
-        "pip", "install", "--no-deps", "-e", ".", cwd=tmp_path / "fresh"
-    )
+    install = installed.run("pip", "install", "--no-deps", "-e", ".", cwd=tmp_path / "fresh")
     assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
 
 

@@ -42,10 +42,10 @@ def _config(tmp_path: Path, shop: LocalShop) -> Path:
     path.write_text(
         f'[staging]\nbase_url = "{shop.url}"\napi_token_env = "STAGING_SHOP_API_TOKEN"\n'
         'shopper_password_env = "STAGING_SHOPPER_PASSWORD"\n'
-        f'[staging.step_budgets]\n{_BUDGETS}'
+        f"[staging.step_budgets]\n{_BUDGETS}"
         f'[production]\nbase_url = "{shop.url}"\nproduction = true\n'
         'api_token_env = "STAGING_SHOP_API_TOKEN"\n'
-        f'[production.step_budgets]\n{_BUDGETS}'
+        f"[production.step_budgets]\n{_BUDGETS}"
     )
     return path
 

@@ -107,8 +107,18 @@ def test_version_that_never_comes_exits_3_after_the_timeout(
 
 def test_a_selection_with_no_test_is_no_checkout_exit_5_with_one_line(tmp_path: Path) -> None:
     stale = tmp_path / "summary.json"
-    stale.write_text(json.dumps({"run_id": "old", "env": "local", "target": "x", "tests": [
-        {"nodeid": "tests/test_old.py::test_from_a_previous_run", "outcome": "passed"}]}))
+    stale.write_text(
+        json.dumps(
+            {
+                "run_id": "old",
+                "env": "local",
+                "target": "x",
+                "tests": [
+                    {"nodeid": "tests/test_old.py::test_from_a_previous_run", "outcome": "passed"}
+                ],
+            }
+        )
+    )
 
     code, output, _ = run_verify("-m", "nothing_marked_so", "--reports", str(tmp_path))
 
@@ -190,7 +200,7 @@ def test_pytests_internal_error_at_the_gate_is_a_harness_error_not_unreachable(
     project = tmp_path / "project"
     shutil.copytree(ROOT / "flows", project / "flows")
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    (project / "environments.toml").write_text('[local]\ndemo_shop = true\n')
+    (project / "environments.toml").write_text("[local]\ndemo_shop = true\n")
     (project / "tests").mkdir()
     (project / "tests" / "test_smoke.py").write_text(
         "import pytest\n\n@pytest.mark.smoke\ndef test_x():\n    pass\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -292,7 +294,9 @@ def test_a_journey_that_raises_outside_a_step_is_cleaned_up_and_leaks_no_secret(
                           f"--project={project}", *hook)  # fmt: skip
         mended = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2",
                            f"--project={fixed}", *hook)  # fmt: skip
-        sent = [item for body in alerts(receiver.requests) for item in body]
+        sent: list[dict[str, Any]] = [
+            item for r in receiver.requests for item in json.loads(r.body)
+        ]
 
     # The project's bug: no verdict on the shop, exit 4 (not 1); the alert it raises is the
     # probe team's (its own name, about=harness, a warning), once, resolved once mended.
