@@ -236,6 +236,8 @@ def test_a_round_that_cannot_fit_its_timeout_says_what_would_and_alerts_no_one(
     assert "cut and" in line and "not run at the round timeout" in line, line
     assert "round does not fit: 12 checkouts of" in run.output
     assert "use --round-timeout" in run.output and "ALERT" not in run.output
+    # The queued checkouts were dropped, not given fresh workers (no worker storm).
+    assert "is retired" not in run.output, run.output
     # What the timeout cut placed (or would have) was found and cleaned up, not left behind.
     assert left["orders"] == [], left
     assert "not cleaned up" not in run.output, run.output
