@@ -17,6 +17,8 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from selftests.helpers import run_suites
+from selftests.probe.running import catalog_only_project, demo_shop, run_probe
+from selftests.probe.support import trickling_receiver
 
 GUEST = (
     "tests/test_guest_checkout.py::"
@@ -107,4 +109,20 @@ def test_without_the_exporter_installed_the_option_is_one_line_and_exit_2(tmp_pa
     assert "--otlp-endpoint needs the OTLP exporter: pip install 'checkout-probe[otlp]'" in (
         run.output
     )
+    assert "Traceback" not in run.output
+
+
+def test_a_collector_that_trickles_its_answer_holds_the_probe_no_longer_than_the_flush(
+    tmp_path: Path,
+) -> None:
+    # Before: the SDK's flush ignored its timeout and the exporter's bounds each read, so a
+    # collector sending a header line a second held `probe --once` for 104 s here.
+    project = f"--project={catalog_only_project(tmp_path / 'project')}"
+    with demo_shop(tmp_path / "shop") as shop, trickling_receiver() as collector:
+        assert shop.url is not None
+        run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "2", project,
+                        f"--otlp-endpoint={collector}", timeout_s=90)  # fmt: skip
+    assert run.returncode == 0, run.output
+    assert "HEALTHY" in run.rounds()[0], run.output
+    assert "took no spans within 10 s: those left are dropped" in run.stderr, run.output
     assert "Traceback" not in run.output

@@ -4,12 +4,24 @@ The spans are :mod:`checkout_probe.checkout.tracecontext`'s (a root span per che
 step). The exporter is an extra (``checkout-probe[otlp]``): without it, asking for an export
 is one line and exit 2, never a silent no-op. Spans go out in batches from a background
 thread; :func:`flush` at the end of a run (pytest, a probe) sends what is left.
+
+Nothing waits on the collector longer than :func:`flush`'s deadline: the exporter's
+timeout bounds each read, not the request (a collector that trickles its answer holds an
+export as long as it likes, and the SDK's ``force_flush`` ignores its timeout), so the
+flush runs in a thread of its own, and the provider is not shut down at exit (that would
+join the exporting thread).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from checkout_probe.basics.errors import ConfigError
+from checkout_probe.basics.redact import mask_url
 from checkout_probe.checkout.tracecontext import tracer_provider
+
+log = logging.getLogger(__name__)
 
 _enabled: str | None = None
 
@@ -35,4 +47,16 @@ def flush(timeout_s: float = 10.0) -> bool:
     """Send the spans not exported yet; False when the collector did not take them in time."""
     if _enabled is None:
         return True
-    return tracer_provider().force_flush(int(timeout_s * 1000))
+    taken: list[bool] = []
+    flushing = threading.Thread(
+        target=lambda: taken.append(tracer_provider().force_flush(int(timeout_s * 1000))),
+        name="otlp-flush",
+        daemon=True,  # abandoned at its deadline: exiting does not wait for it
+    )
+    flushing.start()
+    flushing.join(timeout_s)
+    if flushing.is_alive():
+        log.warning("the OTLP collector at %s took no spans within %g s: those left are "
+                    "dropped", mask_url(_enabled), timeout_s)  # fmt: skip
+        return False
+    return all(taken)

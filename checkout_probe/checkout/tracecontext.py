@@ -38,7 +38,9 @@ def tracer_provider() -> TracerProvider:
         resource = Resource.create(
             {"service.name": "checkout-probe", "service.version": __version__}
         )
-        _provider = TracerProvider(resource=resource)
+        # Not shut down at exit: that joins an export a slow collector may hold (otlp.flush
+        # is the bounded end of a run).
+        _provider = TracerProvider(resource=resource, shutdown_on_exit=False)
     return _provider
 
 
