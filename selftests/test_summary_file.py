@@ -1,4 +1,5 @@
-"""Self-tests: ``summary.json`` is written whole or not at all, and read back defensively.
+"""Self-tests: ``summary.json`` and scrubbed evidence are written whole or not at all, and
+the summary is read back defensively.
 
 A full disk is stood in for by a file size limit (RLIMIT_FSIZE, with SIGXFSZ ignored, so a
 write that goes over it fails with EFBIG as a full disk's fails with ENOSPC).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import errno
 import resource
 import signal
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from checkout_probe.evidence.record import read_summary, write_summary
+from checkout_probe.evidence.scrub import scrub_file
 
 
 @contextmanager
@@ -55,3 +58,25 @@ def test_a_torn_or_foreign_summary_reads_as_none(tmp_path: Path, content: bytes)
     path.write_bytes(content)
     assert read_summary(path) is None
     assert read_summary(tmp_path / "missing.json") is None
+
+
+@pytest.mark.parametrize("name", ["trace.zip", "network.har"])
+def test_evidence_that_cannot_be_scrubbed_is_left_as_it_was_and_no_temporary_file(
+    tmp_path: Path, name: str
+) -> None:
+    # Before: the trace's scrubbed copy was a temporary file that a full disk left behind,
+    # and a text file was truncated in place.
+    path = tmp_path / name
+    text = '{"value": "4111111111111111"}\n' + "x" * 200_000
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+            out.writestr("trace.trace", text)
+    else:
+        path.write_text(text)
+    before = path.read_bytes()
+
+    with pytest.raises(OSError), _files_limited_to(4096):
+        scrub_file(path)
+
+    assert path.read_bytes() == before  # whoever kept it deletes it; nothing half-written
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

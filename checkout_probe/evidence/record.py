@@ -9,12 +9,11 @@ summary back into a :class:`RunSummary`. One typed structure, one JSON form.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from checkout_probe.basics.files import write_atomically
 from checkout_probe.shop.orders import CleanupResult
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -231,14 +230,7 @@ def write_summary(path: Path, data: dict[str, Any]) -> None:
     """Write ``summary.json`` whole or not at all: a reader (``verify``, a CI step) never sees
     half a file, and a full disk leaves no temporary file behind (raises ``OSError``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".summary-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w") as out:
-            json.dump(data, out, indent=2)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda out: out.write(json.dumps(data, indent=2).encode()))
 
 
 def read_summary(path: Path) -> dict[str, Any] | None:

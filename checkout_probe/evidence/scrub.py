@@ -13,13 +13,13 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from zipfile import ZIP_DEFLATED
 
+from checkout_probe.basics.files import write_atomically
 from checkout_probe.basics.redact import MASK, redact
 
 #: Renders card and password fields as dots in screenshots, video and screencasts.
@@ -163,16 +163,16 @@ def _scrub_bytes(name: str, data: bytes, secrets: Iterable[str]) -> bytes:
 
 
 def scrub_zip(path: Path, secrets: Iterable[str] = ()) -> None:
-    """Rewrite a zip (a Playwright trace) with every text entry scrubbed."""
+    """Rewrite a zip (a Playwright trace) with every text entry scrubbed (whole or not at
+    all: on a full disk ``path`` is left as it was and ``OSError`` raised)."""
     secrets = tuple(secrets)
-    with (
-        tempfile.NamedTemporaryFile(delete=False, dir=path.parent, suffix=".zip") as tmp,
-        zipfile.ZipFile(path) as source,
-        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out,
-    ):
-        for info in source.infolist():
-            out.writestr(info, _scrub_bytes(info.filename, source.read(info), secrets))
-    shutil.move(tmp.name, path)
+
+    def write(out: BinaryIO) -> None:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", ZIP_DEFLATED) as into:
+            for info in source.infolist():
+                into.writestr(info, _scrub_bytes(info.filename, source.read(info), secrets))
+
+    write_atomically(path, write)
 
 
 def scrub_file(path: Path, secrets: Iterable[str] = ()) -> None:
@@ -180,4 +180,5 @@ def scrub_file(path: Path, secrets: Iterable[str] = ()) -> None:
     if path.suffix == ".zip":
         scrub_zip(path, secrets)
     elif path.suffix in _TEXT_SUFFIXES:
-        path.write_text(scrub_text(path.read_text(errors="replace"), secrets))
+        text = scrub_text(path.read_text(errors="replace"), secrets)
+        write_atomically(path, lambda out: out.write(text.encode()))

@@ -195,6 +195,12 @@ def test_full_evidence_disk_loses_evidence_not_the_round(tmp_path: Path) -> None
         assert shop.url is not None
         with _full_disk(tmp_path / "evidence") as kind:
             run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "4", project)
+            # What is kept is whole: no temporary or empty file that retention never removes.
+            left = [
+                p.name for p in (tmp_path / "evidence").rglob("*")
+                if p.is_file() and (p.name.startswith((".", "tmp")) or p.stat().st_size == 0)
+            ]  # fmt: skip
+    assert left == [], left
     assert run.returncode == 1, run.output
     assert "4/4 failed" in run.rounds()[0] and "server_error" in run.rounds()[0], run.output
     assert "could not keep" in run.stderr, f"({kind}) {run.output}"
