@@ -4,6 +4,9 @@ Runs the suites (some failing) with tracing, screenshots and video on, then
 scans every file the run produced — unzipping traces — for the card numbers,
 the CVC as a field value, the shoppers' password and the API token; and reads every
 screenshot and every changed video frame by OCR for what a person would see typed.
+Then a project whose own code raises with every secret of the run in its message (a failed
+check inside a step, a bug outside one) runs through ``verify`` and ``probe --once``, and
+everything they print and keep is searched the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +31,9 @@ from checkout_probe.checkout.browser import ensure_video_ffmpeg
 from checkout_probe.checkout.context import MASK_SCRIPT
 from checkout_probe.target import LocalShop
 from flows.cards import TEST_CARDS
-from selftests.helpers import run_suites
+from selftests.helpers import CLI, run_suites
 from selftests.pixels import PictureScan, scan_picture, scan_pictures, squeezed
+from selftests.probe.running import workable_rule
 
 TOKEN = "scan-token-Hq3mZ7"
 PASSWORD = "Scan-Pa55-word-x9!"
@@ -234,3 +239,111 @@ def test_ocr_reads_a_typed_card_in_a_video_frame_unless_the_harness_masks_it(
     typed = [squeezed(CARD.number), squeezed(CARD.expiry)]
     found = {Path(p.artifact).suffix: p.hits(typed) for p in pictures}
     assert found == ({".webm": [], ".png": []} if masked else {".webm": typed, ".png": typed})
+
+
+#: A project whose code raises with every secret of the run in its message: a failed check
+#: inside a step (a smoke test, as verify and pytest run it) and a bug outside any step (its
+#: journey, as the probe and verify's burst run it).
+_LEAKY_SHOP = """
+import os
+from checkout_probe.shop import Shop
+from checkout_probe.shop.data import TestCard
+
+
+def secrets_in_clear():
+    return (f"token {os.environ['SCAN_TOKEN']} password {os.environ['SCAN_PASSWORD']} "
+            f"declared {os.environ['SCAN_DECLARED']}")
+
+
+def open_shop(journey):
+    with journey.step("open shop"):
+        journey.page.goto("/")
+
+
+def buggy(journey, shopper, card, **kwargs):
+    open_shop(journey)
+    raise RuntimeError(f"journey bug: {secrets_in_clear()}")
+
+
+SHOP = Shop(
+    name="leaky project",
+    steps={"open shop": 10.0, "check": 10.0},
+    cards={"test": {"approved": TestCard("4111 1111 1111 1111", "12 / 34", "123", "approved")}},
+    journeys={"buggy": buggy},
+)
+"""
+
+_LEAKY_TESTS = """
+import pytest
+
+from shop import open_shop, secrets_in_clear
+
+
+@pytest.mark.smoke
+def test_a_check_that_echoes_every_secret(journey):
+    open_shop(journey)
+    with journey.step("check"):
+        assert False, f"the shop echoed {secrets_in_clear()}"
+"""
+
+
+def _leaky_project(folder: Path, shop_url: str) -> Path:
+    (folder / "tests").mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(
+        '[tool.checkout-probe]\nshop = "shop:SHOP"\n[tool.pytest.ini_options]\n'
+        'testpaths = ["tests"]\nmarkers = ["smoke: the deploy gate\'s checkouts"]\n'
+    )
+    (folder / "environments.toml").write_text(
+        f'[scan]\nbase_url = "{shop_url}"\napi_token_env = "SCAN_TOKEN"\n'
+        'shopper_password_env = "SCAN_PASSWORD"\npreflight = "reachable"\n'
+        '[scan.secrets]\ndeclared = "SCAN_DECLARED"\n'
+    )
+    (folder / "shop.py").write_text(_LEAKY_SHOP)
+    (folder / "tests" / "test_leaky.py").write_text(_LEAKY_TESTS)
+    return folder
+
+
+def test_a_projects_exception_carrying_every_secret_reaches_no_output_in_clear(
+    tmp_path: Path, shop: LocalShop
+) -> None:
+    # Before: the probe printed such a message in its round line and logged traceback, and
+    # pytest/verify kept it in summary.json, JUnit and Allure.
+    declared = "declared-Secret-7Tq"
+    assert shop.url is not None
+    project = _leaky_project(tmp_path / "project", shop.url)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CHECKOUT_PROBE_")},
+        "SCAN_TOKEN": TOKEN, "SCAN_PASSWORD": PASSWORD, "SCAN_DECLARED": declared,
+    }  # fmt: skip
+    out = tmp_path / "out"
+    runs = {
+        "verify": [CLI, "verify", "--env", "scan", "--reports", str(out / "verify"),
+                   "--gate-checkouts", "0", "--retries", "0", "--workers", "1"],
+        "probe": [CLI, "probe", "--env", "scan", "--once", "--checkouts", "2",
+                  "--history", f"sqlite:///{out / 'history.sqlite'}",
+                  "--evidence-dir", str(out / "evidence"), *workable_rule(["--checkouts", "2"])],
+    }  # fmt: skip
+    out.mkdir()
+    printed: dict[str, str] = {}
+    for name, command in runs.items():
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                              timeout=240)  # fmt: skip
+        printed[name] = done.stdout + done.stderr
+        (out / f"{name}.output.txt").write_text(printed[name])
+        assert done.returncode in {1, 4}, printed[name][-3000:]
+    # Each path was taken: the check inside a step and the bug outside one, both redacted.
+    summary = (out / "verify" / "summary.json").read_text()
+    assert "the shop echoed token [redacted] password [redacted] declared [redacted]" in summary
+    assert "journey bug: token [redacted]" in printed["probe"], printed["probe"][-3000:]
+
+    files = list(_contents(out))
+    needles = sorted({form for v in (TOKEN, PASSWORD, declared) for form in _encodings(v)})
+    leaks = [(name, n.decode()) for name, data in files for n in needles if n in data]
+    print(
+        f"exception scan: {sum('!' not in n for n, _ in files)} files (the outputs of verify and "
+        f"probe --once, reports, evidence, history) and {sum('!' in n for n, _ in files)} "
+        f"archive entries; {len(needles)} forms of the token, the password and a declared "
+        f"secret; {len(leaks)} hits"
+    )
+    assert {".json", ".xml", ".sqlite", ".txt"} <= {Path(n.split("!")[0]).suffix for n, _ in files}
+    assert leaks == []
