@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_probe.probe.correlation import (
     FAILING_NOW,
@@ -200,6 +201,30 @@ def test_a_database_restart_between_rounds_costs_nothing(postgres: PostgresServe
         postgres.restart()
         record(history, [make_round(1)])
         assert len(history.recent("prod")) == 2
+    finally:
+        history.close()
+
+
+def test_a_database_restart_inside_a_judging_turn_stores_nothing_half_and_the_next_turn_works(
+    postgres: PostgresServer,
+) -> None:
+    # The database goes while a probe holds its turn (the round added, the alert state
+    # written, not yet committed): the turn fails as a whole with a database error, which
+    # the probe reports as "not recorded"; nothing of it is kept, and the next turn runs.
+    history = HistoryStore(postgres.new_database())
+    try:
+        record(history, [make_round(0)])
+        with pytest.raises(SQLAlchemyError), history.turn("prod") as turn:
+            turn.add(make_round(1, 20), RULE.decide([(20, 20)]))
+            turn.save_alert_state({"state": "failing"})
+            postgres.restart()
+        stored_after_failure = [r.failures for r in history.recent("prod")]
+        with history.turn("prod") as turn:
+            state_after_failure = turn.alert_state().data
+            turn.add(make_round(2), RULE.decide([(0, 20)]))
+        assert stored_after_failure == [0]
+        assert state_after_failure in (None, {})
+        assert [r.failures for r in history.recent("prod")] == [0, 0]
     finally:
         history.close()
 
