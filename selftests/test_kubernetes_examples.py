@@ -22,8 +22,8 @@ from checkout_probe.basics.errors import ConfigError
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import CheckoutResult, Round
 from checkout_probe.probe.options import DEFAULT_HISTORY
+from checkout_probe.probe.payloads import ALERTNAME
 from checkout_probe.probe.rule import DecisionRule
-from checkout_probe.probe.webhook import ALERTNAME
 from checkout_probe.settings.environments import load_file, resolve
 from flows.shop import SHOP
 from selftests.kubernetes_manifests import (

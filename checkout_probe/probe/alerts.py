@@ -104,6 +104,21 @@ class AlertMachine:
             )  # fmt: skip
         return None
 
+    def still_firing(self, round_: Round, verdict: Verdict | None) -> list[Alert]:
+        """The alerts in force after ``round_`` that it did not change, as of this round:
+        sent again to receivers that end an alert nobody repeats (Alertmanager). Their
+        identity (subject, category, start) is the streak's."""
+        alerts = []
+        firing = self.state.firing
+        if verdict is not None and verdict.failing and firing is not None:
+            alerts.append(_alert_from(FIRING, round_, verdict, firing.started_at,
+                                      firing.top_category))  # fmt: skip
+        harness = self.state.harness
+        if harness is not None and round_.checkouts == 0:
+            alerts.append(replace(harness, at=round_.started_at, failures=round_.errors,
+                                  checkouts=len(round_.results)))  # fmt: skip
+        return alerts
+
     def observe(self, round_: Round, verdict: Verdict) -> Alert | None:
         """Advance by one round; return the alert to send, if any."""
         now = round_.started_at

@@ -31,16 +31,16 @@ from checkout_probe.probe.delivery import Delivery
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import check_history_url, database_error, open_history
 from checkout_probe.probe.judge import Judge
-from checkout_probe.probe.metrics import MetricsServer, ProbeMetrics
+from checkout_probe.probe.metrics import ProbeMetrics
+from checkout_probe.probe.metrics_export import MetricsServer
 from checkout_probe.probe.model import Round
-from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhooks
+from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhook_sinks
 from checkout_probe.probe.round_fit import checkout_p95_from, checkout_p95_of, misfit
 from checkout_probe.probe.round_line import round_line, vitals_summary
 from checkout_probe.probe.rule import DecisionRule, Verdict
 from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
-from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.settings.baseline import (
     HISTORY_ROUNDS,
     Baseline,
@@ -63,7 +63,7 @@ class Probe:
         self.judge = Judge(
             rule,
             AlertMachine(reminder_every=reminder),  # its state: the history's, per round
-            Delivery([WebhookSink(url, args.webhook_format) for url in webhooks(args)]),
+            Delivery(webhook_sinks(args)),
         )
         self.rounds_run = 0
         #: The round's fit was judged from the history (else the first round judges it).
@@ -90,6 +90,7 @@ class Probe:
             if args.once:
                 # A fresh process per round: start the counters where the history left them.
                 self.metrics.preload_checkouts(settings.env, store.checkout_totals(settings.env))
+                self.metrics.preload_rounds(settings.env, store.count(settings.env))
             elif args.metrics_port is not None:
                 server = self.metrics.serve(args.metrics_port, args.metrics_addr)
                 stack.callback(server.stop)
@@ -325,7 +326,7 @@ def main(argv: Sequence[str]) -> int:
     check_rule(rule, args.checkouts)  # before the project loads or a browser starts
     settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
     # Every mistake the options can hold is refused before a browser starts.
-    webhooks(args)
+    webhook_sinks(args)
     check_history_url(args.history)
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.

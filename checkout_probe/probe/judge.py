@@ -28,6 +28,9 @@ class Judged:
     verdict: Verdict | None
     alerts: list[Alert] = field(default_factory=list)
     taken: list[Entry] = field(default_factory=list)
+    #: Alerts in force that this round did not change: sent again to the receivers that
+    #: need it (Alertmanager), never through the outbox (the next round sends them anyway).
+    still_firing: list[Alert] = field(default_factory=list)
 
 
 class Judge:
@@ -63,7 +66,10 @@ class Judge:
             changed, taken = self.delivery.in_turn(saved.data, machine.state.to_dict(), alerts)
             if changed is not None:
                 turn.save_alert_state(changed)
-        return Judged(verdict, alerts, taken)
+        sent = {(a.subject, a.started_at) for a in alerts}
+        again = [a for a in machine.still_firing(round_, verdict)
+                 if (a.subject, a.started_at) not in sent]  # fmt: skip
+        return Judged(verdict, alerts, taken, again)
 
     def send(self, store: HistoryStore, env: str, judged: Judged) -> None:
         """After the turn: print the alerts (that is all, with no webhook) and deliver
@@ -73,6 +79,11 @@ class Judge:
                 deliver(alert, [])
         if judged.taken:
             self.delivery.deliver(store, env, judged.taken)
+        for alert in judged.still_firing:
+            for sink in self.delivery.sinks:
+                if sink.refreshes and not (result := sink.send(alert)).ok:
+                    print(f"  the firing alert was not sent again to {sink.where}: "
+                          f"{result.error}", flush=True)  # fmt: skip
 
 
 def _alert_state(saved: SavedAlertState) -> AlertState:

@@ -8,25 +8,19 @@ Pushgateway (:meth:`ProbeMetrics.push`), the last two suiting ``--once`` runs.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from wsgiref.simple_server import WSGIServer
 
-import httpx
 from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
     Histogram,
-    push_to_gateway,
-    start_http_server,
     write_to_textfile,
 )
 
-from checkout_probe.basics.errors import ConfigError
-from checkout_probe.probe.deadline import send_within
+from checkout_probe import __version__
+from checkout_probe.probe.metrics_export import MetricsServer, PushResult, push, serve
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import Verdict
 
@@ -43,33 +37,6 @@ NO_CATEGORY = "none"
 UNKNOWN_VERSION = "unknown"
 #: The ``journey`` label of a checkout no journey name is known for (older history rows).
 UNKNOWN_JOURNEY = "unknown"
-
-
-@dataclass
-class MetricsServer:
-    """A running scrape endpoint; call :meth:`stop` when done."""
-
-    server: WSGIServer
-    thread: threading.Thread
-
-    @property
-    def port(self) -> int:
-        """The bound port (useful after asking for port 0)."""
-        return int(self.server.server_port)
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        """Stop serving and release the socket."""
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout_s)
-
-
-@dataclass(frozen=True)
-class PushResult:
-    """How a Pushgateway push went."""
-
-    ok: bool
-    error: str | None = None
 
 
 class ProbeMetrics:
@@ -150,6 +117,17 @@ class ProbeMetrics:
             ["env"],
             registry=r,
         )
+        self.round_duration = Gauge(
+            "checkout_probe_round_duration_seconds",
+            "How long the last round took, from its first checkout to its verdict.",
+            ["env"],
+            registry=r,
+        )
+        # The usual build_info: which checkout-probe a dashboard's figures come from.
+        Gauge(
+            "checkout_probe_build_info", "The running checkout-probe (always 1).", ["version"],
+            registry=r,
+        ).labels(__version__).set(1)  # fmt: skip
         self._versions: dict[str, str] = {}
         self._dependencies: dict[str, set[str]] = {}
 
@@ -158,6 +136,9 @@ class ProbeMetrics:
         env = round_.env
         self.count_checkouts(round_)
         self.rounds.labels(env).inc()
+        self.round_duration.labels(env).set(
+            (round_.finished_at - round_.started_at).total_seconds()
+        )
         self.failure_rate.labels(env).set(verdict.rate)
         self.failure_rate_lower.labels(env).set(verdict.low)
         self.failure_rate_upper.labels(env).set(verdict.high)
@@ -197,6 +178,12 @@ class ProbeMetrics:
             if count > 0:
                 self.checkouts.labels(env, journey, outcome, category).inc(count)
 
+    def preload_rounds(self, env: str, count: int) -> None:
+        """Start the rounds counter at ``count`` (the history's): like the checkouts, so
+        ``--once`` runs count rounds across runs."""
+        if count > 0:
+            self.rounds.labels(env).inc(count)
+
     def _set_version(self, env: str, version: str) -> None:
         previous = self._versions.get(env)
         if previous is not None and previous != version:
@@ -222,45 +209,11 @@ class ProbeMetrics:
         write_to_textfile(path, self.registry)
 
     def push(
-        self,
-        gateway_url: str,
-        job: str,
-        grouping_key: Mapping[str, str] | None = None,
-        timeout_s: float = 10.0,
-        deadline_s: float = 10.0,
-    ) -> PushResult:
-        """PUT the registry to a Pushgateway, the whole request within ``deadline_s`` (a
-        gateway that trickles its answer cannot hold the probe); errors are returned."""
-
-        def within(
-            url: str,
-            method: str,
-            timeout: float | None,
-            headers: list[tuple[str, str]],
-            data: bytes,
-        ) -> Callable[[], None]:
-            def handle() -> None:
-                response = send_within(
-                    method, url, timeout or timeout_s, deadline_s, content=data,
-                    headers=dict(headers),
-                )  # fmt: skip
-                if response.status_code >= 400:
-                    raise OSError(f"the Pushgateway answered {response.status_code}")
-
-            return handle
-
-        try:
-            push_to_gateway(
-                gateway_url,
-                job=job,
-                registry=self.registry,
-                grouping_key=dict(grouping_key or {}),
-                timeout=timeout_s,
-                handler=within,
-            )
-        except (OSError, ValueError, httpx.HTTPError, httpx.InvalidURL) as exc:
-            return PushResult(False, f"{type(exc).__name__}: {exc}")
-        return PushResult(True)
+        self, gateway_url: str, job: str, grouping_key: Mapping[str, str] | None = None,
+        timeout_s: float = 10.0, deadline_s: float = 10.0,
+    ) -> PushResult:  # fmt: skip
+        """PUT the registry to a Pushgateway (:func:`.metrics_export.push`)."""
+        return push(self.registry, gateway_url, job, grouping_key, timeout_s, deadline_s)
 
     def export(self, env: str, textfile: Path | None, pushgateway: str | None, job: str) -> None:
         """After a round: write the textfile and push to the Pushgateway, where asked; a
@@ -277,16 +230,5 @@ class ProbeMetrics:
                 log.warning("could not push metrics to the Pushgateway: %s", pushed.error)
 
     def serve(self, port: int, addr: str = "127.0.0.1") -> MetricsServer:
-        """Serve ``/metrics`` on ``addr:port`` (0 picks a free port) in a daemon thread.
-
-        A port in use or an address this host does not have is the user's to fix:
-        a ConfigError (one line, exit 2), not a traceback.
-        """
-        try:
-            server, thread = start_http_server(port, addr=addr, registry=self.registry)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot serve metrics on {addr}:{port}: {exc.strerror or exc}: "
-                "fix --metrics-port or --metrics-addr"
-            ) from None
-        return MetricsServer(server, thread)
+        """Serve ``/metrics`` on ``addr:port`` (:func:`.metrics_export.serve`)."""
+        return serve(self.registry, port, addr)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError
-from checkout_probe.basics.redact import redact
+from checkout_probe.basics.redact import mask_url, redact
+from checkout_probe.probe.payloads import FORMATS, Routing
 from checkout_probe.probe.rule import DecisionRule
-from checkout_probe.probe.webhook import FORMATS
+from checkout_probe.probe.webhook import WebhookSink
 from checkout_probe.settings.argtypes import (
     MAX_CHECKOUTS,
     OneLineParser,
@@ -105,13 +107,39 @@ def build_parser() -> argparse.ArgumentParser:
 
     alerts = parser.add_argument_group("alerts")
     alerts.add_argument(
-        "--webhook", action="append", default=None, metavar="URL",
-        help="POST alerts here (repeatable; default $CHECKOUT_PROBE_WEBHOOK_URL)",
+        "--webhook", action="append", default=None, metavar="[FORMAT=]URL",
+        help="POST alerts here, in FORMAT (one of " + ", ".join(FORMATS) + "; default "
+        "--webhook-format); repeatable (default $CHECKOUT_PROBE_WEBHOOK_URL)",
     )  # fmt: skip
-    alerts.add_argument("--webhook-format", choices=sorted(FORMATS), default="generic")
+    alerts.add_argument(
+        "--webhook-format", choices=FORMATS, default="generic",
+        help="format of a --webhook given without one (default generic)",
+    )  # fmt: skip
+    alerts.add_argument(
+        "--webhook-header", action="append", default=[], metavar="FORMAT:NAME=VAR",
+        help="send header NAME, valued from environment variable VAR, to the FORMAT "
+        "webhooks (repeatable; the value never goes on the command line)",
+    )  # fmt: skip
+    alerts.add_argument(
+        "--alert-label", action="append", default=[], metavar="KEY=VALUE",
+        help="a label on every alert: team, region, service… (repeatable)",
+    )  # fmt: skip
+    alerts.add_argument("--runbook-url", type=http_url, default=None, metavar="URL",
+                        help="the runbook the alerts link to (runbook_url)")  # fmt: skip
+    alerts.add_argument(
+        "--generator-url", type=http_url, default=None, metavar="URL",
+        help="the alerts' source link, e.g. your history page or dashboard (default: the "
+        "evidence link, when the evidence store gives web links)",
+    )  # fmt: skip
+    alerts.add_argument(
+        "--alert-ttl", type=positive_seconds, default=None, metavar="S",
+        help="how long Alertmanager keeps a firing alert that is not sent again (it is, "
+        "every round, while failing; default 4 × --interval, 1200 with --once: keep it "
+        "above the schedule's period)",
+    )  # fmt: skip
     alerts.add_argument(
         "--remind-every", type=positive_seconds, default=None, metavar="S",
-        help="re-send 'still failing' this often (Alertmanager: at most its resolve_timeout)",
+        help="re-send 'still failing' to the other formats this often (default: never)",
     )  # fmt: skip
 
     metrics = parser.add_argument_group("metrics")
@@ -177,12 +205,78 @@ def probe_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def webhooks(args: argparse.Namespace) -> list[str]:
-    """The webhook URLs: ``--webhook`` (repeatable), else ``$CHECKOUT_PROBE_WEBHOOK_URL``."""
-    urls: list[str] = args.webhook or []
-    if not urls and os.environ.get("CHECKOUT_PROBE_WEBHOOK_URL"):
-        urls = [os.environ["CHECKOUT_PROBE_WEBHOOK_URL"]]
-    for url in urls:
+#: Where the PagerDuty routing key and the Opsgenie API key come from (never the command line).
+KEY_VARIABLES = {
+    "pagerduty": "CHECKOUT_PROBE_PAGERDUTY_ROUTING_KEY",
+    "opsgenie": "CHECKOUT_PROBE_OPSGENIE_API_KEY",
+}
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+#: Labels the probe sets itself: an --alert-label cannot change an alert's identity.
+_OWN_LABELS = frozenset({"alertname", "env", "category", "about", "severity"})
+
+
+def webhook_targets(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(format, URL) of each webhook: ``--webhook [FORMAT=]URL`` (repeatable), else
+    ``$CHECKOUT_PROBE_WEBHOOK_URL``; a bare URL has ``--webhook-format``."""
+    given: list[str] = args.webhook or []
+    if not given and os.environ.get("CHECKOUT_PROBE_WEBHOOK_URL"):
+        given = [os.environ["CHECKOUT_PROBE_WEBHOOK_URL"]]
+    targets = []
+    for value in given:
+        format, sep, url = value.partition("=")
+        if not sep or format not in FORMATS or "://" in format:
+            format, url = args.webhook_format, value
         if not url.startswith(("http://", "https://")):
-            raise ConfigError(f"webhook {redact(url)!r} is not an http(s) URL: fix --webhook")
-    return urls
+            raise ConfigError(f"webhook {redact(mask_url(url))!r} is not an http(s) URL: fix "
+                              "--webhook ([FORMAT=]URL)")  # fmt: skip
+        targets.append((format, url))
+    return targets
+
+
+def alert_labels(args: argparse.Namespace) -> dict[str, str]:
+    """``--alert-label KEY=VALUE``, checked: Prometheus label names, not the probe's own."""
+    labels: dict[str, str] = {}
+    for item in args.alert_label:
+        key, sep, value = item.partition("=")
+        if not sep or not _LABEL_NAME.fullmatch(key) or not value:
+            raise ConfigError(f"--alert-label {item!r}: use KEY=VALUE, KEY a label name "
+                              "([a-zA-Z_][a-zA-Z0-9_]*)")  # fmt: skip
+        if key in _OWN_LABELS:
+            raise ConfigError(f"--alert-label {key}: the probe sets {key} itself")
+        labels[key] = value
+    return labels
+
+
+def _headers(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """``--webhook-header FORMAT:NAME=VAR`` → {format: {NAME: value of $VAR}}."""
+    headers: dict[str, dict[str, str]] = {}
+    for item in args.webhook_header:
+        format, _, rest = item.partition(":")
+        name, sep, variable = rest.partition("=")
+        if format not in FORMATS or not sep or not name or not variable:
+            raise ConfigError(f"--webhook-header {item!r}: use FORMAT:NAME=VAR, FORMAT one of "
+                              f"{', '.join(FORMATS)}")  # fmt: skip
+        if not os.environ.get(variable):
+            raise ConfigError(f"--webhook-header {format}:{name} needs ${variable}: export it")
+        headers.setdefault(format, {})[name] = os.environ[variable]
+    return headers
+
+
+def webhook_sinks(args: argparse.Namespace) -> list[WebhookSink]:
+    """Every webhook the options name, with the probe's labels, runbook and keys."""
+    interval = 300.0 if args.once else args.interval
+    routing = Routing(
+        labels=alert_labels(args), runbook_url=args.runbook_url,
+        generator_url=args.generator_url, valid_for_s=args.alert_ttl or max(4 * interval, 60),
+    )  # fmt: skip
+    headers = _headers(args)
+    sinks = []
+    for format, url in webhook_targets(args):
+        key = ""
+        if format in KEY_VARIABLES:
+            key = os.environ.get(KEY_VARIABLES[format], "")
+            if not key:
+                raise ConfigError(f"a {format} webhook needs ${KEY_VARIABLES[format]}: export it")
+        sinks.append(WebhookSink(url, format, routing=routing, key=key,
+                                 headers=headers.get(format)))  # fmt: skip
+    return sinks

@@ -1,4 +1,4 @@
-"""Deliver alerts to a webhook: payload shapes (generic, Slack, Alertmanager) and retries."""
+"""Deliver alerts to a webhook: the request for its format (:mod:`.payloads`) and retries."""
 
 from __future__ import annotations
 
@@ -6,27 +6,18 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from checkout_probe.basics.redact import redact
-from checkout_probe.probe.alert import HARNESS, Alert
+from checkout_probe.probe import payloads
+from checkout_probe.probe.alert import Alert
 from checkout_probe.probe.deadline import send_within
+from checkout_probe.probe.payloads import FORMATS, Request, Routing
 
 log = logging.getLogger(__name__)
-
-FORMATS = frozenset({"generic", "slack", "alertmanager"})
-ALERTNAME = "CheckoutProbeFailing"
-#: The probe's own alert (every checkout of a round a harness error): the probe's team's.
-HARNESS_ALERTNAME = "CheckoutProbeHarnessError"
-#: ``severity`` by subject: the shop failing pages; the probe unable to judge it warns.
-SEVERITY = {HARNESS: "warning"}
-DEFAULT_SEVERITY = "critical"
-# Slack rejects header text over 150 characters and section text over 3000.
-_SLACK_HEADER_MAX = 150
-_SLACK_SECTION_MAX = 3000
 
 
 def _host_of(url: str) -> str:
@@ -34,75 +25,23 @@ def _host_of(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}{f':{parts.port}' if parts.port else ''}/…"
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def slack_payload(alert: Alert) -> dict[str, Any]:
-    """Slack incoming-webhook body: ``text`` (the notification line) plus Block Kit blocks."""
-    details = _cut("\n".join(alert.details()), _SLACK_SECTION_MAX)
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": _cut(alert.summary(), _SLACK_HEADER_MAX)},
-        },
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": details},
-        },
-    ]
-    if alert.evidence:
-        listing = "\n".join(f"`{path}`" for path in alert.evidence)
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {"type": "mrkdwn", "text": _cut(f"evidence:\n{listing}", _SLACK_SECTION_MAX)}
-                ],
-            }
-        )
-    return {"text": alert.summary(), "blocks": blocks}
-
-
-def alertmanager_payload(alert: Alert) -> list[dict[str, Any]]:
-    """Body for Alertmanager's ``POST /api/v2/alerts``: a list with one postable alert.
-
-    Labels are the alert's identity, so they stay fixed over a streak (the
-    category is the one it fired with); resolving sets ``endsAt``.
-    """
-    harness = alert.subject == HARNESS
-    item: dict[str, Any] = {
-        "labels": {
-            "alertname": HARNESS_ALERTNAME if harness else ALERTNAME,
-            "env": alert.env,
-            "category": alert.top_category or "unknown",
-            # Routes key on these: the shop's outage pages its on-call; the probe's own
-            # trouble goes to whoever runs the probe.
-            "about": alert.subject,
-            "severity": SEVERITY.get(alert.subject, DEFAULT_SEVERITY),
-        },
-        "annotations": {
-            "summary": alert.summary(),
-            "description": "\n".join(alert.details()),
-            "shop_version": alert.shop_version or "unknown",
-            "evidence": "\n".join(alert.evidence),
-            "trace_id": alert.trace_id or "",
-        },
-        "startsAt": alert.started_at.isoformat(),
-    }
-    if alert.ended_at is not None:
-        item["endsAt"] = alert.ended_at.isoformat()
-    return [item]
-
-
-def render_payload(alert: Alert, format: str) -> Any:
-    """The JSON body for ``format`` ("generic", "slack" or "alertmanager")."""
+def render_request(
+    alert: Alert, format: str, url: str, routing: Routing | None = None, key: str = "",
+    now: datetime | None = None,
+) -> Request:  # fmt: skip
+    """The request that delivers ``alert`` to a ``format`` webhook at ``url`` (``key``: the
+    PagerDuty routing key or the Opsgenie API key)."""
+    routing = routing or Routing()
     if format == "slack":
-        return slack_payload(alert)
+        return Request(url, payloads.slack(alert, routing))
     if format == "alertmanager":
-        return alertmanager_payload(alert)
+        return Request(url, payloads.alertmanager(alert, routing, now or datetime.now(UTC)))
+    if format == "pagerduty":
+        return Request(url, payloads.pagerduty(alert, routing, key))
+    if format == "opsgenie":
+        return payloads.opsgenie(alert, routing, url, key)
     if format == "generic":
-        return alert.to_dict()
+        return Request(url, payloads.generic(alert, routing))
     raise ValueError(f"unknown webhook format {format!r}")
 
 
@@ -117,13 +56,13 @@ class DeliveryResult:
 
 
 class WebhookSink:
-    """POST alerts to a webhook as ``generic`` JSON, ``slack`` or ``alertmanager``.
+    """POST alerts to a webhook in one of :data:`~.payloads.FORMATS`.
 
-    Retries transport errors, 429 and 5xx with exponential backoff
-    (``base_delay_s``, then 2×, 4×, ...) up to ``attempts`` tries; other 4xx are
-    not retried. For ``alertmanager``: Alertmanager resolves an alert it has not
-    heard about within its ``resolve_timeout`` (5 min by default), so pair it
-    with ``AlertMachine(reminder_every=...)`` at or under that.
+    Retries transport errors, 429 and 5xx with exponential backoff (``base_delay_s``,
+    then 2×, 4×, ...) up to ``attempts`` tries; other 4xx are not retried. ``key`` is the
+    PagerDuty routing key or the Opsgenie API key; ``headers`` go with every request
+    (e.g. a proxy's token). An ``alertmanager`` sink also gets the firing alert again
+    every round while it lasts (:attr:`refreshes`).
     """
 
     def __init__(
@@ -131,6 +70,9 @@ class WebhookSink:
         url: str,
         format: str = "generic",
         *,
+        routing: Routing | None = None,
+        key: str = "",
+        headers: dict[str, str] | None = None,
         timeout_s: float = 5.0,
         attempts: int = 3,
         base_delay_s: float = 1.0,
@@ -143,6 +85,9 @@ class WebhookSink:
         # Webhook URLs are credentials (Slack's carry the token in the path): logs name the host.
         self.where = _host_of(url)
         self.format = format
+        self.routing = routing or Routing()
+        self.key = key
+        self.headers = dict(headers or {})
         self.timeout_s = timeout_s
         self.attempts = max(1, attempts)
         self.base_delay_s = base_delay_s
@@ -152,6 +97,11 @@ class WebhookSink:
         self.deadline_s = deadline_s
 
     @property
+    def refreshes(self) -> bool:
+        """Sent the firing alert every round (Alertmanager ends an alert nobody repeats)."""
+        return self.format == "alertmanager"
+
+    @property
     def longest_s(self) -> float:
         """The longest one delivery can take: every attempt to its deadline, and back-off."""
         backoff: float = sum(self.base_delay_s * 2.0**i for i in range(self.attempts - 1))
@@ -159,22 +109,24 @@ class WebhookSink:
 
     def send(self, alert: Alert) -> DeliveryResult:
         """Deliver ``alert``; failures are logged and returned, never raised."""
-        payload = render_payload(alert, self.format)
+        request = render_request(alert, self.format, self.url, self.routing, self.key)
+        secrets = (self.url, self.key, *self.headers.values())
         error = ""
         status: int | None = None
         attempt = 0
         for attempt in range(1, self.attempts + 1):
             try:
                 response = send_within(
-                    "POST", self.url, self.timeout_s, self.deadline_s, json=payload
-                )
+                    "POST", request.url, self.timeout_s, self.deadline_s, json=request.body,
+                    headers={**self.headers, **request.headers},
+                )  # fmt: skip
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                status, error = None, f"{type(exc).__name__}: {redact(str(exc), (self.url,))}"
+                status, error = None, f"{type(exc).__name__}: {redact(str(exc), secrets)}"
             else:
                 status = response.status_code
                 if response.is_success:
                     return DeliveryResult(True, attempt, status)
-                error = f"HTTP {status}: {redact(response.text[:200])}"
+                error = f"HTTP {status}: {redact(response.text[:200], secrets)}"
                 if status < 500 and status != 429:
                     break  # the receiver rejected the payload; resending will not help
             log.warning("alert to %s failed (attempt %d): %s", self.where, attempt, error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from checkout_probe.probe.alerts import (
     FIRING,
@@ -154,7 +154,9 @@ def test_alertmanager_payload_fires_then_resolves_the_same_alert() -> None:
         "about": "shop", "severity": "critical",
     }  # fmt: skip
     assert fire["labels"] == labels and resolve["labels"] == labels
-    assert "endsAt" not in fire
+    # A firing alert ends unless it is sent again (every round while failing): 20 min ahead.
+    ends_in = datetime.fromisoformat(fire["endsAt"]) - datetime.now(UTC)
+    assert timedelta(minutes=19) < ends_in <= timedelta(minutes=20), ends_in
     assert resolve["endsAt"] == (T0 + timedelta(minutes=180)).isoformat()
     assert fire["startsAt"] == resolve["startsAt"] == (T0 + timedelta(minutes=150)).isoformat()
     assert "Checkout failing" in fire["annotations"]["summary"]
