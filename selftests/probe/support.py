@@ -85,6 +85,7 @@ class Received:
     path: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass
