@@ -20,7 +20,7 @@ from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import FAILED, PASSED, CheckoutResult, Round
 from checkout_probe.probe.rule import HEALTHY, DecisionRule
 
-#: The environment CheckoutProbeAbsent names ("adjust env to yours").
+#: The environment the rounds are of.
 ENV = "production"
 #: promtool's tests start at Unix time 0: round timestamps must live on that clock too.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -119,8 +119,8 @@ def probe_scrapes(target_labels: dict[str, str]) -> Scrapes:
             verdict = rule.decide(window, state)
             state = verdict.state
             metrics.record_round(round_, verdict)
-        # Before the first round the registry has no series at all; after the last one the
-        # Pushgateway keeps serving the last push, which is what this registry still holds.
-        minutes.append(_scrape(metrics, target_labels))
+        # Before the first round nothing was pushed; after the last one the Pushgateway keeps
+        # serving the last push, which is what this registry still holds.
+        minutes.append(_scrape(metrics, target_labels) if minute >= FIRST_ROUND else {})
     assert minutes[FIRST_ROUND - 1] == {} and minutes[FIRST_ROUND], "no series before round 1"
     return Scrapes(minutes, target_labels)

@@ -24,7 +24,6 @@ from selftests.probe_series import (
     END,
     ENV,
     FIRST_FAILING,
-    FIRST_ROUND,
     PAYMENTS,
     STOPPED,
     Scrapes,
@@ -115,15 +114,9 @@ def _alert_tests(scrapes: Scrapes) -> tuple[list[dict[str, Any]], set[str]]:
 
     series_labels = {"env": ENV, **scrapes.target_labels}
 
-    # Nothing exported yet: absent() is 1 from the first evaluation (t=0), firing after 15m.
-    expect(14, "CheckoutProbeAbsent")
-    expect(15, "CheckoutProbeAbsent", _alert("CheckoutProbeAbsent", {"env": ENV}))
-    expect(FIRST_ROUND - 1, "CheckoutProbeAbsent", _alert("CheckoutProbeAbsent", {"env": ENV}))
-    expect(FIRST_ROUND, "CheckoutProbeAbsent")
-
     # Healthy rounds: nothing fires.
-    for name in ("CheckoutProbeStale", "CheckoutProbeVerdictFailing",
-                 "CheckoutProbeDependencyDown", "CheckoutProbeAbsent"):  # fmt: skip
+    for name in ("CheckoutProbeStale", "CheckoutProbeVerdictFailing", "CheckoutProbeDependencyDown",
+                 "CheckoutProbeGone", "CheckoutProbeDown"):  # fmt: skip
         expect(FIRST_FAILING - 1, name)
 
     # Failing rounds: the verdict alert fires with the round whose verdict says failing.
@@ -152,7 +145,9 @@ def _alert_tests(scrapes: Scrapes) -> tuple[list[dict[str, Any]], set[str]]:
     expect(stale - 1, "CheckoutProbeStale")
     expect(stale, "CheckoutProbeStale",
            _alert("CheckoutProbeStale", series_labels, value=stale * 60 - last))  # fmt: skip
-    expect(END, "CheckoutProbeAbsent")  # the stale push is still there: Stale's job, not this
+    # The stale push is still there: Stale's job, not Gone's; no scrape of a probe: not Down's.
+    expect(END, "CheckoutProbeGone")
+    expect(END, "CheckoutProbeDown")
     return tests, {t["alertname"] for t in tests}
 
 
@@ -207,3 +202,59 @@ def test_the_unit_test_fails_when_an_alert_threshold_changes(
     result = run_promtool("test", "rules", str(unit_test))
     assert result.returncode != 0, result.stdout
     assert "CheckoutProbeStale" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def _dead_probe_test(rules: Path, pod_deleted: bool) -> dict[str, Any]:
+    """promtool's test of a long-running probe (scraped as job checkout-probe) that dies at
+    minute 10: its pod stays and cannot be scraped (up 0), or its Deployment is deleted (no
+    series at all)."""
+    target = 'instance="10.0.0.7:9464",job="checkout-probe",pod="checkout-probe-0",region="eu-west"'
+    alive = " ".join(str(60 * m) for m in range(11))
+    after = "_x30" if pod_deleted else "0x30"
+    series = [
+        {"series": f"up{{{target}}}", "values": f"1x10 {after}"},
+        {"series": f'checkout_probe_last_round_timestamp_seconds{{env="{ENV}",{target}}}',
+         "values": f"{alive} _x30"},
+    ]  # fmt: skip
+    gone = _alert("CheckoutProbeGone", {"env": ENV, "region": "eu-west"})
+    down = _alert("CheckoutProbeDown", dict(
+        item.split("=") for item in target.replace('"', "").split(",")
+    ))  # fmt: skip
+    if pod_deleted:
+        # Absent from 5 min after its last sample (staleness), firing 10 min later.
+        tests = [
+            {"eval_time": "25m", "alertname": "CheckoutProbeGone", "exp_alerts": []},
+            {"eval_time": "26m", "alertname": "CheckoutProbeGone", "exp_alerts": [gone]},
+            {"eval_time": "40m", "alertname": "CheckoutProbeDown", "exp_alerts": []},
+        ]
+    else:
+        tests = [
+            {"eval_time": "15m", "alertname": "CheckoutProbeDown", "exp_alerts": []},
+            {"eval_time": "16m", "alertname": "CheckoutProbeDown", "exp_alerts": [down]},
+            # One incident, one alert: the pod is there and down, so not "gone" as well.
+            {"eval_time": "40m", "alertname": "CheckoutProbeGone", "exp_alerts": []},
+        ]
+    return {
+        "rule_files": [str(rules)],
+        "evaluation_interval": "1m",
+        "tests": [{"interval": "1m", "input_series": series, "alert_rule_test": tests}],
+    }
+
+
+@pytest.mark.parametrize("pod_deleted", [False, True], ids=["pod-down", "deployment-deleted"])
+def test_a_dead_long_running_probe_fires_once_for_any_env(
+    tmp_path: Path, pod_deleted: bool
+) -> None:
+    unit_test = tmp_path / "dead.test.yaml"
+    unit_test.write_text(yaml.dump(_dead_probe_test(RULES, pod_deleted), Dumper=_PlainDumper,
+                                   sort_keys=False, width=1000))  # fmt: skip
+    result = run_promtool("test", "rules", str(unit_test))
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout, result.stdout
+
+
+def test_every_alert_rule_has_a_severity_and_only_the_probes_own_alert_pages() -> None:
+    severities = {r["alert"]: r.get("labels", {}).get("severity") for r in _rules() if "alert" in r}
+    assert all(severities.values()), severities
+    assert "critical" not in severities.values() and "page" not in severities.values(), severities
