@@ -63,7 +63,7 @@ class Probe:
         self.judge = Judge(
             rule,
             AlertMachine(reminder_every=reminder),  # its state: the history's, per round
-            Delivery(webhook_sinks(args)),
+            Delivery(webhook_sinks(args, settings)),
         )
         self.rounds_run = 0
         #: The round's fit was judged from the history (else the first round judges it).
@@ -326,7 +326,7 @@ def main(argv: Sequence[str]) -> int:
     check_rule(rule, args.checkouts)  # before the project loads or a browser starts
     settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
     # Every mistake the options can hold is refused before a browser starts.
-    webhook_sinks(args)
+    webhook_sinks(args, settings)
     check_history_url(args.history)
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.

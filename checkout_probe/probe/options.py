@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError
@@ -28,6 +28,7 @@ from checkout_probe.settings.argtypes import (
 )
 from checkout_probe.settings.commandline import add_project_option, project_settings
 from checkout_probe.settings.config import Settings
+from checkout_probe.settings.environment_keys import alert_label_problem
 from checkout_probe.settings.options import add_to_argparse
 
 DESCRIPTION = """\
@@ -210,9 +211,6 @@ KEY_VARIABLES = {
     "pagerduty": "CHECKOUT_PROBE_PAGERDUTY_ROUTING_KEY",
     "opsgenie": "CHECKOUT_PROBE_OPSGENIE_API_KEY",
 }
-_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-#: Labels the probe sets itself: an --alert-label cannot change an alert's identity.
-_OWN_LABELS = frozenset({"alertname", "env", "category", "about", "severity"})
 
 
 def webhook_targets(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -233,16 +231,14 @@ def webhook_targets(args: argparse.Namespace) -> list[tuple[str, str]]:
     return targets
 
 
-def alert_labels(args: argparse.Namespace) -> dict[str, str]:
-    """``--alert-label KEY=VALUE``, checked: Prometheus label names, not the probe's own."""
-    labels: dict[str, str] = {}
+def alert_labels(args: argparse.Namespace, configured: Mapping[str, str]) -> dict[str, str]:
+    """The environment's ``alert_labels`` with ``--alert-label KEY=VALUE`` over them."""
+    labels = dict(configured)
     for item in args.alert_label:
         key, sep, value = item.partition("=")
-        if not sep or not _LABEL_NAME.fullmatch(key) or not value:
-            raise ConfigError(f"--alert-label {item!r}: use KEY=VALUE, KEY a label name "
-                              "([a-zA-Z_][a-zA-Z0-9_]*)")  # fmt: skip
-        if key in _OWN_LABELS:
-            raise ConfigError(f"--alert-label {key}: the probe sets {key} itself")
+        problem = alert_label_problem(key, value) if sep else "use KEY=VALUE"
+        if problem is not None:
+            raise ConfigError(f"--alert-label {item!r}: {problem}")
         labels[key] = value
     return labels
 
@@ -262,11 +258,11 @@ def _headers(args: argparse.Namespace) -> dict[str, dict[str, str]]:
     return headers
 
 
-def webhook_sinks(args: argparse.Namespace) -> list[WebhookSink]:
+def webhook_sinks(args: argparse.Namespace, settings: Settings) -> list[WebhookSink]:
     """Every webhook the options name, with the probe's labels, runbook and keys."""
     interval = 300.0 if args.once else args.interval
     routing = Routing(
-        labels=alert_labels(args), runbook_url=args.runbook_url,
+        labels=alert_labels(args, settings.environment.alert_labels), runbook_url=args.runbook_url,
         generator_url=args.generator_url, valid_for_s=args.alert_ttl or max(4 * interval, 60),
     )  # fmt: skip
     headers = _headers(args)

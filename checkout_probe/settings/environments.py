@@ -29,6 +29,10 @@ One table per environment. Keys (all optional unless marked):
 ``secrets``               more secrets for the project's code: name → NAME of the variable
                           holding it (table), e.g. a dashboard password for order cleanup
 ``options``               settings for the project's code (table of strings), e.g. a user name
+``alert_labels``          labels on every alert the probe sends (table of strings: team,
+                          service…); ``--alert-label`` adds to them and wins on a clash
+``evidence_store``        where failed checkouts' evidence is published (``s3://bucket/prefix``,
+                          ``gs://…``, ``az://…``, ``file://…``); ``--evidence-store`` wins
 
 Secrets are never in the file; a missing one stops the run before any browser starts.
 Defaults that depend on the shop (card profile, health and version paths, budgets)
@@ -47,10 +51,15 @@ from typing import Any
 from checkout_probe.basics.errors import ConfigError
 from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import (
-    header_name_problem,
-    header_value_problem,
-    host_path_problem,
     shop_url_problem,
+)
+from checkout_probe.settings.environment_keys import (
+    alert_labels,
+    endpoint_path,
+    header_name,
+    headers,
+    strings,
+    where,
 )
 from checkout_probe.settings.toml_text import parse_toml
 from checkout_probe.settings.vital_budgets import VitalBudgets, parse_budgets
@@ -61,10 +70,10 @@ PREFLIGHT_POLICIES = ("healthy", "reachable", "off")
 #: The keys of an environment, by the type of their value.
 STRING_KEYS = (
     "base_url", "card_profile", "api_token_env", "shopper_password_env", "health_path",
-    "version_path", "preflight", "synthetic_header",
+    "version_path", "preflight", "synthetic_header", "evidence_store",
 )  # fmt: skip
 BOOL_KEYS = ("production", "allow_orders", "demo_shop")
-TABLE_KEYS = ("headers", "step_budgets", "vital_budgets", "secrets", "options")
+TABLE_KEYS = ("headers", "step_budgets", "vital_budgets", "secrets", "options", "alert_labels")
 #: Keys checked by their own parser (a value of more than one type).
 OTHER_KEYS = ("vitals_fail",)
 KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS + OTHER_KEYS)
@@ -88,6 +97,8 @@ class Environment:
     step_budgets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    alert_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    evidence_store: str | None = None
     api_token: str | None = field(default=None, repr=False)
     shopper_password: str | None = field(default=None, repr=False)
     #: The ``secrets`` table's values, by name (for the project's code).
@@ -120,25 +131,21 @@ def load_file(path: Path) -> dict[str, Any]:
     return parse_toml(text, path)
 
 
-def _where(name: str, path: Path) -> str:
-    return f"environment '{name}' in {path.name}"
-
-
 def _check_keys(name: str, table: Mapping[str, Any], path: Path) -> None:
     for key in table:
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ConfigError(f"{_where(name, path)}: unknown key '{key}'{hint}")
+            raise ConfigError(f"{where(name, path)}: unknown key '{key}'{hint}")
     for key in STRING_KEYS:
         if key in table and not isinstance(table[key], str):
-            raise ConfigError(f"{_where(name, path)}: {key} must be a string")
+            raise ConfigError(f"{where(name, path)}: {key} must be a string")
     for key in BOOL_KEYS:
         if key in table and not isinstance(table[key], bool):
-            raise ConfigError(f"{_where(name, path)}: {key} must be true or false")
+            raise ConfigError(f"{where(name, path)}: {key} must be true or false")
     for key in TABLE_KEYS:
         if key in table and not isinstance(table[key], dict):
-            raise ConfigError(f"{_where(name, path)}: {key} must be a table")
+            raise ConfigError(f"{where(name, path)}: {key} must be a table")
 
 
 def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
@@ -147,11 +154,11 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
         return None
     if table.get("demo_shop"):
         raise ConfigError(
-            f"{_where(name, path)}: base_url and demo_shop = true exclude each other: keep one"
+            f"{where(name, path)}: base_url and demo_shop = true exclude each other: keep one"
         )
     if (problem := shop_url_problem(url)) is not None:
         raise ConfigError(
-            f"{_where(name, path)}: base_url {mask_url(url)[:200]!r} {problem} "
+            f"{where(name, path)}: base_url {mask_url(url)[:200]!r} {problem} "
             '(expected e.g. "https://shop.example.com")'
         )
     return str(url).rstrip("/")
@@ -160,14 +167,14 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
 def _budgets(name: str, table: Mapping[str, Any], path: Path, shop: Shop) -> dict[str, float]:
     budgets = {}
     for step, seconds in dict(table.get("step_budgets", {})).items():
-        shop.check_step(str(step), f"{_where(name, path)}: step_budgets")
+        shop.check_step(str(step), f"{where(name, path)}: step_budgets")
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, int | float)
             or not 0 < seconds < float("inf")
         ):
             raise ConfigError(
-                f"{_where(name, path)}: step_budgets.'{step}' must be a positive number of seconds"
+                f"{where(name, path)}: step_budgets.'{step}' must be a positive number of seconds"
             )
         budgets[str(step)] = float(seconds)
     return budgets
@@ -178,11 +185,11 @@ def _secret(name: str, variable: Any, key: str, environ: Mapping[str, str],
     if not variable:
         return None
     if not isinstance(variable, str):
-        raise ConfigError(f"{_where(name, path)}: {key} must name an environment variable")
+        raise ConfigError(f"{where(name, path)}: {key} must name an environment variable")
     value = environ.get(variable)
     if not value:
         raise ConfigError(
-            f"{_where(name, path)} needs the secret ${variable} ({key}): "
+            f"{where(name, path)} needs the secret ${variable} ({key}): "
             f"export {variable}=… before running"
         )
     return value
@@ -198,40 +205,6 @@ def _named_secrets(name: str, table: Mapping[str, Any], environ: Mapping[str, st
     return found
 
 
-def _strings(name: str, table: Mapping[str, Any], key: str, path: Path) -> dict[str, str]:
-    values = dict(table.get(key, {}))
-    for item, value in values.items():
-        if not isinstance(value, str):
-            raise ConfigError(f"{_where(name, path)}: {key}.'{item}' must be a string")
-    return {str(k): v for k, v in values.items()}
-
-
-def _header_name(name: str, key: str, header: str, path: Path) -> str:
-    if (problem := header_name_problem(header)) is not None:
-        raise ConfigError(f"{_where(name, path)}: {key} {header!r} {problem}")
-    return header
-
-
-def _headers(name: str, table: Mapping[str, Any], path: Path) -> dict[str, str]:
-    headers = _strings(name, table, "headers", path)
-    for header, value in headers.items():
-        _header_name(name, "headers", header, path)
-        if (problem := header_value_problem(value)) is not None:
-            raise ConfigError(f"{_where(name, path)}: headers.'{header}' {problem}")
-    return headers
-
-
-def _endpoint_path(name: str, table: Mapping[str, Any], key: str, default: str | None,
-                   path: Path) -> str | None:  # fmt: skip
-    """A health or version path: absolute on the shop's host ("/health"), or "" for none."""
-    value = table.get(key)
-    if value is None:
-        return default
-    if value and (problem := host_path_problem(value)) is not None:
-        raise ConfigError(f'{_where(name, path)}: {key} {value[:200]!r} {problem}, or "" for none')
-    return str(value) or None
-
-
 def _card_profile(name: str, table: Mapping[str, Any], path: Path, shop: Shop) -> str | None:
     profile = table.get("card_profile")
     if profile is None:
@@ -239,7 +212,7 @@ def _card_profile(name: str, table: Mapping[str, Any], path: Path, shop: Shop) -
     if profile not in shop.cards:
         known = ", ".join(shop.cards) or "none: the shop declares no cards"
         raise ConfigError(
-            f"{_where(name, path)}: card_profile '{profile}' is unknown (known: {known})"
+            f"{where(name, path)}: card_profile '{profile}' is unknown (known: {known})"
         )
     return str(profile)
 
@@ -259,13 +232,13 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         )
     table = document.get(name, {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{_where(name, path)} must be a table ([{name}])")
+        raise ConfigError(f"{where(name, path)} must be a table ([{name}])")
     _check_keys(name, table, path)
     production = bool(table.get("production", False))
     preflight = str(table.get("preflight", "healthy"))
     if preflight not in PREFLIGHT_POLICIES:
         raise ConfigError(
-            f"{_where(name, path)}: preflight must be one of {', '.join(PREFLIGHT_POLICIES)}"
+            f"{where(name, path)}: preflight must be one of {', '.join(PREFLIGHT_POLICIES)}"
         )
     defaults = Environment(name)
     return Environment(
@@ -275,21 +248,23 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         allow_orders=bool(table.get("allow_orders", not production)),
         demo_shop=bool(table.get("demo_shop", False)),
         card_profile=_card_profile(name, table, path, shop),
-        health_path=_endpoint_path(name, table, "health_path", shop.health_path, path),
-        version_path=_endpoint_path(name, table, "version_path", shop.version_path, path),
+        health_path=endpoint_path(name, table, "health_path", shop.health_path, path),
+        version_path=endpoint_path(name, table, "version_path", shop.version_path, path),
         preflight=preflight,
-        headers=MappingProxyType(_headers(name, table, path)),
-        synthetic_header=_header_name(
+        headers=MappingProxyType(headers(name, table, path)),
+        synthetic_header=header_name(
             name, "synthetic_header", table.get("synthetic_header", defaults.synthetic_header), path
         ),
         step_budgets=MappingProxyType(_budgets(name, table, path, shop)),
         vital_budgets=parse_budgets(
-            _where(name, path),
+            where(name, path),
             table.get("vital_budgets", {}),
             table.get("vitals_fail"),
             shop.check_step,
         ),
-        options=MappingProxyType(_strings(name, table, "options", path)),
+        options=MappingProxyType(strings(name, table, "options", path)),
+        alert_labels=MappingProxyType(alert_labels(name, table, path)),
+        evidence_store=table.get("evidence_store") or None,
         api_token=_secret(name, table.get("api_token_env"), "api_token_env", environ, path),
         shopper_password=_secret(
             name, table.get("shopper_password_env"), "shopper_password_env", environ, path

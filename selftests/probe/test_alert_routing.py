@@ -19,7 +19,7 @@ from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.delivery import Delivery
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.judge import Judge
-from checkout_probe.probe.options import build_parser, webhook_sinks
+from checkout_probe.probe.options import build_parser, probe_settings, webhook_sinks
 from checkout_probe.probe.stats import DecisionRule
 from selftests.probe.support import Receiver, http_receiver, make_round
 
@@ -31,7 +31,7 @@ def _sinks(*argv: str, env: dict[str, str] | None = None) -> list[Any]:
     with pytest.MonkeyPatch.context() as patch:
         for key, value in (env or {}).items():
             patch.setenv(key, value)
-        return webhook_sinks(args)
+        return webhook_sinks(args, probe_settings(args))
 
 
 @pytest.fixture
@@ -154,3 +154,22 @@ def test_a_header_is_sent_to_its_format_only(receiver: Receiver) -> None:
     assert all(sink.send(alert).ok for sink in sinks)
     tokens = {r.path: r.headers.get("X-Proxy-Token") for r in receiver.requests}
     assert tokens == {"/a": "s3cret-proxy", "/b": None}, tokens
+
+
+def test_labels_from_the_environment_file_and_the_command_line_the_latter_winning(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    config = tmp_path / "environments.toml"
+    config.write_text(
+        '[local]\ndemo_shop = true\n[local.alert_labels]\nteam = "payments"\nservice = "shop"\n'
+    )
+    (sink,) = _sinks("--config", str(config), "--alert-label", "team=checkout",
+                     "--webhook", f"alertmanager={receiver.url}/am")  # fmt: skip
+    alert = AlertMachine().observe(make_round(0, 20), RULE.decide([(20, 20)]))
+    assert alert is not None and sink.send(alert).ok
+    ((item,),) = _bodies(receiver, "/am")
+    assert item["labels"]["team"] == "checkout" and item["labels"]["service"] == "shop"
+
+    config.write_text('[local]\ndemo_shop = true\n[local.alert_labels]\nseverity = "low"\n')
+    with pytest.raises(ConfigError, match="alert_labels: the probe sets severity itself"):
+        _sinks("--config", str(config))
