@@ -32,10 +32,22 @@ def _templates(folder: Traversable, prefix: str = "") -> list[tuple[str, str]]:
     return found
 
 
+#: A template whose name starts with this is a dot file or folder of the project
+#: (``dot-github/`` → ``.github/``): packaging tools leave hidden files out.
+DOT = "dot-"
+
+
+def _project_path(template_path: str) -> str:
+    return "/".join("." + p.removeprefix(DOT) if p.startswith(DOT) else p
+                    for p in template_path.split("/"))  # fmt: skip
+
+
 def project_files(name: str) -> list[tuple[str, str]]:
     """The new project's files (relative path, text) for a project called ``name``."""
     root = files("checkout_probe.cli").joinpath("templates", "project")
-    return [(path, text.replace("{{name}}", name)) for path, text in _templates(root)]
+    return [
+        (_project_path(path), text.replace("{{name}}", name)) for path, text in _templates(root)
+    ]
 
 
 def _name(folder: Path) -> str:
