@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import create_engine, func, inspect, select
@@ -23,9 +24,11 @@ from checkout_probe.probe.db_lock import locked
 from checkout_probe.probe.history_migrations import reading_problem, upgrade
 from checkout_probe.probe.history_retention import Retention
 from checkout_probe.probe.history_rows import (
+    FailedCheckout,
     SavedAlertState,
     Turn,
     add_round,
+    failed_checkouts,
     recent_rounds,
     saved_alert_state,
 )
@@ -36,11 +39,13 @@ from checkout_probe.probe.history_schema import (
     to_record,
 )
 from checkout_probe.probe.model import Round
-from checkout_probe.probe.render import render_html, render_table
+from checkout_probe.probe.render import render_table
+from checkout_probe.probe.render_html import render_html
 from checkout_probe.probe.stats import FAILING, Verdict
 
 __all__ = [
     "Correlation",
+    "FailedCheckout",
     "HistoryStore",
     "RoundRecord",
     "SavedAlertState",
@@ -156,6 +161,12 @@ class HistoryStore:
                 }
                 for f in session.scalars(query.order_by(FailureRow.id))
             ]
+
+    def failed_checkouts(self, env: str, since: datetime, limit: int) -> list[FailedCheckout]:
+        """The newest ``limit`` failed checkouts of ``env``'s rounds started at ``since`` or
+        later: the newest round's first, in run order within a round."""
+        with self._session() as session:
+            return failed_checkouts(session, env, since, limit)
 
     def checkout_totals(self, env: str) -> dict[tuple[str, str, str], int]:
         """``{(journey, outcome, category): count}`` over stored rounds (``preload_checkouts``).

@@ -4,7 +4,8 @@ Reads the round history that ``checkout-probe probe`` writes (any SQLAlchemy URL
 without writing to it, prints the recent rounds of one environment and then one
 line that answers the question, followed by the latest failed checkouts and
 their evidence while it is failing. ``--html`` also writes a self-contained page
-with the chart; ``--json`` prints the same data for scripts.
+with the chart, the decision rule's thresholds and the failed checkouts linked to
+their evidence; ``--json`` prints the same data for scripts.
 
 Exit codes:
   0  history shown, whatever its verdict (no rounds yet included)
@@ -18,7 +19,7 @@ import argparse
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,18 @@ from checkout_probe.basics.redact import mask_url, redact
 from checkout_probe.probe.alert import MAX_EVIDENCE
 from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
 from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history_rows import FailedCheckout
 from checkout_probe.probe.history_schema import RoundRecord
 from checkout_probe.probe.history_url import open_history, reading
 from checkout_probe.probe.options import DEFAULT_HISTORY
-from checkout_probe.probe.render import render_html, render_table
-from checkout_probe.settings.argtypes import OneLineParser, positive_int
+from checkout_probe.probe.render import render_table
+from checkout_probe.probe.render_html import render_html
+from checkout_probe.probe.rule import DecisionRule
+from checkout_probe.settings.argtypes import OneLineParser, fraction, positive_int
 
 RATE_NOTE = "rate, interval: the decision window's failure rate (this round and the ones before)"
+#: Failed checkouts the --html page lists (the newest of the rounds it shows).
+FAILED_LISTED = 20
 
 
 def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
@@ -63,6 +69,17 @@ def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentP
     parser.add_argument(
         "--html", type=Path, default=None, metavar="FILE",
         help="also write a self-contained HTML page with the chart to FILE",
+    )  # fmt: skip
+    # The history does not keep the rule the probe judged with: the page draws these.
+    rule = DecisionRule()
+    parser.add_argument(
+        "--threshold", type=fraction, default=rule.threshold, metavar="F",
+        help=f"the probe's --threshold, drawn on the page's chart (default {rule.threshold})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--recover-below", type=fraction, default=rule.recover_below, metavar="F",
+        help="the probe's --recover-below, drawn on the page's chart "
+        f"(default {rule.recover_below})",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
@@ -115,6 +132,8 @@ class View:
     correlation: Correlation  # over the whole history
     latest_failed: RoundRecord | None  # while failing: the newest round with failures
     groups: list[dict[str, Any]]  # its failed checkouts, grouped
+    #: The newest failed checkouts of the rounds shown, newest first (the page lists them).
+    failed: list[FailedCheckout] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -174,7 +193,9 @@ def read_view(store: HistoryStore, env: str, limit: int) -> View:
     if correlation.state in (FAILING_NOW, NEVER_PASSED):
         latest = store.latest_with_failures(env)
     groups = failure_groups(store.failures(latest.id)) if latest else []
-    return View(env, store.count(env), store.recent(env, limit), correlation, latest, groups)
+    rounds = store.recent(env, limit)
+    failed = store.failed_checkouts(env, rounds[0].started_at, FAILED_LISTED) if rounds else []
+    return View(env, store.count(env), rounds, correlation, latest, groups, failed)
 
 
 def _failures_text(latest: RoundRecord, groups: list[dict[str, Any]]) -> list[str]:
@@ -208,7 +229,8 @@ def main(argv: list[str]) -> int:
             view = read_view(store, env, args.limit)
     finally:
         store.close()
-    html = _write_html(args.html, view) if args.html else None
+    rule = DecisionRule(threshold=args.threshold, recover_below=args.recover_below)
+    html = _write_html(args.html, view, rule) if args.html else None
     if args.json:
         print(json.dumps(view.to_json(shown, html), indent=2))
         return 0
@@ -230,11 +252,15 @@ def _no_rounds(store: HistoryStore, env: str | None, shown: str, as_json: bool) 
                        "correlation": correlation}, indent=2)  # fmt: skip
 
 
-def _write_html(path: Path, view: View) -> Path:
+def _write_html(path: Path, view: View, rule: DecisionRule) -> Path:
     title = f"checkout-probe history: {view.env}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        out = render_html(view.rounds, path, title=title, summary=view.summary)
+        # Relative evidence paths are the probe's, which runs in the project's folder too.
+        out = render_html(
+            view.rounds, path, title=title, summary=view.summary, rule=rule,
+            failures=view.failed, evidence_base=Path.cwd(),
+        )  # fmt: skip
     except OSError as exc:
         raise ConfigError(f"cannot write --html {path}: {exc.strerror or exc}") from None
     return out.resolve()

@@ -77,6 +77,37 @@ def recent_rounds(session: Session, env: str, limit: int) -> list[RoundRecord]:
     return [to_record(row) for row in reversed(session.scalars(query).all())]
 
 
+@dataclass(frozen=True)
+class FailedCheckout:
+    """A stored failed checkout, with the start and shop version of its round."""
+
+    started_at: datetime
+    shop_version: str | None
+    journey: str | None
+    category: str | None
+    failing_step: str | None
+    message: str
+    evidence: tuple[str, ...]  # paths or URLs, as the probe stored them
+
+
+def failed_checkouts(
+    session: Session, env: str, since: datetime, limit: int
+) -> list[FailedCheckout]:
+    query = (
+        select(FailureRow, RoundRow.started_at, RoundRow.shop_version)
+        .join(FailureRow.round)
+        .where(RoundRow.env == env, RoundRow.started_at >= since)
+        .order_by(RoundRow.started_at.desc(), RoundRow.id.desc(), FailureRow.id)
+        .limit(limit)
+    )
+    return [
+        FailedCheckout(
+            started, version, f.journey, f.category, f.failing_step, f.message, tuple(f.evidence)
+        )
+        for f, started, version in session.execute(query)
+    ]
+
+
 def add_round(session: Session, round_: Round, verdict: Verdict) -> int:
     row = RoundRow(
         started_at=round_.started_at,

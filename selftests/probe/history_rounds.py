@@ -65,3 +65,85 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     """``checkout-probe history ARGV``; returns what it printed (exit 0 asserted)."""
     assert main(list(argv)) == 0
     return capsys.readouterr().out
+
+
+#: Ten steps of two journeys: more than a small palette has colours.
+OUTAGE_STEPS = (
+    "open catalog", "search", "product page", "add to cart", "view cart",
+    "contact and address", "shipping method", "payment details", "place order", "confirmation",
+)  # fmt: skip
+#: What a shop page said, quoted by a diagnosis: untrusted, so the page must show it as text.
+HOSTILE = (
+    "step 'contact and address' failed [validation_error]: page showed 'Postcode"
+    " <img src=x onerror=alert(1)> is not valid'"
+)
+SLOW = "step 'shipping method' failed [slow]: took 9.1 s, over its 5.0 s budget"
+#: Where the outage's failures leave evidence: the probe's relative folder, an upload, and
+#: (for the slow ones) an absolute folder the test names.
+EVIDENCE = "reports/probe/evidence/prod"
+UPLOADS = "https://evidence.example/prod"
+
+
+def _timings(round_no: int, n: int, broken: bool) -> dict[str, float]:
+    # A little deterministic wobble per round and step, so the lines are lines.
+    times = {
+        step: 0.3 + 0.12 * i + 0.04 * ((round_no * 5 + i * 3) % 7) + n / 400
+        for i, step in enumerate(OUTAGE_STEPS)
+    }
+    if broken:
+        times["place order"] += 2.5
+        times["shipping method"] += 1.2
+    return times
+
+
+def _vitals(round_no: int, broken: bool) -> dict[str, dict[str, float]]:
+    vitals: dict[str, dict[str, float]] = {}
+    for i, step in enumerate(OUTAGE_STEPS):
+        wobble = (round_no * 3 + i) % 5
+        values = {"LCP": 700.0 + 140 * i + 60 * wobble}
+        if i % 2 == 0:
+            values["CLS"] = 0.01 + 0.008 * i + (0.12 if broken and i == 4 else 0.0)
+        if i >= 3:
+            values["INP"] = 40.0 + 12 * i + 8 * wobble
+        vitals[step] = values
+    return vitals
+
+
+def outage_checkout(round_no: int, n: int, kind: str | None, absolute: str) -> CheckoutResult:
+    """Checkout ``n`` of round ``round_no``: passed (``kind`` None) or failed as ``kind``
+    (payment_error, slow or validation_error), each kind with its own evidence."""
+    broken = kind is not None or round_no in range(4, 8)  # 1.4.2 is slow for everyone
+    steps = _timings(round_no, n, broken)
+    journey = "guest checkout" if n % 2 == 0 else "registered checkout"
+    vitals = _vitals(round_no, broken)
+    where = f"r{round_no}/c{n}"
+    if kind is None:
+        return CheckoutResult("passed", None, None, "", steps, [], journey, step_vitals=vitals)
+    failures = {
+        "payment_error": ("place order", BAD_DB,
+                          [f"{UPLOADS}/{where}/trace.zip", f"{EVIDENCE}/{where}/failure.png"]),
+        "slow": ("shipping method", SLOW, [f"{absolute}/{where}/failure.png"]),
+        "validation_error": ("contact and address", HOSTILE, [f"{EVIDENCE}/{where}/page.html"]),
+    }  # fmt: skip
+    step, message, evidence = failures[kind]
+    return CheckoutResult(
+        "failed", kind, step, message, steps, evidence, journey, step_vitals=vitals
+    )
+
+
+def outage(absolute: str) -> list[Round]:
+    """Four healthy rounds on 1.4.1, an outage on 1.4.2 (3, 7, 8 and 6 of 20 failed: mostly
+    payment errors, some slow, one a form error quoting hostile page text), then 1.4.3 heals
+    it for three rounds. The slow checkouts keep evidence under ``absolute``."""
+    kinds = ("payment_error", "payment_error", "slow", "payment_error", "validation_error")
+    schedule = [(0, "1.4.1")] * 4 + [(f, "1.4.2") for f in (3, 7, 8, 6)] + [(0, "1.4.3")] * 3
+    rounds = []
+    for index, (failures, version) in enumerate(schedule):
+        started = T0 + index * CADENCE
+        results = tuple(
+            outage_checkout(index, n, kinds[n % len(kinds)] if n < failures else None, absolute)
+            for n in range(20)
+        )
+        rounds.append(Round(started, started + timedelta(seconds=80), "prod", version, results,
+                            HEALTH_DB_DOWN if failures else HEALTH_OK))  # fmt: skip
+    return rounds
