@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from checkout_probe.evidence.store import TRACE_VIEWER
+
 FIRING = "firing"
 RESOLVED = "resolved"
 REMINDER = "reminder"
@@ -96,9 +98,13 @@ class Alert:
         if self.subject == HARNESS and self.kind != RESOLVED:
             lines.append("the shop is not being judged: fix the probe's job or the project's "
                          "journey (the probe's log has each error)")  # fmt: skip
-        if self.evidence:
-            more = f" (+{len(self.evidence) - 1} more)" if len(self.evidence) > 1 else ""
-            lines.append(f"evidence: {self.evidence[0]}{more}")
+        viewer = next((e for e in self.evidence if e.startswith(TRACE_VIEWER)), None)
+        files = [e for e in self.evidence if e != viewer]
+        if viewer:
+            lines.append(f"open the trace: {viewer}")
+        if files:
+            more = f" (+{len(files) - 1} more)" if len(files) > 1 else ""
+            lines.append(f"evidence: {files[0]}{more}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:

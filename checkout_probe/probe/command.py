@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
+from checkout_probe.evidence.store import EvidenceStore
 from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.delivery import Delivery
@@ -35,6 +36,7 @@ from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.metrics_export import MetricsServer
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhook_sinks
+from checkout_probe.probe.published import PublishedEvidence
 from checkout_probe.probe.round_fit import checkout_p95_from, checkout_p95_of, misfit
 from checkout_probe.probe.round_line import round_line, vitals_summary
 from checkout_probe.probe.rule import DecisionRule, Verdict
@@ -76,6 +78,8 @@ class Probe:
         self.cut_folder: Path | None = None
         #: Rounds the history database could not store since it last answered.
         self.lost_rounds = 0
+        #: The evidence store's publisher (``--evidence-store``), if any.
+        self.published: PublishedEvidence | None = None
 
     def run(self) -> int:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
@@ -86,6 +90,7 @@ class Probe:
                 stack.callback(otlp.flush)  # the last round's spans (batches go out meanwhile)
             store = open_history(args.history, create=True)
             stack.callback(store.close)
+            self.published = self._published(stack)  # a store that cannot work: exit 2 now
             target = self._target(stack)
             if args.once:
                 # A fresh process per round: start the counters where the history left them.
@@ -126,6 +131,17 @@ class Probe:
                 rounds = f"{self.rounds_run} round{'' if self.rounds_run == 1 else 's'}"
                 print(f"probe stopped after {rounds}", flush=True)
         return self._exit_code()
+
+    def _published(self, stack: ExitStack) -> PublishedEvidence | None:
+        """The evidence store, when one is named (option, variable or environment)."""
+        url = self.args.evidence_store or self.settings.environment.evidence_store
+        if not url:
+            return None
+        store = EvidenceStore(url, public_base=self.args.evidence_public_base)
+        published = PublishedEvidence(store, self.args.evidence_dir)
+        # At the end: wait (bounded) for the last uploads, and say what became of them.
+        stack.callback(lambda: print(published.close(), flush=True))
+        return published
 
     def _check_fit(self, store: HistoryStore) -> None:
         """Before the first round: does K fit the round timeout, by the history's times?
@@ -214,6 +230,8 @@ class Probe:
             for i in range(args.checkouts)
         ]
         results = pool.run(jobs, args.round_timeout)
+        if self.published is not None:  # uploads start now, in the background
+            results = [self.published.publish(r) for r in results]
         health = target.read_health()
         version = target.read_version(health)
         return Round(
@@ -294,8 +312,12 @@ class Probe:
 
     def _retain(self, store: HistoryStore) -> None:
         args = self.args
-        store.retention.apply(self.settings.env, args.keep_rounds, args.keep_evidence,
-                              args.evidence_dir)  # fmt: skip
+        gone = store.retention.apply(self.settings.env, args.keep_rounds, args.keep_evidence,
+                                     args.evidence_dir)  # fmt: skip
+        if self.published is not None:
+            self.published.forget(gone)
+            if (news := self.published.news()) is not None:
+                print(f"  {news}", flush=True)
 
     def _export(self) -> None:
         args = self.args

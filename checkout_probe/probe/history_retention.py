@@ -32,14 +32,18 @@ class Retention:
         self._session = sessions
 
     def apply(self, env: str, keep_rounds: int, keep_failing_rounds: int,
-              evidence_dir: Path) -> None:  # fmt: skip
+              evidence_dir: Path) -> list[str]:  # fmt: skip
         """After a round: keep ``keep_rounds`` rounds of ``env`` and the evidence of its newest
-        ``keep_failing_rounds`` failing ones; delete the rest, files and emptied folders."""
+        ``keep_failing_rounds`` failing ones; delete the rest, files and emptied folders.
+        Returns what is gone (local paths, and links the caller may delete where they lead)."""
         # A pruned round's files go with its row (prune leaves them on disk): else a round
         # older than --keep-rounds but among the --keep-evidence newest failing ones leaks.
         pruned = [p for p in self.prune(keep_rounds, env).evidence if _delete(p, evidence_dir)]
-        for path in pruned + self.prune_evidence(keep_failing_rounds, env, evidence_dir):
-            _remove_empty_parents(Path(path), evidence_dir)
+        gone = pruned + self.prune_evidence(keep_failing_rounds, env, evidence_dir)
+        for path in gone:
+            if not _is_link(path):
+                _remove_empty_parents(Path(path), evidence_dir)
+        return gone
 
     def prune(self, keep_rounds: int, env: str | None = None) -> PruneResult:
         """Keep the newest ``keep_rounds`` rounds per environment; delete older ones.
@@ -88,8 +92,11 @@ def _delete(path: str, root: Path | None = None) -> bool:
     """Delete one evidence file; a missing one counts as deleted, a failure is logged.
 
     Whoever can write the shared history could list any file there: with ``root``, only a
-    file under it (resolved, links followed) is deleted; any other path is refused.
+    file under it (resolved, links followed) is deleted; any other path is refused. A link
+    (the evidence store's) is only forgotten here: the probe deletes where it leads.
     """
+    if _is_link(path):
+        return True
     if root is not None:
         resolved, under = Path(path).resolve(), root.resolve()
         if under not in resolved.parents:
@@ -101,6 +108,10 @@ def _delete(path: str, root: Path | None = None) -> bool:
         log.warning("cannot delete evidence %s: %s", path, exc)
         return False
     return True
+
+
+def _is_link(evidence: str) -> bool:
+    return "://" in evidence
 
 
 def _envs(session: Session, env: str | None) -> list[str]:

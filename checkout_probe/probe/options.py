@@ -176,7 +176,22 @@ def build_parser() -> argparse.ArgumentParser:
         default=10,
         help="failing rounds whose traces and screenshots are kept (default 10)",
     )
-    history.add_argument("--evidence-dir", type=Path, default=Path("reports/probe/evidence"))
+    history.add_argument(
+        "--evidence-dir", type=Path, default=Path("reports/probe/evidence"), metavar="DIR",
+        help="where failed checkouts' traces and screenshots are written (default "
+        "reports/probe/evidence)",
+    )  # fmt: skip
+    history.add_argument(
+        "--evidence-store", default=env.get("CHECKOUT_PROBE_EVIDENCE_STORE"), metavar="URL",
+        help="also publish them there, for links in alerts and the history: s3://bucket/prefix "
+        "(gs://, az://, file://; credentials from the platform, e.g. AWS_* variables; "
+        "default: the environment's evidence_store, else none)",
+    )  # fmt: skip
+    history.add_argument(
+        "--evidence-public-base", type=http_url, default=None, metavar="URL",
+        help="the web address serving the store's prefix: links are this plus the file's key "
+        "(default: presigned links, valid 7 days)",
+    )  # fmt: skip
     return parser
 
 
