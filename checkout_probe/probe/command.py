@@ -12,7 +12,6 @@ import argparse
 import logging
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -25,7 +24,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
-from checkout_probe.evidence.store import EvidenceStore
 from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.delivery import Delivery
@@ -33,24 +31,29 @@ from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import check_history_url, database_error, open_history
 from checkout_probe.probe.judge import Judge
 from checkout_probe.probe.metrics import ProbeMetrics
-from checkout_probe.probe.metrics_export import MetricsServer
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhook_sinks
 from checkout_probe.probe.published import PublishedEvidence
-from checkout_probe.probe.round_fit import checkout_p95_from, checkout_p95_of, misfit
+from checkout_probe.probe.round_fit import checkout_p95_of, misfit
 from checkout_probe.probe.round_line import round_line, vitals_summary
 from checkout_probe.probe.rule import DecisionRule, Verdict
-from checkout_probe.probe.rule_check import check_rule, describe_rule
+from checkout_probe.probe.rule_check import check_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
+from checkout_probe.probe.startup import (
+    announce,
+    fit_from_history,
+    published_evidence,
+    say_what_is_not_checked,
+    start_target,
+)
 from checkout_probe.settings.baseline import (
     HISTORY_ROUNDS,
     Baseline,
-    BaselineRule,
     from_history,
 )
 from checkout_probe.settings.config import Settings
-from checkout_probe.target import LocalShop, Target, make_target
+from checkout_probe.target import Target
 
 
 class Probe:
@@ -90,8 +93,8 @@ class Probe:
                 stack.callback(otlp.flush)  # the last round's spans (batches go out meanwhile)
             store = open_history(args.history, create=True)
             stack.callback(store.close)
-            self.published = self._published(stack)  # a store that cannot work: exit 2 now
-            target = self._target(stack)
+            self.published = published_evidence(args, settings, stack)  # no store: exit 2 now
+            target = start_target(settings, stack)
             if args.once:
                 # A fresh process per round: start the counters where the history left them.
                 self.metrics.preload_checkouts(settings.env, store.checkout_totals(settings.env))
@@ -99,26 +102,14 @@ class Probe:
             elif args.metrics_port is not None:
                 server = self.metrics.serve(args.metrics_port, args.metrics_addr)
                 stack.callback(server.stop)
-                self._announce_metrics(server)
+                print(f"metrics on http://{args.metrics_addr}:{server.port}/metrics", flush=True)
             # Runs after pool.close (LIFO): no worker writes into a cut round's folder then.
             stack.callback(self._discard_cut_round)
             pool = CheckoutPool(settings, target, min(args.workers, args.checkouts))
             stack.callback(pool.close)
-            print(
-                f"probing env {settings.env} at {target.base_url}: {args.checkouts} checkouts "
-                f"per round on {args.workers} browsers"
-                + ("" if args.once else f", every {args.interval:.0f} s")
-                + f"; journeys: {', '.join(settings.shop.journeys)}",
-                flush=True,
-            )
-            print(describe_rule(self.judge.rule, args.checkouts, args.interval), flush=True)
-            self._check_fit(store)
-            if target.sources_note():
-                print(target.sources_note(), flush=True)
-            self._say_if_no_read_back(pool)
-            if settings.order_block_reason:
-                print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
-                      "before charging", flush=True)  # fmt: skip
+            announce(args, settings, target, self.judge.rule)
+            self.fit_known = fit_from_history(args, settings, store)
+            say_what_is_not_checked(settings, target, pool)
             with handling_signals(self.stop):
                 try:
                     self._loop(store, target, pool)
@@ -132,62 +123,10 @@ class Probe:
                 print(f"probe stopped after {rounds}", flush=True)
         return self._exit_code()
 
-    def _published(self, stack: ExitStack) -> PublishedEvidence | None:
-        """The evidence store, when one is named (option, variable or environment)."""
-        url = self.args.evidence_store or self.settings.environment.evidence_store
-        if not url:
-            return None
-        store = EvidenceStore(url, public_base=self.args.evidence_public_base)
-        published = PublishedEvidence(store, self.args.evidence_dir)
-        # At the end: wait (bounded) for the last uploads, and say what became of them.
-        stack.callback(lambda: print(published.close(), flush=True))
-        return published
-
-    def _check_fit(self, store: HistoryStore) -> None:
-        """Before the first round: does K fit the round timeout, by the history's times?
-        A ``--once`` run refuses one that does not (exit 2); a long-running probe says so
-        and goes on (its cut checkouts count neither way)."""
-        args = self.args
-        # Any stored round tells a checkout's time: no sample floor as for judging "slow".
-        recent = store.recent(self.settings.env, HISTORY_ROUNDS)
-        baseline = from_history(recent, None, BaselineRule(min_samples=1))
-        checkout_s = checkout_p95_from(baseline)
-        if checkout_s is None:
-            return  # no history yet: the first round will tell
-        self.fit_known = True
-        line = misfit(args.checkouts, args.workers, args.round_timeout, checkout_s,
-                      "p95 of the recent rounds in the history")  # fmt: skip
-        if line and args.once:
-            raise ConfigError(line)
-        if line:
-            print(line, flush=True)
-
-    def _say_if_no_read_back(self, pool: CheckoutPool) -> None:
-        """Once at start: the checkouts run either way, but say what they will not check
-        (the pool's one adapter connects here: the login its checkouts then share)."""
-        access = pool.orders.get()
-        if access.adapter is None:
-            print(f"orders not read back or cleaned up: {access.unavailable}", flush=True)
-
     def _discard_cut_round(self) -> None:
         """Delete a cut round's evidence: no history row points at it, so retention never would."""
         if self.cut_folder is not None:
             shutil.rmtree(self.cut_folder, ignore_errors=True)
-
-    def _announce_metrics(self, server: MetricsServer) -> None:
-        print(f"metrics on http://{self.args.metrics_addr}:{server.port}/metrics", flush=True)
-
-    def _target(self, stack: ExitStack) -> Target:
-        settings = self.settings
-        if not settings.is_local:
-            assert settings.base_url is not None
-            return make_target(settings, settings.base_url)
-        workdir = Path(tempfile.mkdtemp(prefix="checkout-probe-shop-"))
-        stack.callback(shutil.rmtree, workdir, ignore_errors=True)  # after the shop stops
-        shop = LocalShop(workdir, settings.shop_args)
-        shop.start()  # TargetUnreachable (exit 3) if the demo shop cannot start
-        stack.callback(shop.stop)
-        return make_target(settings, shop.url or "", api_token=shop.api_token)
 
     def _loop(self, store: HistoryStore, target: Target, pool: CheckoutPool) -> None:
         args = self.args
