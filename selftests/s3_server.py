@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]
@@ -95,3 +96,14 @@ class S3Server:
         """Every object key in ``bucket``."""
         listing = self.client().list_objects_v2(Bucket=bucket)
         return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def aws_environment(server: S3Server, folder: Path) -> dict[str, str]:
+    """botocore's configuration from the environment only, as a platform would give a probe
+    or a CI job: the server's keys and endpoint, no metadata service, no ~/.aws files."""
+    return {
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_DEFAULT_REGION": REGION, "AWS_ENDPOINT_URL_S3": server.endpoint,
+        "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": str(folder / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(folder / "none"),
+    }  # fmt: skip

@@ -30,6 +30,7 @@ from checkout_probe.settings.commandline import add_project_option, project_sett
 from checkout_probe.settings.config import Settings
 from checkout_probe.settings.environment_keys import alert_label_problem
 from checkout_probe.settings.options import add_to_argparse
+from checkout_probe.settings.store_options import add_store_options
 
 DESCRIPTION = """\
 Scheduled synthetic probe: rounds of K browser checkouts against one environment.
@@ -181,17 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where failed checkouts' traces and screenshots are written (default "
         "reports/probe/evidence)",
     )  # fmt: skip
-    history.add_argument(
-        "--evidence-store", default=env.get("CHECKOUT_PROBE_EVIDENCE_STORE"), metavar="URL",
-        help="also publish them there, for links in alerts and the history: s3://bucket/prefix "
-        "(gs://, az://, file://; credentials from the platform, e.g. AWS_* variables; "
-        "default: the environment's evidence_store, else none)",
-    )  # fmt: skip
-    history.add_argument(
-        "--evidence-public-base", type=http_url, default=None, metavar="URL",
-        help="the web address serving the store's prefix: links are this plus the file's key "
-        "(default: presigned links, valid 7 days)",
-    )  # fmt: skip
+    add_store_options(history)
     return parser
 
 

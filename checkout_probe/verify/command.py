@@ -39,11 +39,13 @@ from checkout_probe.settings.argtypes import (
 )
 from checkout_probe.settings.commandline import add_project_option, project_of, project_settings
 from checkout_probe.settings.options import add_to_argparse, as_arguments, values
+from checkout_probe.settings.store_options import add_store_options
 from checkout_probe.target import make_target
 from checkout_probe.verify import child
 from checkout_probe.verify.gate import decide as gate_decides
 from checkout_probe.verify.gate import gate_rule
 from checkout_probe.verify.outcome import decide, print_summary
+from checkout_probe.verify.published import DRAIN_S, add_to_junit, open_publisher, publish_failures
 from checkout_probe.verify.rollout import wait_for_version
 
 #: What verify writes, removed before each run so an old run is never read as this one's.
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument(
         "--timeout", type=positive_seconds, default=600.0, metavar="S", help="total time budget"
     )
+    add_store_options(parser.add_argument_group("evidence"))
     rule = parser.add_argument_group(
         "the gate's rule", "a sequential test over every checkout attempt (docs/verify.md)"
     )
@@ -149,6 +152,7 @@ def _verify(argv: Sequence[str]) -> int:
         # Before any wait for a rollout: a browser server that is down is known now.
         check_reachable(settings.browser_endpoint)  # ConfigError → exit 2, one line
     reports = _reports_folder(settings.reports_dir)
+    publisher = open_publisher(args, settings, reports)  # a store that cannot work: exit 2
     rollout_s = None
     if args.expect_version:
         version_url = (settings.base_url or "") + (settings.environment.version_path or "")
@@ -189,9 +193,14 @@ def _verify(argv: Sequence[str]) -> int:
     if code == ExitCode.OK and summary is not None:
         code, outcome = gate_decides(args, settings, rule, summary, deadline, reports, _say)
         gate_data = outcome.to_dict(rule) if rule is not None else None
+    if written is not None and publisher is not None:
+        # Links before the verdict (they can be made before the upload ends).
+        publish_failures(publisher, written)
     if written is not None:
         try:
             write_summary(summary_path, {**written, "rollout_s": rollout_s, "gate": gate_data})
+            if publisher is not None:
+                add_to_junit(reports / "junit.xml", written.get("tests", []))
         except OSError as exc:
             # The verdict stands on stdout and in the exit code; the report is a second line.
             print(f"checkout-probe verify: could not write {summary_path}: {exc.strerror}",
@@ -200,6 +209,10 @@ def _verify(argv: Sequence[str]) -> int:
         print(f"checkout-probe verify: {why}", file=sys.stderr, flush=True)
     print(f"verify: exit {int(code)} ({code.name.lower().replace('_', ' ')}) · "
           f"reports in {reports}/", flush=True)  # fmt: skip
+    if publisher is not None:
+        # After the verdict: the uploads never delay it; what is left stays in the ledger.
+        print(publisher.drain(DRAIN_S).line(), flush=True)
+        publisher.close()
     return int(code)
 
 

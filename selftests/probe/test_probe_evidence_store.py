@@ -20,7 +20,7 @@ import pytest
 from selftests.helpers import CLI, ROOT
 from selftests.probe.running import catalog_only_project, demo_shop, run_probe
 from selftests.probe.support import Received, http_receiver
-from selftests.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server
+from selftests.s3_server import S3Server, aws_environment
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +29,6 @@ def s3() -> Iterator[S3Server]:
     server.start()
     yield server
     server.stop()
-
-
-def _aws(s3: S3Server, tmp_path: Path) -> dict[str, str]:
-    """botocore's configuration from the environment only, as a platform would give it."""
-    return {
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_DEFAULT_REGION": REGION, "AWS_ENDPOINT_URL_S3": s3.endpoint,
-        "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-    }  # fmt: skip
 
 
 def _alert(requests: list[Received]) -> dict[str, Any]:
@@ -56,7 +46,7 @@ def test_a_failing_rounds_alert_links_open_the_screenshot_and_trace_after_the_pr
         run = run_probe(
             shop.url or "", tmp_path, "--once", "--checkouts", "3", project,
             "--webhook", rx.url, f"--evidence-store=s3://{bucket}/probe",
-            env=_aws(s3, tmp_path),
+            env=aws_environment(s3, tmp_path),
         )  # fmt: skip
         alert = _alert(rx.requests)
     assert run.returncode == 1, run.output
@@ -92,7 +82,7 @@ def test_a_store_that_is_down_delays_no_verdict_and_its_uploads_are_retried(
     bucket = f"evidence-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(bucket)
     project = f"--project={catalog_only_project(tmp_path / 'project')}"
-    aws = _aws(s3, tmp_path)
+    aws = aws_environment(s3, tmp_path)
     store = f"--evidence-store=s3://{bucket}/probe"
     with demo_shop(tmp_path / "shop", "--fault=catalog-db-down") as shop, http_receiver() as rx:
         s3.stop()
