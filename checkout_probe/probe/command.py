@@ -191,7 +191,12 @@ class Probe:
             self._judged(round_, judged.verdict, wall_s)
         self.judge.send(store, round_.env, judged)
         if judged.verdict is not None:
-            self._retain(store)
+            try:
+                self._retain(store)
+            except SQLAlchemyError as exc:
+                # The round is stored: only its pruning waits for the next round.
+                print(f"  retention skipped: the history database failed "
+                      f"({database_error(exc)})", flush=True)  # fmt: skip
         self._export()
 
     def _no_verdict(self, round_: Round) -> None:
