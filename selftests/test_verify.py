@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from checkout_probe.basics.errors import ExitCode
+from checkout_probe.cli.init import project_files
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
 from selftests.helpers import CLI, ROOT, run_suites, run_verify
@@ -233,9 +234,10 @@ def test_bad_option_or_environment_exits_2_with_one_line(args: list[str], messag
     assert "Traceback" not in output
 
 
-@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
-def test_ci_examples_call_verify_with_options_it_has(name: str) -> None:
-    document = yaml.safe_load((ROOT / "examples" / "ci" / name).read_text())
+@pytest.mark.parametrize("name", [".github/workflows/checkout-probe.yml", ".gitlab-ci.yml"])
+def test_the_ci_jobs_init_writes_call_verify_with_options_it_has(name: str) -> None:
+    files = dict(project_files("our-shop"))
+    document = yaml.safe_load(files[name])
     text = json.dumps(document)
     assert "checkout-probe verify" in text
     known = {opt for action in build_parser()._actions for opt in action.option_strings}

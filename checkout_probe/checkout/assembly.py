@@ -1,8 +1,8 @@
 """One checkout, assembled in one place for the pytest fixtures and the probe alike.
 
 A checkout is a browser context that carries the run's synthetic-traffic marks
-and masks card and password fields in every frame, records its traces as DOM
-snapshots, has a network recorder judging each step, and a :class:`Journey`
+and masks card and password fields in every frame, records a Playwright trace
+grouped by step, has a network recorder judging each step, and a :class:`Journey`
 on a page; afterwards, whatever it created in the shop is cleaned up through
 the project's order adapter, and what it did becomes a typed record.
 Who creates the context differs (pytest-playwright's ``new_context`` for the
@@ -22,6 +22,7 @@ from checkout_probe.checkout.journey import Journey
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.orders_access import OrderAccess
 from checkout_probe.checkout.stored_orders import settle_orders
+from checkout_probe.checkout.trace_groups import start_tracing
 from checkout_probe.checkout.vitals import VitalsRecorder
 from checkout_probe.checks.cleanup import clean_up
 from checkout_probe.evidence.record import CheckoutRecord
@@ -40,18 +41,20 @@ def new_context(browser: Browser, settings: Settings, target: Target) -> Browser
 def prepare_context(
     context: BrowserContext, *, tracing: bool, snapshots: bool = False, screenshots: bool = False
 ) -> None:
-    """Mask sensitive fields in every frame; with ``tracing``, start a Playwright trace.
+    """Mask sensitive fields in every frame; with ``tracing``, start a Playwright trace whose
+    actions the journey groups by step (:mod:`.trace_groups`).
 
     The trace holds every action (its locator, timing and log) and the console; the
     diagnosis already keeps every failing request of the checkout, and the failure
     screenshot the page. A DOM snapshot at every action, with the network and its
     bodies that Playwright records alongside (``snapshots``), costs about a sixth more
     time per checkout, a screencast (``screenshots``) more again (bench/checkout_bench.py):
-    both are asked for, not paid on every run.
+    both are asked for where a trace is likely to be kept (the probe's round until a
+    failure kept one, a retried test), not paid on every run.
     """
     context.add_init_script(MASK_SCRIPT)
     if tracing:
-        context.tracing.start(snapshots=snapshots, screenshots=screenshots, sources=False)
+        start_tracing(context, snapshots=snapshots, screenshots=screenshots)
 
 
 @dataclass

@@ -5,6 +5,8 @@ and URL; the first failed step raises a :class:`CheckoutFailure` whose message
 is a diagnosis, and the steps after it never run. A step that expects success
 also fails on any response >= 500 or uncaught page error it caused, and on
 running over its time budget (without hiding a real error in the same step).
+Each step is a span of the checkout's W3C trace, an Allure step, and a group of
+its Playwright trace (:mod:`.trace_groups`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from pathlib import Path
 import allure
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Page
 
 from checkout_probe.basics.redact import redact_exception
 from checkout_probe.checkout.network import NetworkRecorder
+from checkout_probe.checkout.page_waits import PageWaits
 from checkout_probe.checkout.step_failure import diagnose_step
 from checkout_probe.checkout.step_vitals import StepVitals
+from checkout_probe.checkout.trace_groups import step_group
 from checkout_probe.checkout.tracecontext import CheckoutTrace
 from checkout_probe.checkout.vitals import VitalsRecorder
 from checkout_probe.diagnosis import CheckoutFailure, Diagnosis
@@ -59,8 +62,9 @@ class VitalsOverBudget(SlowerThanUsual):
     """A step's web vitals were over their budgets, in a step the environment fails for it."""
 
 
-class Journey:
-    """Runs the steps of one checkout on ``page``; see the module docstring."""
+class Journey(PageWaits):
+    """Runs the steps of one checkout on ``page``; see the module docstring (its waits for
+    the page a step expects: :class:`~checkout_probe.checkout.page_waits.PageWaits`)."""
 
     def __init__(
         self,
@@ -120,7 +124,9 @@ class Journey:
         mark = self.recorder.mark()
         started = time.perf_counter()
         index = len(self.steps) - 1
-        with self.trace.step(key) as span, allure.step(record.title):
+        # The trace group is outermost, so the failed step's evidence (its screenshot, the
+        # bodies of its failing requests) is read inside the step it belongs to.
+        with step_group(self.page, key), self.trace.step(key) as span, allure.step(record.title):
             record.span_id = span.span_id
             if self.vitals is not None:
                 self.vitals.started(index)
@@ -205,82 +211,6 @@ class Journey:
             self.steps.append(StepRecord(step, step, status="skipped"))
             allure.attach(reason, "stopped before charging", allure.attachment_type.TEXT)
             pytest.skip(f"stopped before charging: {reason}")
-
-    def wait_for_page(self, expected: Locator, what: str) -> None:
-        """Wait for ``expected``, or for the shop to show an error, whichever comes first;
-        then until the page is interactive (``Shop.ready``).
-
-        The error is whatever ``Shop.errors.shown`` finds; failing as soon as one stays
-        keeps a broken step from waiting out the whole action timeout. A page that
-        re-renders is re-checked, never misread: an expected element that went away again
-        (placeholders while the shop saves) is waited for again, and a message that goes
-        away within ``Shop.errors.settle_s`` while the expected page comes is no failure.
-        """
-        __tracebackhide__ = True
-        errors = self.settings.shop.errors
-        problem = errors.shown(self.page)
-        deadline = time.monotonic() + self.settings.action_timeout_ms / 1000
-        while True:
-            left_ms = max((deadline - time.monotonic()) * 1000, 1.0)
-            expect(expected.or_(problem).first, f"the shop shows {what}").to_be_visible(
-                timeout=left_ms
-            )
-            if expected.first.is_visible() or self._comes_after_all(expected, errors.settle_s):
-                self.wait_until_ready(deadline)
-                return
-            try:
-                shown = " ".join(problem.first.inner_text(timeout=1_000).split())
-            except PlaywrightError:
-                continue  # the page re-rendered under us: look again
-            if problem.first.is_visible():
-                raise AssertionError(f"expected {what}, the page showed {shown!r}")
-
-    def _comes_after_all(self, expected: Locator, settle_s: float) -> bool:
-        """The expected element appears within ``settle_s`` after all (a passing notice)."""
-        if settle_s <= 0:
-            return False
-        try:
-            expect(expected.first).to_be_visible(timeout=settle_s * 1000)
-        except AssertionError:
-            return False
-        return True
-
-    def wait_until_ready(self, deadline: float | None = None) -> None:
-        """Wait until the page is interactive by the shop's ``Shop.ready`` condition (a
-        server-rendered page whose scripts have taken over): typing and clicks before
-        that are lost. Call it after an action that re-renders the page without a
-        navigation; ``wait_for_page`` calls it for every page it waits for."""
-        __tracebackhide__ = True
-        if deadline is None:
-            deadline = time.monotonic() + self.settings.action_timeout_ms / 1000
-        left_ms = max((deadline - time.monotonic()) * 1000, 1.0)
-        ready = self.settings.shop.ready
-        try:
-            self.page.wait_for_function(ready, timeout=left_ms)
-        except PlaywrightTimeoutError:
-            raise AssertionError(
-                f"the page never became interactive (Shop.ready: {ready!r} stayed false)"
-            ) from None
-
-    def wait_for_frame(self, expected: Locator, what: str) -> None:
-        """Wait for ``expected`` inside a frame of the page (a payment provider's form).
-
-        A frame whose document failed to load (a 404 for the provider's form) fails the
-        wait at once, named as such, instead of after the whole action timeout.
-        """
-        __tracebackhide__ = True
-        deadline = time.monotonic() + self.settings.action_timeout_ms / 1000
-        while True:
-            broken = self.recorder.failed_frames()
-            if broken:
-                raise AssertionError(f"{what} did not load: {broken[0].describe()}")
-            try:
-                # Short waits, so a frame that fails while we wait is noticed within one.
-                expect(expected, f"the page shows {what}").to_be_visible(timeout=250)
-                return
-            except AssertionError:
-                if time.monotonic() >= deadline:
-                    raise
 
     def pays_with(self, card: TestCard) -> None:
         """Say which card the shopper enters (call it in the payment step): the engine's

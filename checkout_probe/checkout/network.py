@@ -11,6 +11,9 @@ A 2xx answer can be a failure too: an API that answers 200 with ``{"error": …}
 JSON answers to the page's scripts are kept as suspects and counted as failed
 when their body carries an error. Response bodies are read lazily, at diagnosis
 time, because reading them inside an event handler can block the event loop.
+Each body is read at most once, and only while the browser still holds it
+(:mod:`.response_bodies`): a body read that fails is an error in the checkout's
+Playwright trace, the harness's own, that a reader would take for the shop's.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import BrowserContext, ConsoleMessage, Request, Response, WebError
 
 from checkout_probe.basics.redact import redact
+from checkout_probe.checkout.response_bodies import Document, Documents, may_have_body
 from checkout_probe.checkout.tracecontext import SpanIds
 from checkout_probe.diagnosis.excerpt import readable_excerpt
 from checkout_probe.diagnosis.failed_request import FailedRequest
@@ -38,13 +42,17 @@ class _Entry:
     finished_at: float
     step: str | None = None
     in_frame: bool = False
+    #: The document its body lives in (None: no frame's, a worker's request).
+    document: Document | None = None
+    #: Its body once read ("" when there was none to read).
+    body: str | None = None
 
 
-def _body_error(response: Response) -> bool:
+def _body_error(body: str) -> bool:
     """True when a JSON body says it is an error: a non-empty ``error`` or ``errors``."""
     try:
-        data = json.loads(response.text())
-    except Exception:  # not JSON after all, or the body is gone: nothing to say
+        data = json.loads(body)
+    except ValueError:  # not JSON after all: nothing to say
         return False
     return isinstance(data, dict) and bool(data.get("error") or data.get("errors"))
 
@@ -82,6 +90,7 @@ class NetworkRecorder:
         self._page_errors: list[tuple[int, str]] = []
         self._console_errors: list[tuple[int, str]] = []
         self._pending: dict[Request, float] = {}
+        self._documents = Documents()
         self._secrets = secrets
         #: The secrets masked in everything recorded (for other evidence of the same checkout).
         self.secrets = secrets
@@ -110,6 +119,7 @@ class NetworkRecorder:
         # Headers arrived: the request no longer waits on the server (one event
         # per request fewer than listening for "requestfinished").
         self._pending.pop(response.request, None)
+        self._documents.on_response(response)
         if self._version_header:
             version = response.headers.get(self._version_header)
             if version:
@@ -119,17 +129,19 @@ class NetworkRecorder:
             return
         if response.status >= 400:
             in_frame = request.resource_type == "document" and _in_a_frame(request)
-            self._failures.append(
-                _Entry(self._next(), request, response, None, time.monotonic(), self.step, in_frame)
-            )
+            self._failures.append(self._entry(request, response, in_frame))
         elif (
             response.status < 300
             and request.resource_type in _API_TYPES
             and "json" in response.headers.get("content-type", "")
         ):
-            self._suspects.append(
-                _Entry(self._next(), request, response, None, time.monotonic(), self.step)
-            )
+            self._suspects.append(self._entry(request, response, False))
+
+    def _entry(self, request: Request, response: Response, in_frame: bool) -> _Entry:
+        return _Entry(
+            self._next(), request, response, None, time.monotonic(), self.step, in_frame,
+            document=self._documents.of(request),
+        )  # fmt: skip
 
     def _on_request_failed(self, request: Request) -> None:
         self._pending.pop(request, None)
@@ -172,9 +184,7 @@ class NetworkRecorder:
     def checkout_failures(self, step: str | None) -> list[FailedRequest]:
         """Every failure of the checkout for a diagnosis of ``step``: that step's first, then
         the earlier ones, each labelled with the step it happened in."""
-        answered_an_error = [
-            e for e in self._suspects if e.response is not None and _body_error(e.response)
-        ]
+        answered_an_error = [e for e in self._suspects if _body_error(self._body(e))]
         entries = sorted(
             [*self._failures, *answered_an_error], key=lambda e: (e.step != step, e.seq)
         )
@@ -213,11 +223,7 @@ class NetworkRecorder:
         request, response = entry.request, entry.response
         excerpt = ""
         if response is not None:
-            try:
-                body = response.text()
-            except Exception:  # body gone with a navigation; the status is what matters
-                body = ""
-            excerpt = readable_excerpt(body, response.headers.get("content-type"))
+            excerpt = readable_excerpt(self._body(entry), response.headers.get("content-type"))
         sent_with = SpanIds.from_traceparent(request.headers.get("traceparent"))
         timing = request.timing
         duration = (
@@ -238,3 +244,20 @@ class NetworkRecorder:
             third_party=self._first_party is not None
             and origin_of(request.url) != self._first_party,
         )
+
+    def _body(self, entry: _Entry) -> str:
+        """``entry``'s response body, read once and only while the browser holds it ("" when
+        it has none, or none any more: the status and the request are the evidence then)."""
+        if entry.body is None:
+            entry.body = ""
+            response = entry.response
+            if (
+                response is not None
+                and may_have_body(response)
+                and self._documents.holds(entry.document)
+            ):
+                try:
+                    entry.body = response.text()
+                except Exception:  # gone after all (a frame's own process), or not text
+                    entry.body = ""
+        return entry.body

@@ -18,8 +18,9 @@ Each module has one job and no knowledge of the scheduler or the CLI:
 - :mod:`~checkout_probe.probe.history`: ``HistoryStore`` (SQLAlchemy), retention, deploy
   correlation; tables in :mod:`~checkout_probe.probe.history_schema`.
 - :mod:`~checkout_probe.probe.correlation`: when the failing streak began, on which version.
-- :mod:`~checkout_probe.probe.render`: history as a text table; :mod:`~checkout_probe.probe.render_html`
-  (with ``render_charts``, ``render_failures``): a self-contained HTML page.
+- :mod:`~checkout_probe.probe.render`: history as a text table;
+  :mod:`~checkout_probe.probe.render_html` (with ``render_charts``, ``render_failures``): a
+  self-contained HTML page.
 
 A round, as the runner would drive it::
 

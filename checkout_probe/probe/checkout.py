@@ -5,7 +5,14 @@ functions its tests call, assembled like every checkout
 (:mod:`checkout_probe.checkout.assembly`): synthetic-traffic context, card masking,
 network recording, a :class:`~checkout_probe.checkout.journey.Journey` and cleanup of what
 it created. Only a failed checkout keeps evidence (its failure screenshot and a
-scrubbed DOM-snapshot trace).
+scrubbed trace, grouped by step).
+
+A trace is worth opening when it shows the page: DOM snapshots at every action and the
+screencast. They cost from an eighth to two-fifths more time per checkout (measured in
+docs/vitals-and-tracing.md), so a round pays for them only until it has one: its checkouts
+trace with both until one of them failed and kept such a trace (:class:`RoundTraces`); the
+checkouts it starts after that trace actions and console (DOM snapshots too with
+``--trace-snapshots``).
 """
 
 from __future__ import annotations
@@ -45,6 +52,22 @@ log = logging.getLogger(__name__)
 HARNESS_ERROR = "harness_error"
 
 
+class RoundTraces:
+    """Whether the checkouts of one round (or one burst) still trace in full; see the module
+    docstring. Shared by the round's checkouts, which run in several worker threads."""
+
+    def __init__(self) -> None:
+        self._kept = threading.Event()
+
+    def full(self) -> bool:
+        """True until a failed checkout of the round has kept a full trace."""
+        return not self._kept.is_set()
+
+    def kept_full(self) -> None:
+        """A failed checkout kept a full trace: the round's next checkouts need none."""
+        self._kept.set()
+
+
 @dataclass(frozen=True)
 class CheckoutJob:
     """One checkout to run: which journey, its Faker seed, where its evidence goes if it fails."""
@@ -65,16 +88,22 @@ def run_checkout(
     browser: Browser,
     shoppers: ShopperFactory,
     job: CheckoutJob,
+    traces: RoundTraces | None = None,
 ) -> CheckoutResult:
     """Run ``job``'s journey against ``target`` in ``browser``, judged by a :class:`Journey`.
 
-    Its evidence (failure screenshot, scrubbed trace) is kept only when it fails.
+    Its evidence (failure screenshot, scrubbed trace) is kept only when it fails; its trace
+    is a full one while ``traces`` (its round's; None: a round of its own) says so.
     """
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
     context = new_context(browser, settings, target)
-    prepare_context(context, tracing=True, snapshots=settings.trace_snapshots)
+    traces = traces or RoundTraces()
+    full = traces.full()
+    prepare_context(
+        context, tracing=True, snapshots=full or settings.trace_snapshots, screenshots=full
+    )
     checkout = open_checkout(
         context,
         settings,
@@ -126,7 +155,10 @@ def run_checkout(
     checkout.finish()
     evidence = list(journey.artifacts)
     if outcome == FAILED:
-        evidence += _keep_trace(context, job.evidence_dir, checkout.secrets)
+        kept = _keep_trace(context, job.evidence_dir, checkout.secrets)
+        if kept and full:
+            traces.kept_full()
+        evidence += kept
     else:
         _stop_tracing(context)
     with suppress(PlaywrightError):  # the browser went away; the worker replaces it

@@ -9,6 +9,11 @@ the checkout it was running counts as a harness ``error`` (not a shop failure).
 A worker still inside a checkout when the round times out (a wedged browser: a
 Playwright call with no timeout of its own, such as closing a context) is retired
 and replaced, so one hang never costs later rounds a browser.
+
+The checkouts of one :meth:`CheckoutPool.run` (a round) share one
+:class:`~checkout_probe.probe.checkout.RoundTraces`: they trace in full until one of them
+failed and kept its full trace. Checkouts submitted on their own (verify's burst) share
+the pool's until the next round.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from checkout_probe.basics.errors import ProbeError
 from checkout_probe.basics.redact import redact
 from checkout_probe.checkout.orders_access import OrderAccess, SharedOrders
 from checkout_probe.checkout.remote import open_browser
-from checkout_probe.probe.checkout import CheckoutJob, harness_error, run_checkout
+from checkout_probe.probe.checkout import CheckoutJob, RoundTraces, harness_error, run_checkout
 from checkout_probe.probe.model import FAILED, NOT_RUN, CheckoutResult
 from checkout_probe.settings.config import Settings
 from checkout_probe.shop.shoppers import ShopperFactory
@@ -40,14 +45,20 @@ from checkout_probe.target import Target
 log = logging.getLogger(__name__)
 
 
+#: A checkout waiting for a browser: its job, its result to come, its round's traces.
+_Queued = tuple[CheckoutJob, Future[CheckoutResult], RoundTraces]
+
+
 class _Worker(threading.Thread):
     """A thread with its own Playwright and browser, running jobs from a shared queue."""
 
     def __init__(
         self,
         name: str,
-        jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None],
-        run: Callable[[OrderAccess, Browser, ShopperFactory, CheckoutJob], CheckoutResult],
+        jobs: queue.Queue[_Queued | None],
+        run: Callable[
+            [OrderAccess, Browser, ShopperFactory, CheckoutJob, RoundTraces], CheckoutResult
+        ],
         settings: Settings,
         orders: SharedOrders,
     ) -> None:
@@ -68,13 +79,14 @@ class _Worker(threading.Thread):
         shoppers = ShopperFactory(self._settings.shop.shopper_locales, self._settings.email_domain)
         try:
             while not self.retired.is_set() and (item := self._jobs.get()) is not None:
-                job, future = item
+                job, future, traces = item
                 if not future.set_running_or_notify_cancel():
                     continue
                 self.current = future
                 try:
                     # The process's one adapter: connected at the first checkout that runs.
-                    future.set_result(self._checkout(job, shoppers, self._orders.get()))
+                    orders = self._orders.get()
+                    future.set_result(self._checkout(job, traces, shoppers, orders))
                 except BaseException as exc:  # the round must hear of every checkout
                     secrets = self._settings.secrets()
                     message = redact(f"harness error: {type(exc).__name__}: {exc}", secrets)
@@ -87,7 +99,7 @@ class _Worker(threading.Thread):
             self._close()
 
     def _checkout(
-        self, job: CheckoutJob, shoppers: ShopperFactory, orders: OrderAccess
+        self, job: CheckoutJob, traces: RoundTraces, shoppers: ShopperFactory, orders: OrderAccess
     ) -> CheckoutResult:
         try:
             browser = self._ensure_browser()
@@ -95,7 +107,7 @@ class _Worker(threading.Thread):
             return harness_error(f"no browser: {exc}", job.journey)
         except PlaywrightError as exc:
             return harness_error(f"no browser: {_first_line(str(exc))}", job.journey)
-        result = self._run(orders, browser, shoppers, job)
+        result = self._run(orders, browser, shoppers, job, traces)
         if not browser.is_connected():
             # The browser died under the checkout: whatever it saw says nothing about the shop.
             self._close()
@@ -146,7 +158,9 @@ class CheckoutPool:
         #: closed with the pool only when the pool made it.
         self.orders = orders or SharedOrders(settings, target)
         self._owns_orders = orders is None
-        self._jobs: queue.Queue[tuple[CheckoutJob, Future[CheckoutResult]] | None] = queue.Queue()
+        self._jobs: queue.Queue[_Queued | None] = queue.Queue()
+        #: The current round's traces (see the module docstring).
+        self._traces = RoundTraces()
         # The journeys' expect() calls wait as long as any page action may.
         expect.set_options(timeout=settings.action_timeout_ms)
         self._started = 0
@@ -176,7 +190,7 @@ class CheckoutPool:
     def submit(self, job: CheckoutJob) -> Future[CheckoutResult]:
         """Queue one checkout for the next free browser; its result arrives in the future."""
         future: Future[CheckoutResult] = Future()
-        self._jobs.put((job, future))
+        self._jobs.put((job, future, self._traces))
         return future
 
     def cancel_queued(self) -> int:
@@ -193,7 +207,8 @@ class CheckoutPool:
             dropped += item[1].cancel()
 
     def run(self, jobs: list[CheckoutJob], timeout_s: float) -> list[CheckoutResult]:
-        """Run ``jobs`` in parallel within ``timeout_s`` (see :meth:`_at_timeout`)."""
+        """Run ``jobs``, a round, in parallel within ``timeout_s`` (see :meth:`_at_timeout`)."""
+        self._traces = RoundTraces()
         futures = [self.submit(job) for job in jobs]
         deadline = time.monotonic() + timeout_s
         for future in futures:
