@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from checkout_probe.probe.history_command import build_parser as history_parser
 from checkout_probe.probe.options import PROBE_WITHOUT
 from checkout_probe.probe.options import build_parser as probe_parser
 from checkout_probe.settings.options import SHARED, as_arguments, pick
@@ -100,3 +101,17 @@ def test_verify_hands_its_options_to_pytest_as_pytest_spells_them() -> None:
         "--env=staging", "--allow-production-orders", "--step-budget=pay=3",
         "--step-budget=place order=4", "--shop-arg=--fault=js-error",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["verify", "probe", "history"])
+def test_every_option_has_help_and_shows_its_default(command: str) -> None:
+    parser = {"verify": verify_parser, "probe": probe_parser, "history": history_parser}[command]()
+    missing = []
+    for action in parser._actions:
+        if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
+            continue
+        text = action.help or ""
+        given = action.default not in (None, False, [], argparse.SUPPRESS)
+        if not text or (given and "default" not in text):
+            missing.append("/".join(action.option_strings) or action.dest)
+    assert missing == [], f"{command}: options without help or their default: {missing}"

@@ -172,7 +172,7 @@ def test_probe_once_in_the_project_runs_its_declared_journey(
     installed: Installed, project: Path
 ) -> None:
     run = installed.run(
-        "checkout-probe", "probe", "--once", "-k", "2", "--recover-below", "0.5",
+        "checkout-probe", "probe", "--once", "--checkouts", "2", "--recover-below", "0.5",
         "--workers", "1", cwd=project,
     )  # fmt: skip
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from checkout_probe.basics.errors import PYTEST_TARGET_UNREACHABLE
+from checkout_probe.basics.errors import PYTEST_TARGET_UNHEALTHY, PYTEST_TARGET_UNREACHABLE
 from checkout_probe.target import LocalShop
 from flows.shop import SHOP
 from flows.shop_api import OrderApi
-from selftests.helpers import SuiteRun, run_suites
+from selftests.helpers import SuiteRun, run_suites, run_verify
 
 TOKEN = "staging-token-Zq8v"
 PASSWORD = "Staging-Pa55-word!"
@@ -131,11 +131,18 @@ def test_health_naming_a_failing_dependency_stops_the_run_with_its_own_exit_code
     ).raise_for_status()
     try:
         run = _run(tmp_path, shop, "--env", "staging")
+        code, verified, _ = run_verify(
+            "--env", "staging", "--config", str(_config(tmp_path, shop)),
+            "--reports", str(tmp_path / "verify"),
+            env={"STAGING_SHOP_API_TOKEN": TOKEN, "STAGING_SHOPPER_PASSWORD": PASSWORD},
+        )  # fmt: skip
     finally:
         httpx.post(f"{shop.url}/admin/faults", json={"fault": None}, headers=admin)
 
-    assert run.returncode == PYTEST_TARGET_UNREACHABLE, run.output[-2000:]
+    assert run.returncode == PYTEST_TARGET_UNHEALTHY, run.output[-2000:]
     assert "not starting browsers" in run.output
+    # The shop answered: verify's exit 3 says "unhealthy", not "unreachable".
+    assert code == 3 and "verify: exit 3 (unhealthy at preflight)" in verified, verified
     assert "order-service database: (sqlite3.OperationalError) unable to open database file" in (
         run.output
     )

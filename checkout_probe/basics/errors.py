@@ -25,6 +25,8 @@ class ExitCode(IntEnum):
 #: unreachable or unhealthy). Outside pytest's own 0-5 so it can never be read as
 #: one of them (3 would be pytest's INTERNALERROR); sysexits.h's EX_UNAVAILABLE.
 PYTEST_TARGET_UNREACHABLE = 69
+#: Likewise, for a shop that answered but whose health named a dependency down at preflight.
+PYTEST_TARGET_UNHEALTHY = 70
 
 
 class ProbeError(Exception):
@@ -43,6 +45,11 @@ class TargetUnreachable(ProbeError):
     """The shop under test cannot be reached, or says a dependency is down."""
 
     exit_code = ExitCode.TARGET_UNREACHABLE
+
+
+class TargetUnhealthy(TargetUnreachable):
+    """The shop answered, and its health names a dependency down (preflight ``healthy``):
+    the same exit code, its own label."""
 
 
 class BrowserNotFound(ConfigError):

@@ -61,6 +61,11 @@ DEFAULT_HISTORY = "sqlite:///reports/probe/history.sqlite"
 PROBE_WITHOUT = frozenset({"reports_dir", "record_baseline"})
 
 
+class _NotK(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        parser.error("-k is pytest's keyword expression; checkouts per round: --checkouts K")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The probe's options (``checkout-probe probe --help``)."""
     env = os.environ
@@ -93,19 +98,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = parser.add_argument_group("checkouts and decision rule")
     sample.add_argument(
-        "--checkouts", "-k", type=checkouts_per_round, default=20, metavar="K",
+        "--checkouts", type=checkouts_per_round, default=20, metavar="K",
         help=f"checkouts per round (default 20, at most {MAX_CHECKOUTS})",
     )  # fmt: skip
+    # -k is what every pytest user reads as a keyword expression: not an alias, a pointer.
+    sample.add_argument("-k", action=_NotK, nargs="?", help=argparse.SUPPRESS)
     sample.add_argument(
         "--workers", type=positive_int, default=2, metavar="N",
         help="browsers running checkouts in parallel (default 2)",
     )  # fmt: skip
-    sample.add_argument("--window-rounds", type=positive_int, default=rule.window_rounds)
-    sample.add_argument("--min-failures", type=positive_int, default=rule.min_failures)
-    sample.add_argument("--threshold", type=fraction, default=rule.threshold,
-                        help="fire when the interval's lower bound is above this")  # fmt: skip
-    sample.add_argument("--recover-below", type=fraction, default=rule.recover_below,
-                        help="recover when the interval's upper bound is below this")  # fmt: skip
+    sample.add_argument(
+        "--window-rounds", type=positive_int, default=rule.window_rounds, metavar="N",
+        help="rounds the decision rule judges together (default %(default)s)",
+    )  # fmt: skip
+    sample.add_argument(
+        "--min-failures", type=positive_int, default=rule.min_failures, metavar="N",
+        help="fewest failed checkouts in the window that can fire (default %(default)s)",
+    )  # fmt: skip
+    sample.add_argument(
+        "--threshold", type=fraction, default=rule.threshold, metavar="P",
+        help="fire when the interval's lower bound is above this (default %(default)s)",
+    )  # fmt: skip
+    sample.add_argument(
+        "--recover-below", type=fraction, default=rule.recover_below, metavar="P",
+        help="recover when the interval's upper bound is below this (default %(default)s)",
+    )  # fmt: skip
 
     alerts = parser.add_argument_group("alerts")
     alerts.add_argument(
@@ -149,8 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--metrics-port", type=port, default=None, metavar="PORT",
         help="long-running mode: serve Prometheus /metrics on this port (0: any free port)",
     )  # fmt: skip
-    metrics.add_argument("--metrics-addr", default="127.0.0.1",
-                         help="address /metrics listens on (0.0.0.0 in a container)")  # fmt: skip
+    metrics.add_argument(
+        "--metrics-addr", default="127.0.0.1", metavar="ADDR",
+        help="address /metrics listens on (default %(default)s; 0.0.0.0 in a container)",
+    )  # fmt: skip
     metrics.add_argument("--metrics-textfile", type=Path, default=None, metavar="FILE",
                          help="write metrics for node_exporter's textfile collector")  # fmt: skip
     metrics.add_argument(
@@ -158,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="push metrics to this Prometheus Pushgateway after each round",
     )  # fmt: skip
-    metrics.add_argument("--push-job", default="checkout-probe", help="Pushgateway job name")
+    metrics.add_argument("--push-job", default="checkout-probe", metavar="NAME",
+                         help="Pushgateway job name (default %(default)s)")  # fmt: skip
 
     history = parser.add_argument_group("history and evidence")
     history.add_argument(

@@ -31,6 +31,8 @@ class Option:
     metavar: str | None = None
     #: Another pytest plugin already defines it (pytest-base-url's ``--base-url``).
     pytest_owner: str | None = None
+    #: The help's group it is shown in (``verify --help``, ``probe --help``).
+    group: str = "target"
 
     @property
     def default(self) -> Any:
@@ -41,6 +43,9 @@ class Option:
         """The help with the variable that can set it instead."""
         return self.help + (f" [env {self.env}]" if self.env else "")
 
+
+#: The help's groups (besides "target", where an option is unless it says).
+BUDGETS, BROWSER, REPORTS = "budgets and web vitals", "browser and traces", "reports"
 
 SHARED: tuple[Option, ...] = (
     Option("--env", "env", "environment from environments.toml (default: local)",
@@ -55,35 +60,36 @@ SHARED: tuple[Option, ...] = (
     Option("--faker-seed", "faker_seed", "run seed for generated shoppers; replays a run's "
            "shoppers exactly", env="CHECKOUT_PROBE_FAKER_SEED", metavar="N"),
     Option("--step-budget", "step_budgets", "time budget of one of the shop's journey steps, "
-           "e.g. 'pay=4' (repeatable)", action="append", metavar="STEP=SECONDS"),
+           "e.g. 'pay=4' (repeatable)", action="append", metavar="STEP=SECONDS", group=BUDGETS),
     Option("--baseline", "baseline", "baseline file of step times: a step several times "
            "slower than its p95 there fails as slow (record one with --record-baseline)",
-           env="CHECKOUT_PROBE_BASELINE", metavar="FILE"),
+           env="CHECKOUT_PROBE_BASELINE", metavar="FILE", group=BUDGETS),
     Option("--record-baseline", "record_baseline", "add the step times of this run's passed "
-           "checkouts to this baseline file (created if missing)", metavar="FILE"),
+           "checkouts to this baseline file (created if missing)", metavar="FILE", group=BUDGETS),
     Option("--vitals-fail", "vitals_fail", "fail this step as slow when its web vitals are "
            "over budget ('all': every step; repeatable; default: the environment's vitals_fail)",
-           action="append", metavar="STEP"),
+           action="append", metavar="STEP", group=BUDGETS),
     Option("--trace-snapshots", "trace_snapshots", "Playwright traces (--tracing) record a "
            "DOM snapshot at every action and the network too, not only the actions and the "
-           "console (about a sixth more time per checkout)", action="store_true"),
+           "console (about a sixth more time per checkout)", action="store_true", group=BROWSER),
     Option("--no-web-vitals", "no_web_vitals", "do not measure web vitals (they cost one "
-           "call into the page per checkout)", action="store_true"),
+           "call into the page per checkout)", action="store_true", group=BUDGETS),
     Option("--otlp-endpoint", "otlp_endpoint", "export each checkout's trace (a span per step) "
            "over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (needs "
-           "checkout-probe[otlp])", env="CHECKOUT_PROBE_OTLP_ENDPOINT", metavar="URL"),
+           "checkout-probe[otlp])", env="CHECKOUT_PROBE_OTLP_ENDPOINT", metavar="URL",
+           group=BROWSER),
     Option("--action-timeout", "action_timeout", "longest wait for any page element "
            "(default 20); keep it above the step budgets", env="CHECKOUT_PROBE_ACTION_TIMEOUT",
-           metavar="SECONDS"),
+           metavar="SECONDS", group=BUDGETS),
     Option("--browser-path", "browser_path", "Chromium executable to launch instead of the one "
-           "discovered", env="CHECKOUT_PROBE_BROWSER", metavar="PATH"),
+           "discovered", env="CHECKOUT_PROBE_BROWSER", metavar="PATH", group=BROWSER),
     Option("--browser-endpoint", "browser_endpoint", "run every journey in a browser of this "
            "Playwright server (ws://… of `playwright run-server`) instead of a local Chromium",
-           env="CHECKOUT_PROBE_BROWSER_ENDPOINT", metavar="WS"),
+           env="CHECKOUT_PROBE_BROWSER_ENDPOINT", metavar="WS", group=BROWSER),
     Option("--shop-arg", "shop_args", "extra option for the embedded demo shop (repeatable), "
            "e.g. --shop-arg=--fault=js-error", action="append", metavar="OPTION"),
     Option("--reports", "reports_dir", "folder for summary.json (default reports/)",
-           env="CHECKOUT_PROBE_REPORTS_DIR", metavar="DIR"),
+           env="CHECKOUT_PROBE_REPORTS_DIR", metavar="DIR", group=REPORTS),
 )  # fmt: skip
 
 BY_DEST: Mapping[str, Option] = {o.dest: o for o in SHARED}
@@ -105,17 +111,16 @@ def add_to_pytest(group: _PytestGroup) -> None:
         )  # fmt: skip
 
 
-def add_to_argparse(
-    parser: argparse.ArgumentParser,
-    title: str = "target and browser",
-    *,
-    without: Iterable[str] = (),
-) -> None:
-    """Add the shared options (but those whose dest is in ``without``) to a command's parser."""
-    group = parser.add_argument_group(title)
+def add_to_argparse(parser: argparse.ArgumentParser, *, without: Iterable[str] = ()) -> None:
+    """Add the shared options (but those whose dest is in ``without``) to a command's parser,
+    in the help's groups their :attr:`Option.group` names."""
+    groups: dict[str, Any] = {}
     for option in SHARED:
         if option.dest in without:
             continue
+        if option.group not in groups:
+            groups[option.group] = parser.add_argument_group(option.group)
+        group = groups[option.group]
         extra: dict[str, Any] = {"metavar": option.metavar} if option.metavar else {}
         group.add_argument(
             option.flag, action=option.action, dest=option.dest, default=option.default,

@@ -12,7 +12,7 @@ import ssl
 
 import httpx
 
-from checkout_probe.basics.errors import TargetUnreachable
+from checkout_probe.basics.errors import TargetUnhealthy, TargetUnreachable
 from checkout_probe.target import Target
 from checkout_probe.target.health import HealthSnapshot
 
@@ -44,7 +44,7 @@ def preflight(target: Target, policy: str, timeout_s: float = 5.0) -> HealthSnap
     health = target.read_health(timeout_s)
     assert health is not None  # the target has a health URL
     if policy == "healthy" and health.down:
-        raise TargetUnreachable(
+        raise TargetUnhealthy(
             f"preflight: {target.health_url} reports {health.describe()}; "
             "not starting browsers (the shop is not healthy)"
         )

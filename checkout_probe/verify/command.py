@@ -44,7 +44,7 @@ from checkout_probe.target import make_target
 from checkout_probe.verify import child
 from checkout_probe.verify.gate import decide as gate_decides
 from checkout_probe.verify.gate import gate_rule
-from checkout_probe.verify.outcome import decide, print_summary
+from checkout_probe.verify.outcome import decide, label, print_summary
 from checkout_probe.verify.published import DRAIN_S, add_to_junit, open_publisher, publish_failures
 from checkout_probe.verify.rollout import wait_for_version
 
@@ -63,14 +63,30 @@ def build_parser() -> argparse.ArgumentParser:
     add_project_option(parser)
     add_to_argparse(parser)
     gate = parser.add_argument_group("the gate")
-    gate.add_argument("--expect-version", default=None, help="wait until the shop reports it")
-    gate.add_argument("--version-interval", type=positive_seconds, default=2.0, metavar="S")
-    gate.add_argument("--version-timeout", type=positive_seconds, default=300.0, metavar="S")
-    gate.add_argument("-m", "--marker", default="smoke", help="checkouts to run (pytest -m)")
-    gate.add_argument("--workers", type=workers, default=2, help="parallel browsers (0: none)")
-    gate.add_argument("--retries", type=int, default=1, choices=(0, 1), help="re-runs per failure")
     gate.add_argument(
-        "--timeout", type=positive_seconds, default=600.0, metavar="S", help="total time budget"
+        "--expect-version", default=None, metavar="VERSION",
+        help="wait until the shop reports this version (default: do not wait)",
+    )  # fmt: skip
+    gate.add_argument(
+        "--version-interval", type=positive_seconds, default=2.0, metavar="S",
+        help="seconds between two reads of the version (default %(default)s)",
+    )  # fmt: skip
+    gate.add_argument(
+        "--version-timeout", type=positive_seconds, default=300.0, metavar="S",
+        help="longest wait for --expect-version to go live: then exit 3 (default %(default)s)",
+    )  # fmt: skip
+    gate.add_argument("-m", "--marker", default="smoke", metavar="MARKER",
+                      help="checkouts to run: pytest -m (default %(default)s)")  # fmt: skip
+    gate.add_argument("--workers", type=workers, default=2, metavar="N",
+                      help="parallel browsers (0: none; default %(default)s)")  # fmt: skip
+    gate.add_argument("--retries", type=int, default=1, choices=(0, 1),
+                      help="re-runs of a failed checkout (default %(default)s)")  # fmt: skip
+    gate.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=600.0,
+        metavar="S",
+        help="total time budget, version wait included (default %(default)s)",
     )
     add_store_options(parser.add_argument_group("evidence"))
     rule = parser.add_argument_group(
@@ -207,8 +223,8 @@ def _verify(argv: Sequence[str]) -> int:
                   file=sys.stderr, flush=True)  # fmt: skip
     if why:
         print(f"checkout-probe verify: {why}", file=sys.stderr, flush=True)
-    print(f"verify: exit {int(code)} ({code.name.lower().replace('_', ' ')}) · "
-          f"reports in {reports}/", flush=True)  # fmt: skip
+    print(f"verify: exit {int(code)} ({label(code, returncode)}) · reports in {reports}/",
+          flush=True)  # fmt: skip
     if publisher is not None:
         # After the verdict: the uploads never delay it; what is left stays in the ledger.
         print(publisher.drain(DRAIN_S).line(), flush=True)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from checkout_probe.basics.errors import PYTEST_TARGET_UNREACHABLE, ExitCode
+from checkout_probe.basics.errors import (
+    PYTEST_TARGET_UNHEALTHY,
+    PYTEST_TARGET_UNREACHABLE,
+    ExitCode,
+)
 from checkout_probe.evidence.record import FAILED, PASSED, SKIPPED, RunSummary
 from checkout_probe.target.health import HealthSnapshot
 
@@ -31,7 +35,7 @@ def _no_checkout(summary: RunSummary, marker: str) -> str:
 
 def decide(returncode: int, summary: RunSummary | None, marker: str) -> tuple[ExitCode, str]:
     """verify's exit code and, where it needs one, the line that explains it."""
-    if returncode == PYTEST_TARGET_UNREACHABLE:
+    if returncode in (PYTEST_TARGET_UNREACHABLE, PYTEST_TARGET_UNHEALTHY):
         return ExitCode.TARGET_UNREACHABLE, ""  # the preflight's line is already printed
     if returncode == _PYTEST.USAGE_ERROR:
         return ExitCode.USAGE, ""  # pytest printed the one line
@@ -55,6 +59,14 @@ def decide(returncode: int, summary: RunSummary | None, marker: str) -> tuple[Ex
     if summary.checkouts == 0:
         return ExitCode.NO_CHECKOUT, _no_checkout(summary, marker)
     return ExitCode.OK, ""
+
+
+def label(code: ExitCode, returncode: int) -> str:
+    """How the verdict line names ``code``: a shop that answered but was unhealthy at
+    preflight is not "unreachable"."""
+    if code == ExitCode.TARGET_UNREACHABLE and returncode == PYTEST_TARGET_UNHEALTHY:
+        return "unhealthy at preflight"
+    return code.name.lower().replace("_", " ")
 
 
 def _name(returncode: int) -> str:

@@ -70,7 +70,7 @@ def workable_rule(args: Sequence[str]) -> list[str]:
     they pass the least loosening that works for theirs, unless ``args`` set it.
     """
     k = 20
-    for flag in ("--checkouts", "-k"):
+    for flag in ("--checkouts",):
         if flag in args:
             k = int(args[list(args).index(flag) + 1])
     rule, window = DecisionRule(), DecisionRule().window_rounds * k

@@ -178,3 +178,19 @@ def test_errors_print_one_line_without_traceback(tmp_path: Path) -> None:
         "run `checkout-probe probe` first or pass --history\n"
     )
     assert not missing.exists()
+
+
+def test_json_into_a_pipe_closed_early_ends_quietly(history: tuple[HistoryStore, str]) -> None:
+    # `checkout-probe history --json | head -1`: before, a BrokenPipeError traceback.
+    store, url = history
+    record(store, [make_round(i, i % 3, "1.4.2") for i in range(400)])
+    process = subprocess.Popen(
+        [CLI, "history", "--history", url, "--json", "--limit", "400"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # what head does after its line
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0, errors
+    assert first.strip() == b"{" and errors == "", errors

@@ -47,7 +47,7 @@ def test_the_default_rule_is_described_with_its_exact_error_rates() -> None:
 
 def test_the_probe_refuses_before_it_starts_anything() -> None:
     done = subprocess.run(
-        [CLI, "probe", "--once", "-k", "4", "--base-url", f"http://127.0.0.1:{closed_port()}"],
+        [CLI, "probe", "--once", "--checkouts", "4", "--base-url", f"http://127.0.0.1:{closed_port()}"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == ExitCode.USAGE, done.stderr
