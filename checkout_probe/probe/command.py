@@ -9,19 +9,19 @@ changed. Options and exit codes: :mod:`checkout_probe.probe.options`.
 from __future__ import annotations
 
 import argparse
-import logging
 import shutil
-import sys
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
+from checkout_probe.basics.output import MachineOutput, configure_logging, paint
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.probe.alerts import AlertMachine
@@ -33,6 +33,7 @@ from checkout_probe.probe.judge import Judge
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhook_sinks
+from checkout_probe.probe.progress import RoundProgress
 from checkout_probe.probe.published import PublishedEvidence
 from checkout_probe.probe.round_fit import checkout_p95_of, misfit
 from checkout_probe.probe.round_line import round_line, vitals_summary
@@ -64,6 +65,8 @@ class Probe:
         self.settings = settings
         self.stop = Stop()
         self.metrics = ProbeMetrics()
+        self.out = MachineOutput(args.json)
+        self.progress = RoundProgress(self.out, settings.env)
         reminder = timedelta(seconds=args.remind_every) if args.remind_every else None
         self.judge = Judge(
             rule,
@@ -87,7 +90,7 @@ class Probe:
     def run(self) -> int:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
         args, settings = self.args, self.settings
-        with ExitStack() as stack:
+        with self.out, ExitStack() as stack:
             if settings.otlp_endpoint:
                 otlp.enable(settings.otlp_endpoint)
                 stack.callback(otlp.flush)  # the last round's spans (batches go out meanwhile)
@@ -168,7 +171,8 @@ class Probe:
             )
             for i in range(args.checkouts)
         ]
-        results = pool.run(jobs, args.round_timeout)
+        tell = partial(self.progress.checkout, number, total=len(jobs))
+        results = pool.run(jobs, args.round_timeout, tell)
         if self.published is not None:  # uploads start now, in the background
             results = [self.published.publish(r) for r in results]
         health = target.read_health()
@@ -189,6 +193,7 @@ class Probe:
             self._no_verdict(round_)
         else:
             self._judged(round_, judged.verdict, wall_s)
+        self.progress.round(self.rounds_run, round_, judged.verdict, wall_s)
         self.judge.send(store, round_.env, judged)
         if judged.verdict is not None:
             try:
@@ -216,7 +221,10 @@ class Probe:
         self.unrecorded_folder = None  # its evidence belongs to the history now
         self.metrics.record_round(round_, verdict)
         # Numbered per process: with --once every run prints "round 1" (history has them all).
-        print(round_line(self.rounds_run, round_, verdict, wall_s), flush=True)
+        state = verdict.state.upper()
+        line = round_line(self.rounds_run, round_, verdict, wall_s)
+        colour = "red" if verdict.failing else "green"
+        print(line.replace(f" {state} ", f" {paint(state, colour)} "), flush=True)
         if not self.fit_known and (checkout_s := checkout_p95_of(round_)) is not None:
             self.fit_known = True
             args = self.args
@@ -281,10 +289,7 @@ class Probe:
 def main(argv: Sequence[str]) -> int:
     """Run the probe; every outcome maps to one of the documented exit codes."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )  # fmt: skip
+    configure_logging(args.log_format)
     try:
         rule = decision_rule(args)
     except ValueError as exc:

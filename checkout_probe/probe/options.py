@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError
+from checkout_probe.basics.output import LOG_FORMATS
 from checkout_probe.basics.redact import mask_url, redact
 from checkout_probe.probe.payloads import FORMATS, Routing
 from checkout_probe.probe.rule import DecisionRule
@@ -179,6 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     metrics.add_argument("--push-job", default="checkout-probe", metavar="NAME",
                          help="Pushgateway job name (default %(default)s)")  # fmt: skip
+
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--json", action="store_true",
+        help="one JSON object per line on stdout, per checkout and per round (fields: "
+        "docs/options.md); the lines for people go to stderr",
+    )  # fmt: skip
+    output.add_argument(
+        "--log-format", choices=LOG_FORMATS, default="text",
+        help="warnings and errors as text or JSON lines (default text)",
+    )  # fmt: skip
 
     history = parser.add_argument_group("history and evidence")
     history.add_argument(

@@ -206,10 +206,17 @@ class CheckoutPool:
                 return dropped
             dropped += item[1].cancel()
 
-    def run(self, jobs: list[CheckoutJob], timeout_s: float) -> list[CheckoutResult]:
-        """Run ``jobs``, a round, in parallel within ``timeout_s`` (see :meth:`_at_timeout`)."""
+    def run(
+        self, jobs: list[CheckoutJob], timeout_s: float,
+        on_done: Callable[[int, CheckoutResult], None] | None = None,
+    ) -> list[CheckoutResult]:  # fmt: skip
+        """Run ``jobs``, a round, in parallel within ``timeout_s`` (see :meth:`_at_timeout`);
+        ``on_done(index, result)`` hears of each finished one at once (from its worker)."""
         self._traces = RoundTraces()
         futures = [self.submit(job) for job in jobs]
+        for index, future in enumerate(futures):
+            if on_done is not None:
+                future.add_done_callback(partial(_tell, on_done, index))
         deadline = time.monotonic() + timeout_s
         for future in futures:
             try:
@@ -256,6 +263,13 @@ class CheckoutPool:
         if self._owns_orders:
             with suppress(Exception):  # the adapter's own connections; nothing to report
                 self.orders.close()
+
+
+def _tell(
+    on_done: Callable[[int, CheckoutResult], None], index: int, future: Future[CheckoutResult]
+) -> None:
+    if not future.cancelled():  # a checkout that never started is said with its round
+        on_done(index, future.result())
 
 
 def _result(job: CheckoutJob, future: Future[CheckoutResult], timeout_s: float) -> CheckoutResult:

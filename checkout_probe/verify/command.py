@@ -21,6 +21,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -28,8 +29,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.basics.output import LOG_FORMATS, MachineOutput, configure_logging
 from checkout_probe.checkout.remote import check_reachable
-from checkout_probe.evidence.record import RunSummary, read_summary, write_summary
+from checkout_probe.evidence.record import RunSummary, read_summary
 from checkout_probe.settings.argtypes import (
     OneLineParser,
     fraction,
@@ -42,10 +44,12 @@ from checkout_probe.settings.options import add_to_argparse, as_arguments, value
 from checkout_probe.settings.store_options import add_store_options
 from checkout_probe.target import make_target
 from checkout_probe.verify import child
+from checkout_probe.verify.finish import say_verdict, start_line, write_reports
 from checkout_probe.verify.gate import decide as gate_decides
 from checkout_probe.verify.gate import gate_rule
 from checkout_probe.verify.outcome import decide, label, print_summary
-from checkout_probe.verify.published import DRAIN_S, add_to_junit, open_publisher, publish_failures
+from checkout_probe.verify.progress import PROGRESS_FORMAT
+from checkout_probe.verify.published import DRAIN_S, open_publisher
 from checkout_probe.verify.rollout import wait_for_version
 
 #: What verify writes, removed before each run so an old run is never read as this one's.
@@ -89,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="total time budget, version wait included (default %(default)s)",
     )
     add_store_options(parser.add_argument_group("evidence"))
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--json", action="store_true",
+        help="one JSON object per line on stdout, per checkout and for the run (fields: "
+        "docs/options.md); the lines for people go to stderr",
+    )  # fmt: skip
+    output.add_argument(
+        "--log-format", choices=LOG_FORMATS, default="text",
+        help="warnings and errors as text or JSON lines (default text)",
+    )  # fmt: skip
     rule = parser.add_argument_group(
         "the gate's rule", "a sequential test over every checkout attempt (docs/verify.md)"
     )
@@ -157,6 +171,14 @@ def main(argv: Sequence[str]) -> int:
 
 def _verify(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.log_format)
+    with MachineOutput(args.json) as out:
+        if args.json:  # the child's line per checkout becomes a JSON object on stdout
+            os.environ[PROGRESS_FORMAT] = "json"
+        return _run(args, out)
+
+
+def _run(args: argparse.Namespace, out: MachineOutput) -> int:
     started = time.monotonic()
     deadline = started + args.timeout
     rule = gate_rule(args)
@@ -164,6 +186,7 @@ def _verify(argv: Sequence[str]) -> int:
         rule.check()  # before the project loads or a browser starts: ConfigError → exit 2
     project = project_of(args)
     settings = project_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
+    print(start_line(args, settings, rule), flush=True)
     if settings.browser_endpoint:
         # Before any wait for a rollout: a browser server that is down is known now.
         check_reachable(settings.browser_endpoint)  # ConfigError → exit 2, one line
@@ -203,28 +226,25 @@ def _verify(argv: Sequence[str]) -> int:
     written = read_summary(summary_path)
     summary = RunSummary.from_dict(written) if written is not None else None
     if summary is not None:
-        print_summary(summary, rollout_s, time.monotonic() - started)
+        print_summary(summary, rollout_s)
     code, why = decide(returncode, summary, args.marker)
     gate_data = None
     if code == ExitCode.OK and summary is not None:
         code, outcome = gate_decides(args, settings, rule, summary, deadline, reports, _say)
         gate_data = outcome.to_dict(rule) if rule is not None else None
-    if written is not None and publisher is not None:
-        # Links before the verdict (they can be made before the upload ends).
-        publish_failures(publisher, written)
+    total_s = time.monotonic() - started
     if written is not None:
         try:
-            write_summary(summary_path, {**written, "rollout_s": rollout_s, "gate": gate_data})
-            if publisher is not None:
-                add_to_junit(reports / "junit.xml", written.get("tests", []))
+            write_reports(reports, written, {"rollout_s": rollout_s, "gate": gate_data},
+                          total_s, publisher)  # fmt: skip
         except OSError as exc:
             # The verdict stands on stdout and in the exit code; the report is a second line.
             print(f"checkout-probe verify: could not write {summary_path}: {exc.strerror}",
                   file=sys.stderr, flush=True)  # fmt: skip
     if why:
         print(f"checkout-probe verify: {why}", file=sys.stderr, flush=True)
-    print(f"verify: exit {int(code)} ({label(code, returncode)}) · reports in {reports}/",
-          flush=True)  # fmt: skip
+    say_verdict(out, code, label(code, returncode), total_s, reports,
+                {**written, "gate": gate_data} if written is not None else None)  # fmt: skip
     if publisher is not None:
         # After the verdict: the uploads never delay it; what is left stays in the ledger.
         print(publisher.drain(DRAIN_S).line(), flush=True)

@@ -76,7 +76,7 @@ def _name(returncode: int) -> str:
         return "unknown"
 
 
-def print_summary(summary: RunSummary, rollout_s: float | None, wall_s: float) -> None:
+def print_summary(summary: RunSummary, rollout_s: float | None) -> None:
     """The few lines a deploy job's log shows: totals, then each failure's diagnosis."""
     versions = ", ".join(summary.shop_versions) or "unknown"
     rollout = f" · rollout took {rollout_s:.0f} s" if rollout_s is not None else ""
@@ -84,7 +84,7 @@ def print_summary(summary: RunSummary, rollout_s: float | None, wall_s: float) -
     flaky = sum(1 for t in summary.tests if t.flaky)
     print(
         f"{summary.count(PASSED)} passed, {summary.count(FAILED)} failed, "
-        f"{summary.count(SKIPPED)} skipped, {flaky} flaky · {wall_s:.1f} s"
+        f"{summary.count(SKIPPED)} skipped, {flaky} flaky"
     )
     for test in summary.tests:
         if test.flaky:

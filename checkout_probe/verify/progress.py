@@ -1,13 +1,18 @@
-"""pytest plugin for ``verify``: one live line per checkout instead of pytest's own output."""
+"""pytest plugin for ``verify``: one live line per checkout instead of pytest's own output
+(with ``verify --json``: one JSON object per checkout on stdout, the line on stderr)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import pytest
 
 from checkout_probe.evidence.record import RECORD_PROPERTY, CheckoutRecord
+
+#: The variable verify sets for its child when it was asked for ``--json``.
+PROGRESS_FORMAT = "CHECKOUT_PROBE_PROGRESS"
 
 
 def _name(nodeid: str) -> str:
@@ -45,4 +50,14 @@ def _print_line(report: pytest.TestReport) -> None:
             line += f" at step '{record.failing_step}'"
     if outcome == "rerun":
         line += " — retrying once"
-    print(line, flush=True, file=sys.stdout)
+    if os.environ.get(PROGRESS_FORMAT) != "json":
+        print(line, flush=True, file=sys.stdout)
+        return
+    print(line, flush=True, file=sys.stderr)
+    record_json = {
+        "type": "checkout", "test": report.nodeid, "outcome": outcome,
+        "category": record.category if record and outcome != "passed" else None,
+        "failing_step": record.failing_step if record else None,
+        "seconds": round(report.duration, 3), "retrying": outcome == "rerun",
+    }  # fmt: skip
+    print(json.dumps(record_json), flush=True, file=sys.stdout)
