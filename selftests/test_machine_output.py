@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,31 @@ def test_colour_on_a_terminal_only_never_with_no_color(
             return tty
 
     assert (paint("FAILING", "red", Stream()) != "FAILING") == coloured
+
+
+def test_under_github_actions_verify_annotates_summarises_and_types_its_failures(
+    tmp_path: Path,
+) -> None:
+    summary_file = tmp_path / "step-summary.md"
+    reports = tmp_path / "reports"
+    done = subprocess.run(
+        [CLI, "verify", "--shop-arg=--fault=bad-db-connection-string", "--reports",
+         str(reports), "--gate-checkouts", "0", "--retries", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)},
+    )  # fmt: skip
+    print(done.stdout[-3000:])
+    annotations = [line for line in done.stdout.splitlines() if line.startswith("::error ")]
+    summary = json.loads((reports / "summary.json").read_text())
+    failed = [t for t in summary["tests"] if t["outcome"] == "failed"]
+    assert done.returncode == 1 and failed, done.stdout[-2000:]
+    assert len(annotations) == len(failed), annotations
+    assert all("title=checkout-probe verify%3A payment_error at step 'place order'" in a
+               for a in annotations), annotations  # fmt: skip
+    assert "Payment Processing Error" in annotations[0]
+    markdown = summary_file.read_text()
+    assert markdown.startswith("### ❌ checkout-probe verify: exit 1 (checkout failed)"), markdown
+    assert "look first at: order-service database" in markdown
+    junit = (reports / "junit.xml").read_text()
+    assert junit.count('type="payment_error"') == len(failed), junit[:2000]
+    assert str(reports.resolve()) not in junit, "absolute paths in the JUnit report"

@@ -43,7 +43,7 @@ from checkout_probe.settings.commandline import add_project_option, project_of, 
 from checkout_probe.settings.options import add_to_argparse, as_arguments, values
 from checkout_probe.settings.store_options import add_store_options
 from checkout_probe.target import make_target
-from checkout_probe.verify import child
+from checkout_probe.verify import child, github
 from checkout_probe.verify.finish import say_verdict, start_line, write_reports
 from checkout_probe.verify.gate import decide as gate_decides
 from checkout_probe.verify.gate import gate_rule
@@ -98,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true",
         help="one JSON object per line on stdout, per checkout and for the run (fields: "
         "docs/options.md); the lines for people go to stderr",
+    )  # fmt: skip
+    output.add_argument(
+        "--github", action="store_true",
+        help="annotations and a job summary for GitHub Actions (default: on when "
+        "GITHUB_ACTIONS=true)",
     )  # fmt: skip
     output.add_argument(
         "--log-format", choices=LOG_FORMATS, default="text",
@@ -243,8 +248,11 @@ def _run(args: argparse.Namespace, out: MachineOutput) -> int:
                   file=sys.stderr, flush=True)  # fmt: skip
     if why:
         print(f"checkout-probe verify: {why}", file=sys.stderr, flush=True)
-    say_verdict(out, code, label(code, returncode), total_s, reports,
+    verdict = label(code, returncode)
+    say_verdict(out, code, verdict, total_s, reports,
                 {**written, "gate": gate_data} if written is not None else None)  # fmt: skip
+    if github.wanted(args):
+        github.publish(verdict, int(code), total_s, (written or {}).get("tests", []))
     if publisher is not None:
         # After the verdict: the uploads never delay it; what is left stays in the ledger.
         print(publisher.drain(DRAIN_S).line(), flush=True)

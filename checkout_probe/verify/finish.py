@@ -20,7 +20,7 @@ from checkout_probe.evidence.publisher import EvidencePublisher
 from checkout_probe.evidence.record import write_summary
 from checkout_probe.settings.config import Settings
 from checkout_probe.verify.gate_rule import GateRule
-from checkout_probe.verify.published import add_to_junit, publish_failures
+from checkout_probe.verify.published import add_to_junit, junit_name, publish_failures
 
 
 def start_line(args: argparse.Namespace, settings: Settings, rule: GateRule | None) -> str:
@@ -53,13 +53,26 @@ def write_reports(
     write_summary(reports / "summary.json", data)
     junit = reports / "junit.xml"
     if junit.is_file():
-        tree = ET.parse(junit)
-        for suite in tree.iter("testsuite"):
-            suite.set("time", f"{total_s:.3f}")
-        write_atomically(junit, lambda out: tree.write(out, encoding="utf-8",
-                                                         xml_declaration=True))  # fmt: skip
+        _mend_junit(junit, reports, data.get("tests", []), total_s)
         if publisher is not None:
             add_to_junit(junit, data.get("tests", []))
+
+
+def _mend_junit(junit: Path, reports: Path, tests: list[dict[str, Any]], total_s: float) -> None:
+    """The run's duration; each failure's category as its ``type`` (CI's test views group
+    by it); artifact paths relative to the reports folder (it is what CI archives)."""
+    categories = {junit_name(str(t["nodeid"])): t.get("category") for t in tests}
+    root = f"{reports.resolve()}/"
+    tree = ET.parse(junit)
+    for suite in tree.iter("testsuite"):
+        suite.set("time", f"{total_s:.3f}")
+    for case in tree.iter("testcase"):
+        category = categories.get((case.get("classname", ""), case.get("name", "")))
+        for failure in case.iter("failure"):
+            failure.set("type", category or "harness_error")
+        for prop in case.iter("property"):
+            prop.set("value", prop.get("value", "").replace(root, ""))
+    write_atomically(junit, lambda out: tree.write(out, encoding="utf-8", xml_declaration=True))
 
 
 def say_verdict(

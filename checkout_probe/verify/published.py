@@ -56,7 +56,7 @@ def publish_failures(publisher: EvidencePublisher, written: dict[str, Any]) -> i
     return published
 
 
-def _testcase(nodeid: str) -> tuple[str, str]:
+def junit_name(nodeid: str) -> tuple[str, str]:
     """pytest's JUnit ``classname`` and ``name`` of a test id."""
     parts = nodeid.split("::")
     module = parts[0].removesuffix(".py").replace("/", ".")
@@ -65,7 +65,7 @@ def _testcase(nodeid: str) -> tuple[str, str]:
 
 def add_to_junit(path: Path, tests: Sequence[Mapping[str, Any]]) -> None:
     """An ``evidence`` property per link on each failed test's ``<testcase>``."""
-    links = {_testcase(str(t["nodeid"])): t["evidence_links"] for t in tests
+    links = {junit_name(str(t["nodeid"])): t["evidence_links"] for t in tests
              if t.get("evidence_links")}  # fmt: skip
     if not links or not path.is_file():
         return
