@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from checkout_probe.probe.environment_options import with_environment
 from checkout_probe.probe.options import build_parser
 from selftests.helpers import ROOT
 
@@ -134,7 +136,18 @@ def parse_probe_args(probe: ProbeContainer, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.delenv(variable, raising=False)
     for name, value in container_environ(probe).items():
         monkeypatch.setenv(name, value)
+    argv = probe.argv[2:]
     try:
-        return build_parser().parse_args(probe.argv[2:])
+        args = build_parser().parse_args(argv)
+        # As the probe reads them: the environment's probe table under the command line.
+        table = environments_document().get(args.env, {}).get("probe", {})
+        where = f"environment '{args.env}' in the ConfigMap's environments.toml"
+        return with_environment(build_parser, argv, table, where)
     except SystemExit:
-        pytest.fail(f"{probe.file}: `checkout-probe probe` rejects {probe.argv[2:]}")
+        pytest.fail(f"{probe.file}: `checkout-probe probe` rejects {argv} with its ConfigMap")
+
+
+def environments_document() -> dict[str, Any]:
+    """The example ConfigMap's environments.toml, parsed."""
+    ((_, configmap),) = list(objects("ConfigMap"))
+    return tomllib.loads(configmap["data"]["environments.toml"])

@@ -27,12 +27,13 @@ from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.checkout import CheckoutJob, job_seed
 from checkout_probe.probe.delivery import Delivery
+from checkout_probe.probe.environment_options import probe_arguments
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import check_history_url, database_error, open_history
 from checkout_probe.probe.judge import Judge
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import Round
-from checkout_probe.probe.options import build_parser, decision_rule, probe_settings, webhook_sinks
+from checkout_probe.probe.options import decision_rule, webhook_sinks
 from checkout_probe.probe.progress import RoundProgress
 from checkout_probe.probe.published import PublishedEvidence
 from checkout_probe.probe.round_fit import checkout_p95_of, misfit
@@ -288,14 +289,13 @@ class Probe:
 
 def main(argv: Sequence[str]) -> int:
     """Run the probe; every outcome maps to one of the documented exit codes."""
-    args = build_parser().parse_args(argv)
+    args, settings = probe_arguments(argv)  # ConfigError → exit 2 in checkout_probe.cli.main
     configure_logging(args.log_format)
     try:
         rule = decision_rule(args)
     except ValueError as exc:
         raise ConfigError(f"decision rule: {exc}") from None
-    check_rule(rule, args.checkouts)  # before the project loads or a browser starts
-    settings = probe_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
+    check_rule(rule, args.checkouts)  # before a browser starts
     # Every mistake the options can hold is refused before a browser starts.
     webhook_sinks(args, settings)
     check_history_url(args.history)

@@ -67,8 +67,9 @@ class _NotK(argparse.Action):
         parser.error("-k is pytest's keyword expression; checkouts per round: --checkouts K")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The probe's options (``checkout-probe probe --help``)."""
+def build_parser(where: str | None = None) -> OneLineParser:
+    """The probe's options (``checkout-probe probe --help``); ``where``: where the values
+    come from when not from the command line (its errors name it)."""
     env = os.environ
     rule = DecisionRule()
     parser = OneLineParser(
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.where = where
     add_project_option(parser)
     # No --reports: a probe writes no summary.json; its evidence goes to --evidence-dir.
     add_to_argparse(parser, without=PROBE_WITHOUT)

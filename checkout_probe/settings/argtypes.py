@@ -22,11 +22,15 @@ MAX_SECONDS = 30 * 86_400.0
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line naming the command and ``--help``."""
+    """An ArgumentParser whose errors are one line naming the command and ``--help``
+    (``where``: what else the line names first, e.g. the file a value came from)."""
+
+    where: str | None = None
 
     def error(self, message: str) -> NoReturn:
         """Print ``<prog>: <message> (see <prog> --help)`` and exit 2."""
-        self.exit(int(ExitCode.USAGE), f"{self.prog}: {message} (see {self.prog} --help)\n")
+        lead = f"{self.prog}: {self.where}" if self.where else self.prog
+        self.exit(int(ExitCode.USAGE), f"{lead}: {message} (see {self.prog} --help)\n")
 
 
 def _number(text: str, what: str) -> float:

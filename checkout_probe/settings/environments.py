@@ -31,6 +31,9 @@ One table per environment. Keys (all optional unless marked):
 ``options``               settings for the project's code (table of strings), e.g. a user name
 ``alert_labels``          labels on every alert the probe sends (table of strings: team,
                           service…); ``--alert-label`` adds to them and wins on a clash
+``probe``                 the probe's settings for this environment (table): checkouts,
+                          interval, rule, webhooks… (checked by the probe's own parser:
+                          ``checkout_probe.probe.environment_options``)
 ``evidence_store``        where failed checkouts' evidence is published (``s3://bucket/prefix``,
                           ``gs://…``, ``az://…``, ``file://…``); ``--evidence-store`` wins
 
@@ -73,7 +76,9 @@ STRING_KEYS = (
     "version_path", "preflight", "synthetic_header", "evidence_store",
 )  # fmt: skip
 BOOL_KEYS = ("production", "allow_orders", "demo_shop")
-TABLE_KEYS = ("headers", "step_budgets", "vital_budgets", "secrets", "options", "alert_labels")
+TABLE_KEYS = (
+    "headers", "step_budgets", "vital_budgets", "secrets", "options", "alert_labels", "probe",
+)  # fmt: skip
 #: Keys checked by their own parser (a value of more than one type).
 OTHER_KEYS = ("vitals_fail",)
 KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS + OTHER_KEYS)
@@ -99,6 +104,8 @@ class Environment:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     alert_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     evidence_store: str | None = None
+    #: The ``probe`` table as written (the probe's parser checks it).
+    probe: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     api_token: str | None = field(default=None, repr=False)
     shopper_password: str | None = field(default=None, repr=False)
     #: The ``secrets`` table's values, by name (for the project's code).
@@ -265,6 +272,7 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         options=MappingProxyType(strings(name, table, "options", path)),
         alert_labels=MappingProxyType(alert_labels(name, table, path)),
         evidence_store=table.get("evidence_store") or None,
+        probe=MappingProxyType(dict(table.get("probe", {}))),
         api_token=_secret(name, table.get("api_token_env"), "api_token_env", environ, path),
         shopper_password=_secret(
             name, table.get("shopper_password_env"), "shopper_password_env", environ, path
