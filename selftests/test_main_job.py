@@ -7,13 +7,14 @@ the Allure results and the rendered report.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from checkout_probe.evidence.report import render
+from checkout_probe.evidence.report import ensure_allure, render
 from selftests.helpers import SuiteRun, run_suites
 
 GUEST_SMOKE = (
@@ -88,7 +89,17 @@ def test_failed_checkout_reaches_allure_with_steps_diagnosis_trace_and_screensho
 ) -> None:
     (result,) = broken_run.allure_results()
     assert result["status"] == "failed"
+    # A title people read, a message that starts with what happened (no class path).
+    assert (
+        result["name"] == "Guest checkout with valid card shows order number matching stored order"
+    )
+    assert result["statusDetails"]["message"].startswith("step 'place order"), result
     assert "[payment_error]" in result["statusDetails"]["message"]
+    containers = list((broken_run.reports / "allure-results").glob("*-container.json"))
+    rows = [r for c in containers for key in ("befores", "afters")
+            for r in json.loads(c.read_text()).get(key, [])]  # fmt: skip
+    assert all(r.get("status") != "passed" or r.get("steps") or r.get("attachments")
+               for r in rows), "fixture rows that say nothing are left"  # fmt: skip
     steps = [(s["name"], s["status"]) for s in result["steps"]]
     assert steps[0] == ("open catalog", "passed")
     assert steps[-1] == ("place order for $52.43", "failed")
@@ -115,7 +126,9 @@ def test_failed_checkout_reaches_allure_with_steps_diagnosis_trace_and_screensho
 def test_rendered_allure_report_opens_from_disk_with_category_and_steps(
     broken_run: SuiteRun, page: Page
 ) -> None:
-    index = render(broken_run.reports / "allure-results", broken_run.reports / "allure-report")
+    # With an Allure CLI the user has (--allure): here the one `report` installs from npm.
+    index = render(broken_run.reports / "allure-results", broken_run.reports / "allure-report",
+                   allure=ensure_allure())  # fmt: skip
     outside: list[str] = []
     problems: list[str] = []
     page.on(
@@ -128,7 +141,7 @@ def test_rendered_allure_report_opens_from_disk_with_category_and_steps(
     )
 
     page.goto(index.as_uri())
-    row = page.get_by_text("test_guest_checkout_with_valid_card", exact=False).first
+    row = page.get_by_text("Guest checkout with valid card shows order number", exact=False).first
     # The report is a 4 MB single page that renders its tree in the browser: on a loaded
     # CI machine that has taken longer than the action timeout, so it gets a wait of its own,
     # and a miss says what the page did show, and what went wrong in it.

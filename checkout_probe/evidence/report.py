@@ -96,8 +96,28 @@ def _readable_results(results: Path) -> list[Path]:
     return found
 
 
-def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
-    """Render ``results`` into ``output``/index.html (single file); return its path."""
+def _given_allure(path: Path) -> tuple[Path, int]:
+    """An Allure CLI the user has (``--allure``) and its major version (2 or 3)."""
+    found = shutil.which(str(path))
+    if found is None:
+        raise ConfigError(f"--allure {path}: no such program")
+    try:
+        answer = subprocess.run([found, "--version"], capture_output=True, text=True,
+                                timeout=120)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(f"--allure {path}: it does not run ({exc})") from None
+    version = (answer.stdout.strip().splitlines() or [""])[-1]
+    major = re.match(r"\D*(\d+)\.", version)
+    if answer.returncode != 0 or major is None or major.group(1) not in ("2", "3"):
+        raise ConfigError(f"--allure {path}: not an Allure 2 or 3 CLI ({version or 'no version'})")
+    return Path(found), int(major.group(1))
+
+
+def render(
+    results: Path, output: Path, name: str = "checkout-probe", allure: Path | None = None
+) -> Path:
+    """Render ``results`` into ``output``/index.html (single file); return its path. With
+    ``allure``: that Allure CLI (2 or 3, no npm needed), else Allure 3 from npm."""
     if not results.is_dir():
         raise ConfigError(f"no Allure results in {results}: run the suites first (./run checkout)")
     if not any(_readable_results(results)):
@@ -107,18 +127,21 @@ def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
         )
     if output.exists() and not output.is_dir():
         raise ConfigError(f"--output {output} is a file: name a folder for the report")
-    allure = ensure_allure()
+    executable, major = _given_allure(allure) if allure is not None else (ensure_allure(), 3)
     config = output.parent / f".{output.name}-allurerc.mjs"
     try:
         output.mkdir(parents=True, exist_ok=True)
-        config.write_text(_allure3_config(name, output))
+        if major == 3:
+            config.write_text(_allure3_config(name, output))
     except OSError as exc:
         raise ConfigError(f"cannot write the report into {output}: {exc.strerror}") from None
-    result = subprocess.run(
-        [str(allure), "generate", str(results.resolve()), "--config", str(config.resolve())],
-        capture_output=True,
-        text=True,
-    )
+    command = (
+        [str(executable), "generate", str(results.resolve()), "--config", str(config.resolve())]
+        if major == 3  # Allure 2 (Java): its own single-file mode
+        else [str(executable), "generate", str(results.resolve()), "-o", str(output.resolve()),
+              "--clean", "--single-file", "--name", name]
+    )  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True)
     config.unlink(missing_ok=True)
     index = output / "index.html"
     if result.returncode != 0 or not index.exists():
@@ -135,9 +158,18 @@ def render(results: Path, output: Path, name: str = "checkout-probe") -> Path:
 def main(argv: Sequence[str]) -> int:
     """Parse ``report`` options and render."""
     parser = OneLineParser(prog="checkout-probe report", description=__doc__)
-    parser.add_argument("--results", type=Path, default=Path("reports/allure-results"))
-    parser.add_argument("--output", type=Path, default=Path("reports/allure-report"))
+    parser.add_argument("--results", type=Path, default=Path("reports/allure-results"),
+                        metavar="DIR", help="Allure results (default %(default)s)")  # fmt: skip
+    parser.add_argument(
+        "--output", type=Path, default=Path("reports/allure-report"), metavar="DIR",
+        help="where index.html goes (default %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allure", type=Path, default=None, metavar="PATH",
+        help="an Allure 2 or 3 CLI you have (no npm needed; default: Allure 3 from npm, "
+        "installed once)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    index = render(args.results, args.output)
+    index = render(args.results, args.output, allure=args.allure)
     print(f"Allure report: {index} (a single file: open it in any browser)")
     return 0
