@@ -52,12 +52,14 @@ def test_the_probe_alerts_on_a_slowdown_against_its_own_history(tmp_path: Path) 
     with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
         assert shop.url is not None
         # 4 clean rounds of 5: 20 checkouts of every step, enough for a baseline.
-        clean = run_probe(shop.url, tmp_path, "--rounds", "4", "--interval", "1", "--checkouts", "5")
+        clean = run_probe(shop.url, tmp_path, "--rounds", "4", "--interval", "1",
+                          "--checkouts", "5")  # fmt: skip
         # 12 s more to place an order, within a budget raised to 40 s: far above its usual
         # time even when the clean rounds ran on a loaded machine (their p95 is then ~2-3 s).
         admin(shop, "/admin/faults", {"fault": "slow-order-endpoint", "delay": 12})
         slow = run_probe(
-            shop.url, tmp_path, "--once", "--checkouts", "3", "--workers", "3", "--webhook", receiver.url,
+            shop.url, tmp_path, "--once", "--checkouts", "3", "--workers", "3",
+            "--webhook", receiver.url,
             "--step-budget", "place order=40", "--action-timeout", "30",
         )  # fmt: skip
         sent = alerts(receiver.requests)

@@ -45,7 +45,8 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OscarShop]:
 def _probe_once(shop: OscarShop, workdir: Path, k: int) -> Run:
     """One probe round of ``k`` checkouts of ``shop``, history and evidence in ``workdir``."""
     return run_in_project(
-        "probe", "--once", "--checkouts", str(k), *workable_rule(["--checkouts", str(k)]), f"--base-url={shop.url}",
+        "probe", "--once", "--checkouts", str(k), *workable_rule(["--checkouts", str(k)]),
+        f"--base-url={shop.url}",
         f"--history=sqlite:///{workdir / 'history.sqlite'}",
         f"--evidence-dir={workdir / 'evidence'}",
     )  # fmt: skip
