@@ -15,10 +15,10 @@ join the exporting thread).
 from __future__ import annotations
 
 import logging
-import threading
 
 from checkout_probe.basics.errors import ConfigError
 from checkout_probe.basics.redact import mask_url
+from checkout_probe.basics.within import Late, call_within
 from checkout_probe.checkout.tracecontext import tracer_provider
 
 log = logging.getLogger(__name__)
@@ -47,16 +47,12 @@ def flush(timeout_s: float = 10.0) -> bool:
     """Send the spans not exported yet; False when the collector did not take them in time."""
     if _enabled is None:
         return True
-    taken: list[bool] = []
-    flushing = threading.Thread(
-        target=lambda: taken.append(tracer_provider().force_flush(int(timeout_s * 1000))),
-        name="otlp-flush",
-        daemon=True,  # abandoned at its deadline: exiting does not wait for it
-    )
-    flushing.start()
-    flushing.join(timeout_s)
-    if flushing.is_alive():
+    try:
+        # A daemon thread, abandoned at its deadline: exiting does not wait for it.
+        return call_within(
+            timeout_s, lambda: tracer_provider().force_flush(int(timeout_s * 1000)), "otlp-flush"
+        )
+    except Late:
         log.warning("the OTLP collector at %s took no spans within %g s: those left are "
                     "dropped", mask_url(_enabled), timeout_s)  # fmt: skip
         return False
-    return all(taken)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -37,6 +36,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from checkout_probe.basics.errors import ConfigError, ProbeError
 from checkout_probe.basics.redact import mask_url, redact
+from checkout_probe.basics.within import Late
+from checkout_probe.basics.within import call_within as within
 
 #: The option that names the store, as messages call it.
 OPTION = "--evidence-store"
@@ -78,25 +79,14 @@ def one_line(exc: BaseException) -> str:
 
 
 def call_within(deadline_s: float, what: str, call: Callable[[], T]) -> T:
-    """``call()`` in a worker thread, waited for at most ``deadline_s``: its result, or
-    :class:`StoreError` (``what`` and one line) when it failed or did not end in time."""
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(call())
-        except BaseException as exc:  # handed to the caller's thread, whatever it is
-            failure.append(exc)
-
-    worker = threading.Thread(target=run, name=f"evidence-store {what}", daemon=True)
-    worker.start()
-    worker.join(deadline_s)
-    if worker.is_alive():
-        raise StoreError(f"{what}: no answer within {deadline_s:g} s")
-    if failure:
-        raise StoreError(f"{what}: {one_line(failure[0])}") from failure[0]
-    return outcome[0]
+    """``call()`` waited for at most ``deadline_s``: its result, or :class:`StoreError`
+    (``what`` and one line) when it failed or did not end in time."""
+    try:
+        return within(deadline_s, call, f"evidence-store {what}")
+    except Late:
+        raise StoreError(f"{what}: no answer within {deadline_s:g} s") from None
+    except Exception as exc:
+        raise StoreError(f"{what}: {one_line(exc)}") from exc
 
 
 def trace_viewer_link(trace_link: str) -> str | None:

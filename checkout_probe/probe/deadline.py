@@ -8,10 +8,11 @@ as it likes. Every call the probe makes to a webhook or a Pushgateway goes throu
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import httpx
+
+from checkout_probe.basics.within import Late, call_within
 
 
 def send_within(
@@ -21,23 +22,11 @@ def send_within(
     whole exchange within ``deadline_s``, each read within ``timeout_s``. Past the deadline
     the connection is closed under the request and :class:`httpx.TimeoutException` raised."""
     client = httpx.Client(timeout=timeout_s)
-    result: list[httpx.Response | BaseException] = []
-
-    def send() -> None:
-        try:
-            result.append(client.request(method, url, **request))
-        except BaseException as exc:  # handed to the caller's thread, whatever it is
-            result.append(exc)
-
-    worker = threading.Thread(target=send, name=f"{method.lower()}-within", daemon=True)
-    worker.start()
-    worker.join(deadline_s)
-    if worker.is_alive():
-        client.close()  # its socket goes: the blocked read ends now or at its own timeout
-        worker.join(1.0)
-        raise httpx.TimeoutException(f"no complete answer within {deadline_s:g} s")
-    client.close()
-    outcome = result[0]
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
+    try:
+        # Past the deadline its socket goes: the blocked read ends now or at its own timeout.
+        return call_within(deadline_s, lambda: client.request(method, url, **request),
+                           f"{method.lower()}-within", on_late=client.close)  # fmt: skip
+    except Late as late:
+        raise httpx.TimeoutException(str(late)) from None
+    finally:
+        client.close()

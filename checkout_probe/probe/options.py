@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError
-from checkout_probe.basics.output import LOG_FORMATS
 from checkout_probe.basics.redact import mask_url, redact
 from checkout_probe.probe.payloads import FORMATS, Routing
 from checkout_probe.probe.rule import DecisionRule
@@ -31,6 +30,7 @@ from checkout_probe.settings.commandline import add_project_option, project_sett
 from checkout_probe.settings.config import Settings
 from checkout_probe.settings.environment_keys import alert_label_problem
 from checkout_probe.settings.options import add_to_argparse
+from checkout_probe.settings.output_options import add_output_options
 from checkout_probe.settings.store_options import add_store_options
 
 DESCRIPTION = """\
@@ -183,16 +183,7 @@ def build_parser(where: str | None = None) -> OneLineParser:
     metrics.add_argument("--push-job", default="checkout-probe", metavar="NAME",
                          help="Pushgateway job name (default %(default)s)")  # fmt: skip
 
-    output = parser.add_argument_group("output")
-    output.add_argument(
-        "--json", action="store_true",
-        help="one JSON object per line on stdout, per checkout and per round (fields: "
-        "docs/options.md); the lines for people go to stderr",
-    )  # fmt: skip
-    output.add_argument(
-        "--log-format", choices=LOG_FORMATS, default="text",
-        help="warnings and errors as text or JSON lines (default text)",
-    )  # fmt: skip
+    add_output_options(parser, "per checkout and per round")
 
     history = parser.add_argument_group("history and evidence")
     history.add_argument(

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
-from checkout_probe.basics.output import LOG_FORMATS, MachineOutput, configure_logging
+from checkout_probe.basics.output import MachineOutput, configure_logging
 from checkout_probe.checkout.remote import check_reachable
 from checkout_probe.evidence.record import RunSummary, read_summary
 from checkout_probe.settings.argtypes import (
@@ -41,6 +41,7 @@ from checkout_probe.settings.argtypes import (
 )
 from checkout_probe.settings.commandline import add_project_option, project_of, project_settings
 from checkout_probe.settings.options import add_to_argparse, as_arguments, values
+from checkout_probe.settings.output_options import add_output_options
 from checkout_probe.settings.store_options import add_store_options
 from checkout_probe.target import make_target
 from checkout_probe.verify import child, github
@@ -93,20 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="total time budget, version wait included (default %(default)s)",
     )
     add_store_options(parser.add_argument_group("evidence"))
-    output = parser.add_argument_group("output")
-    output.add_argument(
-        "--json", action="store_true",
-        help="one JSON object per line on stdout, per checkout and for the run (fields: "
-        "docs/options.md); the lines for people go to stderr",
-    )  # fmt: skip
+    output = add_output_options(parser, "per checkout and for the run")
     output.add_argument(
         "--github", action="store_true",
         help="annotations and a job summary for GitHub Actions (default: on when "
         "GITHUB_ACTIONS=true)",
-    )  # fmt: skip
-    output.add_argument(
-        "--log-format", choices=LOG_FORMATS, default="text",
-        help="warnings and errors as text or JSON lines (default text)",
     )  # fmt: skip
     rule = parser.add_argument_group(
         "the gate's rule", "a sequential test over every checkout attempt (docs/verify.md)"
