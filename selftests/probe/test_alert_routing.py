@@ -44,10 +44,17 @@ def _bodies(rx: Receiver, path: str) -> list[Any]:
     return [json.loads(r.body) for r in rx.requests if r.path.startswith(path)]
 
 
-def _outage(judge: Judge, store: HistoryStore, failing: int, healthy: int) -> None:
-    for i in range(failing + healthy):
-        round_ = make_round(i, 20 if i < failing else 0)
-        judge.send(store, "prod", judge.turn(store, round_))
+def _outage(tmp_path: Path, sinks: list[Any], failing: int, healthy: int) -> None:
+    """``failing`` rounds of 20/20 failed, then ``healthy`` clean ones, judged and sent as
+    the probe does, through a real history."""
+    judge = Judge(RULE, AlertMachine(), Delivery(sinks))
+    store = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
+    try:
+        for i in range(failing + healthy):
+            round_ = make_round(i, 20 if i < failing else 0)
+            judge.send(store, "prod", judge.turn(store, round_))
+    finally:
+        store.close()
 
 
 def test_alertmanager_gets_the_firing_alert_every_round_the_others_once_per_change(
@@ -58,11 +65,7 @@ def test_alertmanager_gets_the_firing_alert_every_round_the_others_once_per_chan
         "--alert-label", "team=checkout", "--runbook-url", "https://runbooks.example/checkout",
         "--interval", "60",
     )  # fmt: skip
-    store = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
-    try:
-        _outage(Judge(RULE, AlertMachine(), Delivery(sinks)), store, failing=4, healthy=3)
-    finally:
-        store.close()
+    _outage(tmp_path, sinks, failing=4, healthy=3)
 
     am = [item for body in _bodies(receiver, "/am") for item in body]
     slack = _bodies(receiver, "/slack")
@@ -88,11 +91,7 @@ def test_pagerduty_gets_one_trigger_and_one_resolve_with_the_same_dedup_key(
 ) -> None:
     sinks = _sinks("--webhook", f"pagerduty={receiver.url}/v2/enqueue",
                    env={"CHECKOUT_PROBE_PAGERDUTY_ROUTING_KEY": "R0UT1NG"})  # fmt: skip
-    store = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
-    try:
-        _outage(Judge(RULE, AlertMachine(), Delivery(sinks)), store, failing=3, healthy=3)
-    finally:
-        store.close()
+    _outage(tmp_path, sinks, failing=3, healthy=3)
 
     events = _bodies(receiver, "/v2/enqueue")
     assert [e["event_action"] for e in events] == ["trigger", "resolve"], events
@@ -108,11 +107,7 @@ def test_opsgenie_creates_then_closes_by_alias_with_its_key_in_the_header(
 ) -> None:
     sinks = _sinks("--webhook", f"opsgenie={receiver.url}/v2/alerts",
                    env={"CHECKOUT_PROBE_OPSGENIE_API_KEY": "G3N1E"})  # fmt: skip
-    store = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
-    try:
-        _outage(Judge(RULE, AlertMachine(), Delivery(sinks)), store, failing=3, healthy=3)
-    finally:
-        store.close()
+    _outage(tmp_path, sinks, failing=3, healthy=3)
 
     create, close = receiver.requests
     body = json.loads(create.body)
