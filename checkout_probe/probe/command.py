@@ -20,7 +20,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from sqlalchemy.exc import SQLAlchemyError
 
-from checkout_probe.basics.errors import ConfigError, ExitCode, ProbeError
+from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.basics.output import MachineOutput, configure_logging, paint
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
@@ -31,9 +31,10 @@ from checkout_probe.probe.environment_options import probe_arguments
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_url import check_history_url, database_error, open_history
 from checkout_probe.probe.judge import Judge
+from checkout_probe.probe.lost_rounds import LostRounds
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import Round
-from checkout_probe.probe.options import decision_rule, webhook_sinks
+from checkout_probe.probe.options import decision_rule
 from checkout_probe.probe.progress import RoundProgress
 from checkout_probe.probe.published import PublishedEvidence
 from checkout_probe.probe.round_fit import checkout_p95_of, misfit
@@ -49,6 +50,7 @@ from checkout_probe.probe.startup import (
     say_what_is_not_checked,
     start_target,
 )
+from checkout_probe.probe.webhook_options import webhook_sinks
 from checkout_probe.settings.baseline import (
     HISTORY_ROUNDS,
     Baseline,
@@ -84,7 +86,7 @@ class Probe:
         self.unrecorded_folder: Path | None = None
         self.cut_folder: Path | None = None
         #: Rounds the history database could not store since it last answered.
-        self.lost_rounds = 0
+        self.lost = LostRounds(args.once)
         #: The evidence store's publisher (``--evidence-store``), if any.
         self.published: PublishedEvidence | None = None
 
@@ -146,9 +148,10 @@ class Probe:
             try:
                 self._judge(store, round_, time.monotonic() - started)
             except SQLAlchemyError as exc:
-                self._history_failed(round_, exc)
+                self.lost.failed(self.rounds_run, round_.env, exc)
+                self.unrecorded_folder = None  # its evidence stays on disk for whoever looks
             else:
-                self._history_back()
+                self.lost.stored()
             if args.once or (args.rounds is not None and self.rounds_run >= args.rounds):
                 break
             # The interval runs from round start to round start; a signal ends the wait.
@@ -240,28 +243,6 @@ class Probe:
             # Reported, not judged (a breach fails a step only where vitals_fail says): one
             # line with the count; each breach is in the history and on its page.
             print(f"  {vitals_summary(breaches)}", flush=True)
-
-    def _history_failed(self, round_: Round, exc: SQLAlchemyError) -> None:
-        """The round could not be judged and stored: a ``--once`` run ends (exit 4, one
-        line); a long-running probe says so, counts the round as lost and keeps probing
-        (its pooled connections are checked before the next use)."""
-        why = database_error(exc)
-        if self.args.once:
-            raise ProbeError(f"round not recorded: the history database failed: {why}") from None
-        self.lost_rounds += 1
-        self.unrecorded_folder = None  # its evidence stays on disk for whoever looks
-        lost = f"{self.lost_rounds} round" + ("s" if self.lost_rounds != 1 else "")
-        print(f"round {self.rounds_run} · {round_.env} · not recorded: the history database "
-              f"failed ({why}); {lost} not recorded so far; probing goes on",
-              flush=True)  # fmt: skip
-
-    def _history_back(self) -> None:
-        if self.lost_rounds:
-            n = self.lost_rounds
-            lost = f"{n} round was" if n == 1 else f"{n} rounds were"
-            print(f"  the history database answers again: {lost} not recorded (no verdict, "
-                  "no alert for them)", flush=True)  # fmt: skip
-            self.lost_rounds = 0
 
     def _retain(self, store: HistoryStore) -> None:
         args = self.args

@@ -19,8 +19,9 @@ from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.delivery import Delivery
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.judge import Judge
-from checkout_probe.probe.options import build_parser, probe_settings, webhook_sinks
+from checkout_probe.probe.options import build_parser, probe_settings
 from checkout_probe.probe.stats import DecisionRule
+from checkout_probe.probe.webhook_options import webhook_sinks
 from selftests.probe.support import Receiver, http_receiver, make_round
 
 RULE = DecisionRule()
