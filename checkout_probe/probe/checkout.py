@@ -56,8 +56,10 @@ class RoundTraces:
     """Whether the checkouts of one round (or one burst) still trace in full; see the module
     docstring. Shared by the round's checkouts, which run in several worker threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, full: bool = True) -> None:
         self._kept = threading.Event()
+        if not full:  # a pool that never traces in full (verify's burst: counting, not showing)
+            self._kept.set()
 
     def full(self) -> bool:
         """True until a failed checkout of the round has kept a full trace."""

@@ -151,8 +151,13 @@ class CheckoutPool:
         target: Target,
         workers: int,
         orders: SharedOrders | None = None,
+        *,
+        full_traces: bool = True,
     ) -> None:
         self.settings = settings
+        #: Whether a round's checkouts trace in full until one failed (the probe's rounds),
+        #: or never (verify's burst, whose failures the smoke run's retries show).
+        self._full_traces = full_traces
         self.target = target
         #: The project's order adapter, one for every worker (see ``orders_access``);
         #: closed with the pool only when the pool made it.
@@ -160,7 +165,7 @@ class CheckoutPool:
         self._owns_orders = orders is None
         self._jobs: queue.Queue[_Queued | None] = queue.Queue()
         #: The current round's traces (see the module docstring).
-        self._traces = RoundTraces()
+        self._traces = RoundTraces(full_traces)
         # The journeys' expect() calls wait as long as any page action may.
         expect.set_options(timeout=settings.action_timeout_ms)
         self._started = 0
@@ -212,7 +217,7 @@ class CheckoutPool:
     ) -> list[CheckoutResult]:  # fmt: skip
         """Run ``jobs``, a round, in parallel within ``timeout_s`` (see :meth:`_at_timeout`);
         ``on_done(index, result)`` hears of each finished one at once (from its worker)."""
-        self._traces = RoundTraces()
+        self._traces = RoundTraces(self._full_traces)
         futures = [self.submit(job) for job in jobs]
         for index, future in enumerate(futures):
             if on_done is not None:

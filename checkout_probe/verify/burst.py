@@ -201,7 +201,9 @@ def run_burst(
 
     ``deadline`` is a ``time.monotonic()`` value: undecided then, the gate rolls back.
     """
-    burst = _Burst(settings, CheckoutPool(settings, target, workers), evidence_dir)
+    # Cheap traces: the burst counts failures; a failed smoke checkout's retry shows one.
+    pool = CheckoutPool(settings, target, workers, full_traces=False)
+    burst = _Burst(settings, pool, evidence_dir)
     try:
         while outcome.decision is None:
             # A few checkouts queued beyond the browsers, so none waits for the rule.

@@ -183,12 +183,13 @@ def _run(args: argparse.Namespace, out: MachineOutput) -> int:
         rule.check()  # before the project loads or a browser starts: ConfigError → exit 2
     project = project_of(args)
     settings = project_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
-    print(start_line(args, settings, rule), flush=True)
     if settings.browser_endpoint:
         # Before any wait for a rollout: a browser server that is down is known now.
         check_reachable(settings.browser_endpoint)  # ConfigError → exit 2, one line
     reports = _reports_folder(settings.reports_dir)
     publisher = open_publisher(args, settings, reports)  # a store that cannot work: exit 2
+    # What verify will do and wait for, before it waits (a mistake above is one line alone).
+    print(start_line(args, settings, rule), flush=True)
     rollout_s = None
     if args.expect_version:
         version_url = (settings.base_url or "") + (settings.environment.version_path or "")

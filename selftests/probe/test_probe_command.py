@@ -150,18 +150,25 @@ def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path)
     assert codes == [1, 1]
     # --once metrics: each run continues the counters from the history, for rate() to work.
     metrics = textfile.read_text()
-    failed = (
+    # 2 runs × 3 failed, continued across the processes (on a loaded machine one of them
+    # may be judged slow rather than payment_error: counted all the same).
+    failed = [
+        float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+        if line.startswith("checkout_probe_checkouts_total{") and 'outcome="failed"' in line
+    ]  # fmt: skip
+    assert sum(failed) == 6, metrics
+    payment = (
         'checkout_probe_checkouts_total{category="payment_error",env="local",'
         'journey="guest checkout",outcome="failed"}'
     )
-    assert _sample(metrics, failed) == 6  # 2 runs × 3, continued across the processes
+    assert _sample(metrics, payment) >= 1
     assert _sample(metrics, 'checkout_probe_verdict{env="local"}') == 1
     down = 'checkout_probe_dependency_up{dependency="order-service database",env="local"}'
     assert _sample(metrics, down) == 0
     assert [(p.method, p.path) for p in pushes] == [
         ("PUT", "/metrics/job/checkout-probe/env/local")
     ] * 3
-    assert failed.encode() in pushes[-1].body
+    assert payment.encode() in pushes[-1].body
     sent = alerts(receiver.requests)
     assert [a["kind"] for a in sent] == ["firing"], "one alert for the outage, not one per round"
     firing = sent[0]
@@ -222,11 +229,12 @@ def test_second_signal_cuts_the_round_and_leaves_the_history_intact(tmp_path: Pa
 def test_a_round_that_cannot_fit_its_timeout_says_what_would_and_alerts_no_one(
     tmp_path: Path,
 ) -> None:
-    # About ten seconds a checkout (every page a second late): twelve cannot finish in 25 s.
+    # About ten seconds a checkout (every page a second late): twelve cannot finish in 40 s.
     with demo_shop(tmp_path / "shop", "--fault=slow-pages") as shop:
         assert shop.url is not None
+        # 40 s: two rounds of a full-traced checkout fit (each ~10-20 s), twelve cannot.
         run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "12",
-                        "--round-timeout", "25")  # fmt: skip
+                        "--round-timeout", "40")  # fmt: skip
         # Every synthetic order the shop still holds open, whichever checkout placed it.
         left = httpx.get(f"{shop.url}/api/synthetic", headers=BEARER, timeout=5).json()
 
