@@ -14,6 +14,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+from checkout_probe.probe.checkout import RoundTraces
 from selftests.helpers import run_suites
 from selftests.probe.running import demo_shop, run_probe
 from selftests.trace_events import actions, errors, groups, in_group, kinds, trace_events
@@ -104,3 +105,16 @@ def test_a_retried_test_traces_its_retry_in_full_and_its_first_attempt_cheap(
     assert kinds(trace_events(retry)) >= FULL, kinds(trace_events(retry))
     for trace in (first, retry):
         assert_worth_opening(trace_events(trace))
+
+
+def test_a_round_traces_in_full_its_first_checkout_per_browser_or_all_after_failures() -> None:
+    # A healthy-looking round: one full trace per browser, the rest cheap (a full trace costs
+    # an eighth to two-fifths more time per checkout); after a round with failures, every
+    # checkout until a failed one has kept its trace; verify's burst: never.
+    healthy = RoundTraces(2)
+    after = RoundTraces(2, all_until_kept=True)
+    burst = RoundTraces(0)
+    assert [healthy.full() for _ in range(4)] == [True, True, False, False]
+    assert [after.full() for _ in range(3)] == [True, True, True]
+    after.kept_full()
+    assert after.full() is False and burst.full() is False

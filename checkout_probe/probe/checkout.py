@@ -9,10 +9,10 @@ scrubbed trace, grouped by step).
 
 A trace is worth opening when it shows the page: DOM snapshots at every action and the
 screencast. They cost from an eighth to two-fifths more time per checkout (measured in
-docs/vitals-and-tracing.md), so a round pays for them only until it has one: its checkouts
-trace with both until one of them failed and kept such a trace (:class:`RoundTraces`); the
-checkouts it starts after that trace actions and console (DOM snapshots too with
-``--trace-snapshots``).
+docs/vitals-and-tracing.md), so a round pays for them only where a failure is likely
+(:class:`RoundTraces`): its first checkout on each browser, and, in a round after one with
+failures, every checkout until a failed one has kept such a trace. The others trace actions
+and console (DOM snapshots too with ``--trace-snapshots``).
 """
 
 from __future__ import annotations
@@ -53,17 +53,28 @@ HARNESS_ERROR = "harness_error"
 
 
 class RoundTraces:
-    """Whether the checkouts of one round (or one burst) still trace in full; see the module
-    docstring. Shared by the round's checkouts, which run in several worker threads."""
+    """Whether a round's (or a burst's) next checkout traces in full; see the module
+    docstring. Shared by the round's checkouts, which run in several worker threads.
 
-    def __init__(self, full: bool = True) -> None:
+    ``first``: how many of its first checkouts do (one per browser: the first failure of a
+    healthy-looking round is likely among them); ``all_until_kept``: every checkout does
+    until a failed one has kept its trace (a round after one with failures)."""
+
+    def __init__(self, first: int = 0, *, all_until_kept: bool = False) -> None:
         self._kept = threading.Event()
-        if not full:  # a pool that never traces in full (verify's burst: counting, not showing)
-            self._kept.set()
+        self._lock = threading.Lock()
+        self._left = first
+        self._all = all_until_kept
 
     def full(self) -> bool:
-        """True until a failed checkout of the round has kept a full trace."""
-        return not self._kept.is_set()
+        """Whether the checkout starting now traces in full."""
+        if self._kept.is_set():
+            return False
+        if self._all:
+            return True
+        with self._lock:
+            self._left -= 1
+            return self._left >= 0
 
     def kept_full(self) -> None:
         """A failed checkout kept a full trace: the round's next checkouts need none."""
@@ -101,7 +112,7 @@ def run_checkout(
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
     context = new_context(browser, settings, target)
-    traces = traces or RoundTraces()
+    traces = traces or RoundTraces(all_until_kept=True)
     full = traces.full()
     prepare_context(
         context, tracing=True, snapshots=full or settings.trace_snapshots, screenshots=full

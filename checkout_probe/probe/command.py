@@ -144,7 +144,8 @@ class Probe:
             except SQLAlchemyError:
                 recent = []  # judged without a baseline; the store below says what failed
             baseline = from_history(recent, self.settings.baseline)
-            round_ = self._round(self.rounds_run, target, pool, baseline)
+            after_failures = bool(recent) and recent[-1].failures > 0
+            round_ = self._round(self.rounds_run, target, pool, baseline, after_failures)
             try:
                 self._judge(store, round_, time.monotonic() - started)
             except SQLAlchemyError as exc:
@@ -158,8 +159,9 @@ class Probe:
             self.stop.wait(max(args.interval - (time.monotonic() - started), 0.0))
 
     def _round(
-        self, number: int, target: Target, pool: CheckoutPool, baseline: Baseline | None
-    ) -> Round:
+        self, number: int, target: Target, pool: CheckoutPool, baseline: Baseline | None,
+        after_failures: bool,
+    ) -> Round:  # fmt: skip
         args, settings = self.args, self.settings
         started_at = datetime.now(UTC)
         folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
@@ -176,7 +178,7 @@ class Probe:
             for i in range(args.checkouts)
         ]
         tell = partial(self.progress.checkout, number, total=len(jobs))
-        results = pool.run(jobs, args.round_timeout, tell)
+        results = pool.run(jobs, args.round_timeout, tell, after_failures=after_failures)
         if self.published is not None:  # uploads start now, in the background
             results = [self.published.publish(r) for r in results]
         health = target.read_health()

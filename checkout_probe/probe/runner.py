@@ -11,9 +11,7 @@ Playwright call with no timeout of its own, such as closing a context) is retire
 and replaced, so one hang never costs later rounds a browser.
 
 The checkouts of one :meth:`CheckoutPool.run` (a round) share one
-:class:`~checkout_probe.probe.checkout.RoundTraces`: they trace in full until one of them
-failed and kept its full trace. Checkouts submitted on their own (verify's burst) share
-the pool's until the next round.
+:class:`~checkout_probe.probe.checkout.RoundTraces`, which says which trace in full.
 """
 
 from __future__ import annotations
@@ -155,17 +153,18 @@ class CheckoutPool:
         full_traces: bool = True,
     ) -> None:
         self.settings = settings
-        #: Whether a round's checkouts trace in full until one failed (the probe's rounds),
-        #: or never (verify's burst, whose failures the smoke run's retries show).
+        #: Whether a round's checkouts may trace in full (the probe's rounds: see
+        #: ``RoundTraces``), or never (verify's burst: its failures are counted, and the
+        #: smoke run's retries show one).
         self._full_traces = full_traces
+        self._browsers = workers
         self.target = target
         #: The project's order adapter, one for every worker (see ``orders_access``);
         #: closed with the pool only when the pool made it.
         self.orders = orders or SharedOrders(settings, target)
         self._owns_orders = orders is None
         self._jobs: queue.Queue[_Queued | None] = queue.Queue()
-        #: The current round's traces (see the module docstring).
-        self._traces = RoundTraces(full_traces)
+        self._traces = RoundTraces(workers if full_traces else 0)  # the current round's
         # The journeys' expect() calls wait as long as any page action may.
         expect.set_options(timeout=settings.action_timeout_ms)
         self._started = 0
@@ -213,11 +212,17 @@ class CheckoutPool:
 
     def run(
         self, jobs: list[CheckoutJob], timeout_s: float,
-        on_done: Callable[[int, CheckoutResult], None] | None = None,
+        on_done: Callable[[int, CheckoutResult], None] | None = None, *,
+        after_failures: bool = False,
     ) -> list[CheckoutResult]:  # fmt: skip
         """Run ``jobs``, a round, in parallel within ``timeout_s`` (see :meth:`_at_timeout`);
-        ``on_done(index, result)`` hears of each finished one at once (from its worker)."""
-        self._traces = RoundTraces(self._full_traces)
+        ``on_done(index, result)`` hears of each finished one at once (from its worker).
+        ``after_failures``: the round before had failures, so every checkout traces in full
+        until a failed one has kept its trace."""
+        self._traces = RoundTraces(
+            self._browsers if self._full_traces else 0,
+            all_until_kept=self._full_traces and after_failures,
+        )
         futures = [self.submit(job) for job in jobs]
         for index, future in enumerate(futures):
             if on_done is not None:
