@@ -1,7 +1,7 @@
 """A checkout's Playwright trace, started here, and grouped by journey step.
 
 The trace viewer shows a group (``tracing.group``, Playwright 1.49+) as one line named
-after its step, ``step: place order``, that opens onto the step's actions, so a reader
+after its step, ``step: <the step's name>``, that opens onto the step's actions, so a reader
 finds the failed step by name instead of counting clicks. Groups are opened only in a
 context whose trace :func:`start_tracing` started: knowing that costs nothing here, where
 a group asked of a context that does not trace is a wasted call into the driver at every

@@ -1,6 +1,6 @@
 """What the probe says while a round runs, and each round's record for machines (``--json``).
 
-A line per finished checkout (``checkout 3/20 failed [payment_error] in 'place order' 2.1 s``),
+A line per finished checkout (``checkout 3/20 failed [payment_error] in '<step>' 2.1 s``),
 then the round line; with ``--json`` the same as JSON objects on stdout (``"type":
 "checkout"`` and ``"type": "round"``; docs/options.md lists the fields), the lines for
 people on stderr.
