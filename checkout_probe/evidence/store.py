@@ -97,6 +97,21 @@ def trace_viewer_link(trace_link: str) -> str | None:
     return f"{TRACE_VIEWER}?trace={quote(trace_link, safe='')}"
 
 
+#: Which of a checkout's files a reader opens first: the picture, then the trace.
+_READ_FIRST = {".png": 0, ".jpeg": 0, ".zip": 1}
+
+
+def reading_order(links: Mapping[str, str]) -> list[str]:
+    """A published folder's links (file name → link) as a reader opens them: the trace in
+    the trace viewer (when there is a web link to it), the screenshot, the trace, the rest."""
+
+    def rank(name: str) -> tuple[int, str]:
+        return (_READ_FIRST.get(PurePosixPath(name).suffix, 2), name)
+
+    viewer = trace_viewer_link(links["trace.zip"]) if "trace.zip" in links else None
+    return [*([viewer] if viewer else []), *(links[n] for n in sorted(links, key=rank))]
+
+
 def clean_key(key: str) -> str:
     """``key`` as a relative POSIX key (``env/round/checkout-1``); ValueError for an empty,
     absolute or ``..`` key, which could reach outside the store's prefix."""

@@ -16,15 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from checkout_probe.evidence.publisher import EvidencePublisher, PublishStatus
-from checkout_probe.evidence.store import EvidenceStore, trace_viewer_link
+from checkout_probe.evidence.store import EvidenceStore, reading_order
 from checkout_probe.probe.model import CheckoutResult
-
-#: Which of a checkout's files a reader opens first: the picture, then the trace.
-_FIRST = {".png": 0, ".jpeg": 0, ".zip": 1}
-
-
-def _order(name: str) -> tuple[int, str]:
-    return (_FIRST.get(Path(name).suffix, 2), name)
 
 
 class PublishedEvidence:
@@ -49,10 +42,7 @@ class PublishedEvidence:
         links = self.publisher.publish(folder, key)
         if not links:
             return result  # no links could be made: said by the status line
-        ordered = [links[name] for name in sorted(links, key=_order)]
-        viewer = trace_viewer_link(links["trace.zip"]) if "trace.zip" in links else None
-        return replace(result, evidence=[*([viewer] if viewer else []), *ordered,
-                                         *result.evidence])  # fmt: skip
+        return replace(result, evidence=[*reading_order(links), *result.evidence])
 
     def forget(self, deleted: Iterable[str]) -> None:
         """Local retention deleted these files: their checkouts' objects go too."""

@@ -18,12 +18,11 @@ from typing import Any
 
 from checkout_probe.basics.files import write_atomically
 from checkout_probe.evidence.publisher import EvidencePublisher
-from checkout_probe.evidence.store import EvidenceStore, trace_viewer_link
+from checkout_probe.evidence.store import EvidenceStore, reading_order
 from checkout_probe.settings.config import Settings
 
 #: The longest verify waits for its uploads after the verdict.
 DRAIN_S = 60.0
-_FIRST = {".png": 0, ".jpeg": 0, ".zip": 1}
 
 
 def open_publisher(args: argparse.Namespace, settings: Settings,
@@ -46,10 +45,7 @@ def publish_failures(publisher: EvidencePublisher, written: dict[str, Any]) -> i
             continue
         links: list[str] = []
         for folder in sorted({a.parent for a in artifacts}):
-            got = publisher.publish(folder, f"{prefix}/{folder.name}")
-            if "trace.zip" in got and (viewer := trace_viewer_link(got["trace.zip"])):
-                links.append(viewer)
-            links += [got[n] for n in sorted(got, key=lambda n: (_FIRST.get(Path(n).suffix, 2), n))]
+            links += reading_order(publisher.publish(folder, f"{prefix}/{folder.name}"))
         if links:
             test["evidence_links"] = links
             published += 1
