@@ -54,13 +54,12 @@ def write_reports(
     junit = reports / "junit.xml"
     if junit.is_file():
         _mend_junit(junit, reports, data.get("tests", []), total_s)
-        if publisher is not None:
-            add_to_junit(junit, data.get("tests", []))
 
 
 def _mend_junit(junit: Path, reports: Path, tests: list[dict[str, Any]], total_s: float) -> None:
     """The run's duration; each failure's category as its ``type`` (CI's test views group
-    by it); artifact paths relative to the reports folder (it is what CI archives)."""
+    by it); artifact paths relative to the reports folder (it is what CI archives); the
+    evidence store's links. One read, one write."""
     categories = {junit_name(str(t["nodeid"])): t.get("category") for t in tests}
     root = f"{reports.resolve()}/"
     tree = ET.parse(junit)
@@ -72,6 +71,7 @@ def _mend_junit(junit: Path, reports: Path, tests: list[dict[str, Any]], total_s
             failure.set("type", category or "harness_error")
         for prop in case.iter("property"):
             prop.set("value", prop.get("value", "").replace(root, ""))
+    add_to_junit(tree, tests)  # the evidence store's links, as they are
     write_atomically(junit, lambda out: tree.write(out, encoding="utf-8", xml_declaration=True))
 
 

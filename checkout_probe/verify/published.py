@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from checkout_probe.basics.files import write_atomically
 from checkout_probe.evidence.publisher import EvidencePublisher
 from checkout_probe.evidence.store import EvidenceStore, reading_order
 from checkout_probe.settings.config import Settings
@@ -59,13 +58,11 @@ def junit_name(nodeid: str) -> tuple[str, str]:
     return ".".join([module, *parts[1:-1]]), parts[-1]
 
 
-def add_to_junit(path: Path, tests: Sequence[Mapping[str, Any]]) -> None:
-    """An ``evidence`` property per link on each failed test's ``<testcase>``."""
+def add_to_junit(tree: ET.ElementTree[ET.Element], tests: Sequence[Mapping[str, Any]]) -> None:
+    """An ``evidence`` property per link on each failed test's ``<testcase>`` of a parsed
+    JUnit report (the caller writes it)."""
     links = {junit_name(str(t["nodeid"])): t["evidence_links"] for t in tests
              if t.get("evidence_links")}  # fmt: skip
-    if not links or not path.is_file():
-        return
-    tree = ET.parse(path)
     for case in tree.iter("testcase"):
         found = links.get((case.get("classname", ""), case.get("name", "")))
         if not found:
@@ -76,4 +73,3 @@ def add_to_junit(path: Path, tests: Sequence[Mapping[str, Any]]) -> None:
             case.insert(0, properties)
         for link in found:
             ET.SubElement(properties, "property", name="evidence", value=link)
-    write_atomically(path, lambda out: tree.write(out, encoding="utf-8", xml_declaration=True))
