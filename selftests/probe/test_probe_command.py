@@ -26,6 +26,7 @@ from selftests.probe.running import (
     alerts,
     catalog_only_project,
     demo_shop,
+    lenient_budgets,
     live_probe,
     run_probe,
 )
@@ -234,7 +235,7 @@ def test_a_round_that_cannot_fit_its_timeout_says_what_would_and_alerts_no_one(
         assert shop.url is not None
         # 40 s: two rounds of a full-traced checkout fit (each ~10-20 s), twelve cannot.
         run = run_probe(shop.url, tmp_path, "--once", "--checkouts", "12",
-                        "--round-timeout", "40")  # fmt: skip
+                        "--round-timeout", "40", *lenient_budgets())  # fmt: skip
         # Every synthetic order the shop still holds open, whichever checkout placed it.
         left = httpx.get(f"{shop.url}/api/synthetic", headers=BEARER, timeout=5).json()
 
