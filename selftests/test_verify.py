@@ -20,7 +20,7 @@ from checkout_probe.basics.errors import ExitCode
 from checkout_probe.cli.init import project_files
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
-from selftests.helpers import CLI, ROOT, run_suites, run_verify
+from selftests.helpers import CLI, ROOT, run_verify
 
 TOKEN = "verify-token-Lk2p"
 
@@ -177,8 +177,6 @@ def test_without_an_api_token_a_broken_shop_fails_the_gate_and_says_the_read_bac
     with LocalShop(tmp_path / "shop", ["--fault=bad-db-connection-string"]) as broken:
         code, output, _ = run_verify("--base-url", str(broken.url), "--reports",
                                      str(tmp_path / "verify"), env=no_token)  # fmt: skip
-        smoke = run_suites(tmp_path / "pytest", "tests", "-m", "smoke", "--base-url",
-                           str(broken.url), env=no_token)  # fmt: skip
 
     assert code == ExitCode.CHECKOUT_FAILED, output
     assert output.count("FAILED tests/") == 3 and output.count("[payment_error]") >= 3, output
@@ -187,12 +185,6 @@ def test_without_an_api_token_a_broken_shop_fails_the_gate_and_says_the_read_bac
     assert all("order read-back not done: no API token for local" in ln for ln in not_done)
     assert "[ui_broken]" not in output, "a retry tripped over its first attempt's account"
     assert _summary(tmp_path / "verify")["not_done"] == 3
-
-    assert smoke.returncode == 1, smoke.output
-    assert smoke.summary()["totals"] == {"failed": 3}, smoke.output
-    assert smoke.output.count("NOT DONE tests/") == 3, smoke.output
-    assert "order read-back not done: no API token for local" in smoke.output
-    assert smoke.summary()["not_done"] == 3
 
 
 def test_pytests_internal_error_at_the_gate_is_a_harness_error_not_unreachable(
