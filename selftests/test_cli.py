@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from checkout_probe.target import LocalShop
 from selftests.helpers import CLI, ROOT
@@ -45,6 +46,18 @@ def test_unknown_subcommand_is_a_usage_error_with_exit_2() -> None:
     result = _cli("frobnicate")
     assert result.returncode == 2
     assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [(), ("verify",), ("probe",), ("history",), ("report",), ("shop",), ("init",)],
+    ids=lambda c: " ".join(c) or "-",
+)
+def test_help_reads_as_text_without_the_docstrings_markup(command: tuple[str, ...]) -> None:
+    result = _cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: checkout-probe" in result.stdout
+    assert "``" not in result.stdout and ":class:" not in result.stdout, result.stdout
 
 
 def test_report_without_results_says_what_to_run_first(tmp_path: Path) -> None:

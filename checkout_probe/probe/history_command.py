@@ -46,7 +46,7 @@ FAILED_LISTED = 20
 def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
     """history's options (``checkout-probe history --help``); ``environ``: os.environ if None."""
     env = os.environ if environ is None else environ
-    intro, details, codes = __doc__.replace("``", "").split("\n\n", 2)
+    intro, details, codes = __doc__.split("\n\n", 2)
     parser = OneLineParser(
         prog="checkout-probe history",
         description=f"{intro}\n\n{details}",

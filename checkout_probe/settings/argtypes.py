@@ -27,6 +27,10 @@ class OneLineParser(argparse.ArgumentParser):
 
     where: str | None = None
 
+    def format_help(self) -> str:
+        """The help, without the reST markup of the docstrings it is taken from."""
+        return super().format_help().replace("``", "")
+
     def error(self, message: str) -> NoReturn:
         """Print ``<prog>: <message> (see <prog> --help)`` and exit 2."""
         lead = f"{self.prog}: {self.where}" if self.where else self.prog
