@@ -159,6 +159,22 @@ def test_a_vitals_breach_is_slow_and_points_at_the_page_not_at_a_slow_request() 
     assert "slow request" not in diagnosis.look_first
 
 
+def test_a_port_the_browser_blocks_is_named_not_blamed_on_a_missing_element() -> None:
+    # A base_url on port 9 (discard): Chromium never connects, and the step's wait times out.
+    blocked = FailedRequest(
+        "GET", f"{SHOP}/", None, "net::ERR_UNSAFE_PORT", "", None, "document",
+        step="open catalog",
+    )  # fmt: skip
+    evidence = replace(
+        BASE, error_type="TimeoutError", error_message="Locator.click: Timeout 20000ms exceeded.",
+        failed_requests=(blocked,),
+    )  # fmt: skip
+    diagnosis = classify(evidence)
+    assert diagnosis.category == Category.TARGET_UNREACHABLE
+    assert "refuses to connect to the shop's port" in diagnosis.reason
+    assert "serve the shop on another port" in diagnosis.reason
+
+
 CDN = "https://cdn.vendor.example"
 SDK_DOWN = FailedRequest(
     "GET", f"{CDN}/v3/sdk.js", None, "net::ERR_CONNECTION_REFUSED", "", None, "script",

@@ -50,6 +50,7 @@ UNREACHABLE_TEXT = re.compile(
     r"net::ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|CONNECTION_TIMED_OUT"
     r"|CERT_\w+|SSL_\w+|CONNECTION_RESET|INTERNET_DISCONNECTED|EMPTY_RESPONSE)"
 )
+BLOCKED_PORT = "net::ERR_UNSAFE_PORT"
 PROVIDER_TEXT = re.compile(r"payment provider|gateway|psp", re.IGNORECASE)
 #: A provider's decline in a JSON body (Stripe-like): the reason code, and its own message.
 #: A data mismatch about what the shop stored or charged, not about what a page showed.
@@ -128,6 +129,17 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
     shop_5xx = [r for r in ev.failed_requests if r.origin == shop and r.status and r.status >= 500]
     if ev.harness_fault:
         return Category.HARNESS_ERROR, f"the harness raised {ev.error_type}"
+    # Chromium refuses some ports outright (those of other protocols: 9, 25, 6000, …): the
+    # shop may be fine, the URL is one no browser will load.
+    blocked = BLOCKED_PORT in ev.error_message or any(
+        r.origin == shop and BLOCKED_PORT in (r.error or "") for r in ev.failed_requests
+    )
+    if blocked:
+        return (
+            Category.TARGET_UNREACHABLE,
+            f"the browser refuses to connect to the shop's port ({BLOCKED_PORT}: Chromium "
+            "blocks the ports of other protocols): serve the shop on another port",
+        )
     unreachable = UNREACHABLE_TEXT.search(ev.error_message)
     if unreachable and (not ev.url or ev.url.startswith(shop) or ev.url == "about:blank"):
         return (
