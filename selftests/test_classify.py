@@ -208,3 +208,23 @@ def test_a_third_party_the_project_declares_its_provider_decides_payment_provide
     assert classify(alone, DEMO_SHOP.errors).category != Category.PAYMENT_PROVIDER
     declared = replace(alone, payment_origins=("https://*.vendor.example",))
     assert classify(declared, DEMO_SHOP.errors).category == Category.PAYMENT_PROVIDER
+
+
+def _provider_from_a_shop_that_is_down(base_url: str) -> list[str]:
+    raise ConnectionRefusedError(f"[Errno 111] Connection refused: {base_url}")
+
+
+def test_an_origins_callable_that_fails_is_named_in_one_warning_and_gives_no_pattern(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from checkout_probe.shop.origins import Origins
+
+    known = Origins(payment=(_provider_from_a_shop_that_is_down,)).resolve(SHOP)
+
+    assert known.payment == ()
+    (record,) = caplog.records
+    assert record.getMessage().startswith(
+        "Shop.origins: selftests.test_classify._provider_from_a_shop_that_is_down could not "
+        "tell the origins: [Errno 111]"
+    )
+    assert "<function" not in record.getMessage()

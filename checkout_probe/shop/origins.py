@@ -77,5 +77,6 @@ def _patterns(entries: tuple[OriginEntry, ...], base_url: str) -> tuple[str, ...
         try:
             found += [str(p) for p in entry(base_url)]
         except Exception as exc:  # a shop that cannot say: its provider is an unknown origin
-            log.warning("Shop.origins: %r could not tell the origins: %s", entry, exc)
+            name = f"{getattr(entry, '__module__', '?')}.{getattr(entry, '__qualname__', entry)}"
+            log.warning("Shop.origins: %s could not tell the origins: %s", name, exc)
     return tuple(found)
