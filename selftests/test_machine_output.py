@@ -44,6 +44,9 @@ def test_probe_json_is_one_object_per_checkout_and_per_round(tmp_path: Path) -> 
     # The people's lines, on stderr: a line per checkout, the round line, the alert.
     assert "checkout 1/3 failed [server_error] in 'open catalog'" in done.stderr
     assert "round 1 · local" in done.stderr and "ALERT firing" in done.stderr
+    # With no webhook the printed alert is all there is: it answers "did a deploy start it?"
+    (deploy,) = [line for line in done.stderr.splitlines() if line.startswith("  deploy: ")]
+    assert "started on version 1.0.0" in deploy, deploy
 
 
 def test_verify_json_is_one_object_per_checkout_and_one_for_the_run(tmp_path: Path) -> None:

@@ -51,13 +51,7 @@ class Delivery:
         """Send each taken entry to the webhooks that still need it; record who took it."""
         took: dict[str, set[str]] = {}
         for entry in taken:
-            alert = entry.alert
-            if alert.kind != RESOLVED and alert.subject == SHOP:
-                # The question behind this project: did a deploy start it?
-                try:
-                    alert = replace(alert, deploy=store.deploy_correlation(env).describe())
-                except SQLAlchemyError as exc:
-                    alert = replace(alert, deploy=f"not read: {database_error(exc)}")
+            alert = with_deploy(entry.alert, store, env)
             sinks = [s for k, s in self.keys.items() if k not in entry.delivered]
             took[entry.id] = {outbox.sink_key(url) for url in deliver(alert, sinks)}
         try:
@@ -77,3 +71,14 @@ class Delivery:
                   f"{outbox.MAX_AGE.total_seconds() / 3600:.0f} h", flush=True)  # fmt: skip
         if any(set(self.keys) - set(e.delivered) for e in entries):
             print("  the alert will be sent again after the next round", flush=True)
+
+
+def with_deploy(alert: Alert, store: HistoryStore, env: str) -> Alert:
+    """A shop's firing alert with the question behind this project answered: did a deploy
+    start it? (Printed or sent, an alert carries it.)"""
+    if alert.kind == RESOLVED or alert.subject != SHOP:
+        return alert
+    try:
+        return replace(alert, deploy=store.deploy_correlation(env).describe())
+    except SQLAlchemyError as exc:
+        return replace(alert, deploy=f"not read: {database_error(exc)}")

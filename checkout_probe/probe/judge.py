@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from checkout_probe.probe.alert import Alert
 from checkout_probe.probe.alerts import AlertMachine, AlertState
-from checkout_probe.probe.delivery import Delivery
+from checkout_probe.probe.delivery import Delivery, with_deploy
 from checkout_probe.probe.history import HistoryStore, SavedAlertState
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.outbox import Entry
@@ -76,7 +76,7 @@ class Judge:
         what this probe took from the outbox."""
         if not self.delivery.sinks:
             for alert in judged.alerts:
-                deliver(alert, [])
+                deliver(with_deploy(alert, store, env), [])
         if judged.taken:
             self.delivery.deliver(store, env, judged.taken)
         for alert in judged.still_firing:
