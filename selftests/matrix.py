@@ -193,6 +193,8 @@ class MatrixRow:
     seconds: float
     #: The first failure message as pytest printed it (the diagnosis), "" when none failed.
     failure_text: str = ""
+    #: Everything the run printed.
+    output: str = ""
 
     @property
     def category(self) -> str | None:
@@ -246,6 +248,7 @@ def run_case(case: FaultCase, reports: Path) -> MatrixRow:
         message=diagnosis.get("reason", ""),
         seconds=seconds,
         failure_text=text,
+        output=run.output,
     )
 
 

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from selftests.doc_samples import assert_sample_in
 from selftests.helpers import run_suites
 from selftests.matrix import CLEANUP, MATRIX, FaultCase, run_case
+
+#: The cases whose diagnosis the docs show, and their samples' names.
+_SAMPLES = {
+    "bad-db-connection-string": "pytest-broken-order-database",
+    "layout-shift": "pytest-layout-shift",
+}
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=lambda c: c.name)
@@ -34,6 +41,10 @@ def test_smoke_suite_detects_fault_with_expected_category(case: FaultCase, tmp_p
             assert case.says in row.failure_text, row.failure_text
             assert "Timeout" not in row.failure_text, row.failure_text
     assert row.detected
+    if case.name in _SAMPLES:  # the docs show this case's diagnosis
+        # pytest prints a failure's lines after "E": the docs show the diagnosis itself.
+        diagnosis = "\n".join(line.removeprefix("E") for line in row.output.splitlines())
+        assert_sample_in(_SAMPLES[case.name], diagnosis)
 
 
 def test_partial_outage_at_20_percent_single_checkout_passes_or_fails_as_payment_error(

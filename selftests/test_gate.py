@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from checkout_probe.basics.errors import ExitCode
+from selftests.doc_samples import assert_sample_in
 from selftests.helpers import run_verify
 
 
@@ -26,6 +27,7 @@ def test_a_healthy_deploy_is_kept_by_the_rule_after_its_burst(tmp_path: Path) ->
     assert "gate rule: SPRT, healthy 1.0% vs outage 20% failing" in output
     assert "20.0% failing (the outage to catch): rolled back  95.92%" in output
     assert "gate: keep — 0 of " in output
+    assert_sample_in("verify-healthy-gate", output, paths=[str(tmp_path)])
 
 
 def test_a_rule_that_cannot_keep_a_deploy_is_refused_before_any_browser(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from checkout_probe.basics.errors import ExitCode
 from checkout_probe.cli.init import project_files
 from checkout_probe.target import LocalShop
 from checkout_probe.verify.command import build_parser
+from selftests.doc_samples import assert_sample_in
 from selftests.helpers import CLI, ROOT, run_verify
 
 TOKEN = "verify-token-Lk2p"
@@ -51,6 +52,7 @@ def test_broken_order_database_exits_1_naming_request_category_and_dependency(
     assert "trace: " in output
     failed = [t for t in _summary(tmp_path)["tests"] if t["outcome"] == "failed"]
     assert failed and failed[0]["diagnosis"]["failed_requests"][0]["path"] == "/api/orders"
+    assert_sample_in("verify-broken-order-database", output, paths=[str(tmp_path)])
 
 
 def test_unreachable_target_exits_3_in_seconds(tmp_path: Path) -> None:
@@ -148,6 +150,7 @@ def test_a_selection_whose_every_checkout_is_skipped_is_no_checkout_exit_5(
     assert len(lines) == 1, output
     assert "3 selected, 3 skipped (stopped before charging: environment 'production'" in lines[0]
     assert "verify: exit 5 (no checkout)" in output
+    assert_sample_in("verify-no-checkout", output, paths=[str(tmp_path / "r")])
 
 
 def test_without_an_api_token_the_checkouts_still_run_and_only_the_read_back_is_not_done(

@@ -19,6 +19,7 @@ import httpx
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.rule import DecisionRule
 from checkout_probe.probe.stats import detection_probability_within
+from selftests.doc_samples import assert_sample_in
 from selftests.helpers import CLI, ROOT
 from selftests.probe.running import (
     BEARER,
@@ -146,9 +147,11 @@ def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path)
         assert first.returncode == 0, first.output
         admin(shop, "/admin/version", {"version": "1.1.0"})
         admin(shop, "/admin/faults", {"fault": "bad-db-connection-string"})
-        codes = [run_probe(shop.url, tmp_path, *args).returncode for _ in range(2)]
+        broken = [run_probe(shop.url, tmp_path, *args) for _ in range(2)]
         pushes = list(pushgateway.requests)
-    assert codes == [1, 1]
+    assert [run.returncode for run in broken] == [1, 1]
+    outputs = first.output + "".join(run.output for run in broken)
+    assert_sample_in("probe-broken-deploy", outputs, paths=[str(tmp_path)])
     # --once metrics: each run continues the counters from the history, for rate() to work.
     metrics = textfile.read_text()
     # 2 runs × 3 failed, continued across the processes (on a loaded machine one of them
@@ -186,6 +189,7 @@ def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path)
     assert history.returncode == 0, history.stderr
     assert "started on version 1.1.0" in history.stdout
     assert "last healthy" in history.stdout and "on 1.0.0" in history.stdout
+    assert_sample_in("history-broken-deploy", history.stdout, paths=[str(tmp_path)])
 
 
 def test_a_round_through_browser_endpoint_runs_in_the_servers_browsers(tmp_path: Path) -> None:
