@@ -92,7 +92,8 @@ def build_parser(where: str | None = None) -> OneLineParser:
     )  # fmt: skip
     schedule.add_argument(
         "--round-timeout", type=positive_seconds, default=240.0, metavar="S",
-        help="longest a round may take; unfinished checkouts count as failed (default 240)",
+        help="longest a round may take; checkouts it cuts or never starts count neither way "
+        "(default 240)",
     )  # fmt: skip
 
     sample = parser.add_argument_group("checkouts and decision rule")
