@@ -7,7 +7,7 @@ Exit codes (CI jobs may branch on them):
   1  a checkout failed (the shop is broken)
   2  usage or configuration error
   3  target unreachable or unhealthy at preflight, or the expected version never went live
-  4  harness error (a bug in checkout-probe)
+  4  harness error (a bug in checkout-probe or in the project's code)
   5  verify ran no checkout (none selected, or every one skipped)
 """
 

@@ -13,7 +13,7 @@ Exit codes:
      at an outage's rate (a retried checkout that passed still counts as a failure for the
      rule), or it could not decide within --timeout
   2  usage or configuration error
-  3  target unreachable, or the expected version never went live
+  3  target unreachable or unhealthy at preflight, or the expected version never went live
   4  harness error (a bug in checkout-probe or in the project's code, or pytest's own error)
   5  no checkout ran: none selected, or every one skipped (no token, production guard)
 """
