@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def test_help_reads_as_text_without_the_docstrings_markup(command: tuple[str, ..
     assert result.returncode == 0, result.stderr
     assert "usage: checkout-probe" in result.stdout
     assert "``" not in result.stdout and ":class:" not in result.stdout, result.stdout
+    # argparse's own placeholder (the option's dest in capitals) says nothing a user can use.
+    assert re.findall(r"--[\w-]+ [A-Z]+_[A-Z_]+\b", result.stdout) == []
 
 
 def test_report_without_results_says_what_to_run_first(tmp_path: Path) -> None:

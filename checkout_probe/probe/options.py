@@ -191,12 +191,14 @@ def build_parser(where: str | None = None) -> OneLineParser:
         "--keep-rounds",
         type=positive_int,
         default=8640,
+        metavar="N",
         help="rounds kept per environment (default 8640: 30 days at 5 min)",
     )
     history.add_argument(
         "--keep-evidence",
         type=positive_int,
         default=10,
+        metavar="N",
         help="failing rounds whose traces and screenshots are kept (default 10)",
     )
     history.add_argument(
