@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
+from typing import NoReturn
 
 from demo_shop import tracing
 from demo_shop.config import DEFAULT_HOST, DEFAULT_LOGIN_LIMIT, DEFAULT_PORT, ShopConfig
@@ -72,42 +73,74 @@ def _delay_defaults() -> str:
     return f"default {DEFAULT_DELAY:g}; {own}"
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad input is one line naming the command and its --help, and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``<prog>: <message> (see <prog> --help)`` and exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
     """The ``demo_shop`` argument parser (``prog`` names the command in messages)."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog=prog,
         description="Run the demo shop (storefront, order service and payment gateway).",
         epilog="Environment: DATABASE_URL, ORDER_DATABASE_URL, SHOP_API_TOKEN, "
         "SHOP_ADMIN_TOKEN, SHOP_VERSION, SHOP_SECRET_KEY (options win over them).",
     )
     parser.add_argument(
-        "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"
+        "--host", default=DEFAULT_HOST, metavar="ADDR", help="address to bind (default %(default)s)"
     )
     parser.add_argument(
-        "--port", type=_port, default=DEFAULT_PORT, help="storefront port, 0 = free port"
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        metavar="PORT",
+        help=f"storefront port, 0 = free port (default {DEFAULT_PORT})",
     )
     parser.add_argument(
-        "--gateway-port", type=_port, default=0, help="payment gateway port (default: free port)"
+        "--gateway-port",
+        type=_port,
+        default=0,
+        metavar="PORT",
+        help="payment gateway port (default: free port)",
     )
     parser.add_argument(
-        "--database-url", help="storefront database (default sqlite:///demo-shop.db)"
+        "--database-url", metavar="URL", help="storefront database (default sqlite:///demo-shop.db)"
     )
     parser.add_argument(
-        "--order-database-url", help="order-service database (default: the storefront's URL)"
+        "--order-database-url",
+        metavar="URL",
+        help="order-service database (default: the storefront's URL)",
     )
-    parser.add_argument("--api-token", help="token for the order API (default: random, printed)")
-    parser.add_argument("--admin-token", help="token for /admin (default: the API token)")
-    parser.add_argument("--shop-version", help="version to report (default 1.0.0)")
-    parser.add_argument("--fault", choices=FAULT_NAMES, help="inject a fault from the start")
+    parser.add_argument(
+        "--api-token", metavar="TOKEN", help="token for the order API (default: random, printed)"
+    )
+    parser.add_argument(
+        "--admin-token", metavar="TOKEN", help="token for /admin (default: the API token)"
+    )
+    parser.add_argument(
+        "--shop-version", metavar="VERSION", help="version to report (default 1.0.0)"
+    )
+    parser.add_argument(
+        "--fault",
+        choices=FAULT_NAMES,
+        metavar="NAME",
+        help="inject a fault from the start (docs/demo-shop.md describes each; a name it "
+        "does not know lists them)",
+    )
     parser.add_argument(
         "--fault-rate",
         type=_number(0.0, 1.0),
+        metavar="R",
         help="share of sessions the fault hits (default 1.0; 0.2 for partial); for "
         "intermittent-orders every round(1/R)-th order fails (default 0.25: every 4th)",
     )
     parser.add_argument(
         "--fault-delay",
         type=_number(0.0, 3600.0),
+        metavar="S",
         help="seconds of latency for payment-gateway-slow, slow-order-endpoint, "
         f"hydration-delay, rerender-while-saving and slow-pages ({_delay_defaults()})",
     )
@@ -122,6 +155,7 @@ def build_parser(prog: str = "demo_shop") -> argparse.ArgumentParser:
     parser.add_argument(
         "--login-limit",
         type=_count,
+        metavar="N",
         help=f"API logins (POST /api/session) allowed per 15 minutes, 0 = no limit "
         f"(default {DEFAULT_LOGIN_LIMIT})",
     )
