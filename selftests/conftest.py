@@ -1,4 +1,4 @@
-"""Self-tests' collection order: the longest first, so two or three workers end together.
+"""Self-tests' collection order: the longest first, so the xdist workers end together.
 
 xdist hands tests out in collection order; a five-minute module collected last keeps one
 worker busy while the others idle, and ``./run tests`` ends minutes later than it needs to.

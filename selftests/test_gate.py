@@ -12,11 +12,12 @@ from pathlib import Path
 
 from checkout_probe.basics.errors import ExitCode
 from selftests.doc_samples import assert_sample_in
-from selftests.helpers import run_verify
+from selftests.helpers import lenient_budgets, run_verify
 
 
 def test_a_healthy_deploy_is_kept_by_the_rule_after_its_burst(tmp_path: Path) -> None:
-    code, output, _ = run_verify("--reports", str(tmp_path))
+    # What is under test is the rule: no healthy step may fail as slow on a loaded machine.
+    code, output, _ = run_verify("--reports", str(tmp_path), *lenient_budgets())
 
     assert code == ExitCode.OK, output
     gate = json.loads((tmp_path / "summary.json").read_text())["gate"]

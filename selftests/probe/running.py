@@ -20,7 +20,6 @@ import httpx
 
 from checkout_probe.probe.rule import DecisionRule, wilson_interval
 from checkout_probe.target import LocalShop
-from flows.shop import SHOP
 from selftests.helpers import CLI, ROOT
 
 TOKEN = "probe-token-Qx81"
@@ -92,12 +91,6 @@ def probe_args(base_url: str, workdir: Path, *args: str) -> list[str]:
         "--evidence-dir", str(workdir / "evidence"), "--workers", "2",
         *workable_rule(args), *args,
     ]  # fmt: skip
-
-
-def lenient_budgets(seconds: float = 60) -> tuple[str, ...]:
-    """``--step-budget`` for every step of the demo shop: a test about something else (the
-    round timeout) on a slow shop and a loaded machine must not see a step fail as slow."""
-    return tuple(f"--step-budget={step}={seconds:g}" for step in SHOP.steps)
 
 
 def probe_env(extra: dict[str, str] | None = None) -> dict[str, str]:
