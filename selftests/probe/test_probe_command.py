@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -106,6 +107,10 @@ def test_partial_outage_switched_at_run_time_alerts_within_predicted_rounds(
     # is stored as a probe would have stored it (what recovers is test_probe_concurrency's).
     seeded = HistoryStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
     healthy = make_round(0, 0, k=k, env="local", version="1.0.0")
+    # Without step times: made-up times would become the probe's baseline for the real steps
+    # (a loaded machine's 'pay' three times over a made-up 1 s fails as slow).
+    timeless = tuple(replace(r, step_durations={}) for r in healthy.results)
+    healthy = replace(healthy, results=timeless)
     seeded.add(healthy, rule.decide([(0, k)]))
     seeded.close()
     with demo_shop(tmp_path / "shop") as shop, http_receiver() as receiver:
