@@ -29,7 +29,7 @@ from checkout_probe.checkout.remote import (
     open_browser,
 )
 from checkout_probe.settings.config import Settings, build_settings
-from selftests.helpers import run_suites, run_verify
+from selftests.helpers import lenient_budgets, run_suites, run_verify
 from selftests.remote_browser import launched_browsers, live, run_server, server_processes
 
 UNREACHABLE = "ws://127.0.0.1:9/"  # the discard port: nothing listens there
@@ -101,7 +101,7 @@ def test_smoke_suite_with_browser_endpoint_passes_in_a_browser_the_server_launch
 
     run = run_suites(
         tmp_path, "tests", "-m", "smoke", f"--browser-endpoint={server.endpoint}",
-        "--tracing=on", "--screenshot=on", env=tripwire.env,
+        "--tracing=on", "--screenshot=on", *lenient_budgets(), env=tripwire.env,
     )  # fmt: skip
 
     assert run.returncode == 0, run.output

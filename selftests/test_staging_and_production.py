@@ -32,7 +32,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalShop]:
 
 
 #: What these tests are about is the environment chosen and what it leaves behind, not
-#: speed: generous step budgets, so the machine's load (the self-tests run on four
+#: speed: generous step budgets, so the machine's load (the self-tests run on three
 #: workers) cannot fail a step as slow.
 _BUDGETS = "".join(f'"{step}" = 30.0\n' for step in SHOP.steps)
 
