@@ -65,8 +65,7 @@ class OscarShop:
 
 
 def set_up() -> None:
-    """Make sure the shop's venv and template data exist: made the first time (about 35 s,
-    on the one worker that runs the oscar tests), current ones kept."""
+    """Make sure the shop's venv and template data exist (``./run tests`` did it already)."""
     subprocess.run([sys.executable, str(SHOPCTL), "setup"], check=True, timeout=1200)
 
 
