@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from selftests.helpers import ROOT
+from selftests.helpers import ROOT, lenient_budgets
 from selftests.probe.running import (
     admin,
     alerts,
@@ -28,7 +28,12 @@ from selftests.probe.support import http_receiver
 PROBES = 3
 #: One round each (--once), K=3 on one browser; --recover-below 0.5 lets a clean
 #: two-round window (0 of 6) recover, which the default 0.10 could not with K this small.
-RULE_ARGS = ("--once", "--checkouts", "3", "--workers", "1", "--recover-below", "0.5")
+#: Three probes' browsers at once on a loaded machine: the catalog step gets a lenient budget,
+#: so a recovering round is not failed as slow (what is under test is the turns, not speed).
+RULE_ARGS = (
+    "--once", "--checkouts", "3", "--workers", "1", "--recover-below", "0.5",
+    *lenient_budgets(steps=("open catalog",)),
+)  # fmt: skip
 
 
 def _together(base_url: str, workdir: Path, history: str, *args: str) -> list[int]:
