@@ -117,3 +117,19 @@ def test_under_github_actions_verify_annotates_summarises_and_types_its_failures
     junit = (reports / "junit.xml").read_text()
     assert junit.count('type="payment_error"') == len(failed), junit[:2000]
     assert str(reports.resolve()) not in junit, "absolute paths in the JUnit report"
+
+
+def test_the_printed_duration_is_the_recorded_one_rounded_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from checkout_probe.basics.errors import ExitCode
+    from checkout_probe.basics.output import MachineOutput
+    from checkout_probe.verify.finish import say_verdict
+
+    # 29.2503 s: printed from the raw value it said 29.3 while the record's 29.25 reads 29.2.
+    with MachineOutput(enabled=True) as out:
+        say_verdict(out, ExitCode.CHECKOUT_FAILED, "checkout failed", 29.2503, tmp_path, None)
+    captured = capsys.readouterr()
+    (record,) = [json.loads(line) for line in captured.out.splitlines()]
+    assert record["duration_s"] == 29.25
+    assert f"· {record['duration_s']:.1f} s · reports in" in captured.err, captured.err

@@ -81,12 +81,13 @@ def say_verdict(
 ) -> None:  # fmt: skip
     """The verdict line (for people) and the run's record (for machines)."""
     colour = "green" if code == ExitCode.OK else "red"
-    print(f"verify: {paint(f'exit {int(code)} ({label})', colour)} · {total_s:.1f} s · "
+    seconds = round(total_s, 3)  # the one value printed and recorded (29.2503 would say 29.3)
+    print(f"verify: {paint(f'exit {int(code)} ({label})', colour)} · {seconds:.1f} s · "
           f"reports in {reports}/", flush=True)  # fmt: skip
     totals = (written or {}).get("totals", {})
     out.emit({
         "type": "run", "exit_code": int(code), "verdict": label,
-        "duration_s": round(total_s, 3), "reports": str(reports),
+        "duration_s": seconds, "reports": str(reports),
         "passed": totals.get("passed", 0), "failed": totals.get("failed", 0),
         "skipped": totals.get("skipped", 0), "flaky": (written or {}).get("flaky", 0),
         "shop_versions": (written or {}).get("shop_versions", []),
