@@ -11,13 +11,15 @@ suites, a long-lived browser for the probe); everything after that is here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
+from checkout_probe.checkout.devices import descriptor_options, emulate
 from checkout_probe.checkout.journey import Journey
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.orders_access import OrderAccess
@@ -33,9 +35,18 @@ from checkout_probe.shop.orders import CleanupResult
 from checkout_probe.target import Target
 
 
-def new_context(browser: Browser, settings: Settings, target: Target) -> BrowserContext:
-    """A context of ``browser`` for one checkout of ``target`` (the probe's; pytest has its own)."""
-    return browser.new_context(**context_options(settings, target.base_url, browser.version))
+def new_context(
+    browser: Browser,
+    settings: Settings,
+    target: Target,
+    descriptors: Mapping[str, Mapping[str, Any]],
+) -> BrowserContext:
+    """A context of ``browser`` for one checkout of ``target`` on ``settings.device`` (the
+    probe's; pytest has its own), its descriptor one of ``descriptors`` (Playwright's)."""
+    device = descriptor_options(settings.device, descriptors)
+    return browser.new_context(
+        **context_options(settings, target.base_url, browser.version, device)
+    )
 
 
 def prepare_context(
@@ -123,6 +134,7 @@ def open_checkout(
     if vitals is not None:
         vitals.attach(context)
     page = page or context.new_page()
+    emulate(context, page, settings.device)
     page.set_default_timeout(settings.action_timeout_ms)
     journey = Journey(
         page,
@@ -174,6 +186,7 @@ def journey_record(
         skip_reason=skip_reason,
         not_done=(*journey.not_done, *not_done) if journey else not_done,
         trace_id=journey.trace.trace_id if journey else None,
+        device=str(journey.settings.device) if journey else None,
     )
 
 

@@ -24,13 +24,15 @@ MASK_SCRIPT = (
 )
 
 
-def user_agent(browser_version: str, run_id: str) -> str:
-    """Chromium's user agent with a recognisable suffix, so shops can tell probes apart."""
+def user_agent(browser_version: str, run_id: str, device_agent: str | None = None) -> str:
+    """The device's user agent (Chromium's own on a desktop) with a recognisable suffix, so
+    shops can tell probes apart."""
     major = browser_version.split(".")[0]
-    return (
+    agent = device_agent or (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        f"Chrome/{major}.0.0.0 Safari/537.36 checkout-probe/{__version__} (run {run_id})"
+        f"Chrome/{major}.0.0.0 Safari/537.36"
     )
+    return f"{agent} checkout-probe/{__version__} (run {run_id})"
 
 
 def context_options(
@@ -41,8 +43,9 @@ def context_options(
 ) -> dict[str, Any]:
     """``new_context`` keyword arguments: base URL, headers with the run id, user agent.
 
-    ``extra`` are options already chosen (e.g. pytest-playwright's); they win
-    over everything but the synthetic-traffic header, which is only added.
+    ``extra`` are options already chosen (pytest-playwright's, a device descriptor's); they
+    win over everything but the synthetic-traffic header, which is only added, and the user
+    agent's suffix, which is appended to theirs.
     """
     args = dict(extra or {})
     if base_url:
@@ -50,5 +53,6 @@ def context_options(
     headers = {**settings.environment.headers, **(args.get("extra_http_headers") or {})}
     headers.setdefault(settings.environment.synthetic_header, settings.run_id)
     args["extra_http_headers"] = headers
-    args.setdefault("user_agent", user_agent(browser_version, settings.run_id))
+    if "checkout-probe/" not in (args.get("user_agent") or ""):
+        args["user_agent"] = user_agent(browser_version, settings.run_id, args.get("user_agent"))
     return args

@@ -104,6 +104,8 @@ class CheckoutRecord:
     not_done: tuple[str, ...] = ()
     #: The checkout's W3C trace id: the shop's tracing has its requests under it.
     trace_id: str | None = None
+    #: The device it ran on (a Playwright descriptor's name, with its network and CPU).
+    device: str | None = None
 
     @property
     def flaky(self) -> bool:
@@ -161,6 +163,7 @@ class CheckoutRecord:
             "duration_s": self.duration_s,
             "not_done": list(self.not_done),
             "trace_id": self.trace_id,
+            "device": self.device,
         }
         if self.skip_reason is not None:
             data["skip_reason"] = self.skip_reason
@@ -188,6 +191,7 @@ class CheckoutRecord:
             duration_s=float(data.get("duration_s", 0.0)),
             not_done=tuple(data.get("not_done", [])),
             trace_id=data.get("trace_id"),
+            device=data.get("device"),
         )
 
 

@@ -22,9 +22,11 @@ import shutil
 import threading
 import traceback
 import zlib
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext
@@ -43,6 +45,7 @@ from checkout_probe.evidence.scrub import scrub_file
 from checkout_probe.probe.model import CUT, ERROR, FAILED, PASSED, CheckoutResult
 from checkout_probe.settings.baseline import Baseline, step_totals
 from checkout_probe.settings.config import Settings
+from checkout_probe.settings.devices import DEFAULT_DEVICES, Device
 from checkout_probe.shop.pricing import generate_cart
 from checkout_probe.shop.shoppers import ShopperFactory
 from checkout_probe.target import Target
@@ -92,6 +95,8 @@ class CheckoutJob:
     baseline: Baseline | None = None
     #: Set by the pool at the round timeout: the checkout stops before its next step.
     cut: threading.Event = field(default_factory=threading.Event, compare=False)
+    #: The device it runs on (the environment's ``devices`` in turn).
+    device: Device = DEFAULT_DEVICES[0]
 
 
 def run_checkout(
@@ -102,16 +107,20 @@ def run_checkout(
     shoppers: ShopperFactory,
     job: CheckoutJob,
     traces: RoundTraces | None = None,
+    *,
+    descriptors: Mapping[str, Mapping[str, Any]],
 ) -> CheckoutResult:
-    """Run ``job``'s journey against ``target`` in ``browser``, judged by a :class:`Journey`.
+    """Run ``job``'s journey against ``target`` in ``browser`` on ``job.device`` (its
+    descriptor one of ``descriptors``, Playwright's), judged by a :class:`Journey`.
 
     Its evidence (failure screenshot, scrubbed trace) is kept only when it fails; its trace
     is a full one while ``traces`` (its round's; None: a round of its own) says so.
     """
+    settings = settings.on_device(job.device)
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
-    context = new_context(browser, settings, target)
+    context = new_context(browser, settings, target, descriptors)
     traces = traces or RoundTraces(all_until_kept=True)
     full = traces.full()
     prepare_context(
@@ -181,15 +190,19 @@ def run_checkout(
         log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
     return CheckoutResult(
         outcome, category, step, message, _durations(journey), evidence,
-        journey=job.journey, cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
+        journey=job.journey, device=job.device.name,
+        cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
         trace_id=journey.trace.trace_id, step_vitals=_vitals(journey),
         vital_breaches=[f"step '{s.key}': {b}" for s in journey.steps for b in s.vital_breaches],
     )  # fmt: skip
 
 
-def harness_error(message: str, journey: str = "") -> CheckoutResult:
+def harness_error(message: str, job: CheckoutJob | None = None) -> CheckoutResult:
     """A checkout the harness could not run (no browser, crashed browser): no verdict either way."""
-    return CheckoutResult(ERROR, HARNESS_ERROR, None, redact(message), journey=journey)
+    return CheckoutResult(
+        ERROR, HARNESS_ERROR, None, redact(message),
+        journey=job.journey if job else "", device=job.device.name if job else "",
+    )  # fmt: skip
 
 
 def _durations(journey: Journey) -> dict[str, float]:
@@ -227,6 +240,14 @@ def _keep_trace(context: BrowserContext, folder: Path, secrets: tuple[str, ...])
             shutil.rmtree(folder, ignore_errors=True)
         return []
     return [str(path)]
+
+
+def job_slot(settings: Settings, index: int) -> tuple[str, Device]:
+    """The journey and device of a round's ``index``-th checkout: K is split among every
+    journey on every device (``Shop.journeys`` × the environment's ``devices``), in turn,
+    so each pair gets its share every round."""
+    pairs = [(j, d) for d in settings.devices for j in settings.shop.journeys]
+    return pairs[index % len(pairs)]
 
 
 def job_seed(run_seed: int, round_number: int, index: int) -> int:

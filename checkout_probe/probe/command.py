@@ -24,8 +24,9 @@ from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.basics.output import MachineOutput, configure_logging, paint
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
+from checkout_probe.checkout.devices import check_devices
 from checkout_probe.probe.alerts import AlertMachine
-from checkout_probe.probe.checkout import CheckoutJob, job_seed
+from checkout_probe.probe.checkout import CheckoutJob, job_seed, job_slot
 from checkout_probe.probe.delivery import Delivery
 from checkout_probe.probe.environment_options import probe_arguments
 from checkout_probe.probe.history import HistoryStore
@@ -166,17 +167,13 @@ class Probe:
         started_at = datetime.now(UTC)
         folder = args.evidence_dir / settings.env / f"{started_at:%Y%m%dT%H%M%SZ}-{number}"
         self.unrecorded_folder = folder
-        # K is split among the project's journeys, in turn, so each gets its share every round.
-        names = list(settings.shop.journeys)
-        jobs = [
-            CheckoutJob(
-                names[i % len(names)],
-                job_seed(settings.faker_seed, number, i),
-                folder / f"checkout-{i + 1}",
-                baseline,
+        jobs = []
+        for i in range(args.checkouts):
+            journey, device = job_slot(settings, i)
+            seed = job_seed(settings.faker_seed, number, i)
+            jobs.append(
+                CheckoutJob(journey, seed, folder / f"checkout-{i + 1}", baseline, device=device)
             )
-            for i in range(args.checkouts)
-        ]
         tell = partial(self.progress.checkout, number, total=len(jobs))
         results = pool.run(jobs, args.round_timeout, tell, after_failures=after_failures)
         if self.published is not None:  # uploads start now, in the background
@@ -282,6 +279,7 @@ def main(argv: Sequence[str]) -> int:
     # Every mistake the options can hold is refused before a browser starts.
     webhook_sinks(args, settings)
     check_history_url(args.history)
+    check_devices(settings.devices)  # a device Playwright does not know: one line, exit 2
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.
         with sync_playwright() as playwright:

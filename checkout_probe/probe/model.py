@@ -36,6 +36,7 @@ class CheckoutResult:
     step_durations: dict[str, float] = field(default_factory=dict)  # step name -> seconds
     evidence: list[str] = field(default_factory=list)  # artifact paths (trace, screenshot)
     journey: str = ""  # which of the project's journeys (Shop.journeys) ran
+    device: str = ""  # the device it ran on (a Playwright descriptor's name)
     #: What this checkout created and could not remove ("order 1042: …"), never dropped.
     cleanup_failures: list[str] = field(default_factory=list)
     #: The checkout's W3C trace id (its requests are in the shop's tracing under it).

@@ -54,9 +54,7 @@ class _Worker(threading.Thread):
         self,
         name: str,
         jobs: queue.Queue[_Queued | None],
-        run: Callable[
-            [OrderAccess, Browser, ShopperFactory, CheckoutJob, RoundTraces], CheckoutResult
-        ],
+        run: Callable[..., CheckoutResult],
         settings: Settings,
         orders: SharedOrders,
     ) -> None:
@@ -90,7 +88,7 @@ class _Worker(threading.Thread):
                     message = redact(f"harness error: {type(exc).__name__}: {exc}", secrets)
                     log.error("checkout worker %s failed: %s\n%s", self.name, message,
                               redact(traceback.format_exc(), secrets))  # fmt: skip
-                    future.set_result(harness_error(message, job.journey))
+                    future.set_result(harness_error(message, job))
                 finally:
                     self.current = None
         finally:
@@ -102,16 +100,19 @@ class _Worker(threading.Thread):
         try:
             browser = self._ensure_browser()
         except ProbeError as exc:
-            return harness_error(f"no browser: {exc}", job.journey)
+            return harness_error(f"no browser: {exc}", job)
         except PlaywrightError as exc:
-            return harness_error(f"no browser: {_first_line(str(exc))}", job.journey)
-        result = self._run(orders, browser, shoppers, job, traces)
+            return harness_error(f"no browser: {_first_line(str(exc))}", job)
+        assert self._playwright is not None  # started with the browser
+        result = self._run(
+            orders, browser, shoppers, job, traces, descriptors=self._playwright.devices
+        )
         if not browser.is_connected():
             # The browser died under the checkout: whatever it saw says nothing about the shop.
             self._close()
             return harness_error(
                 f"the browser crashed or disconnected during the checkout ({result.message})",
-                job.journey,
+                job,
             )
         return result
 
@@ -289,11 +290,12 @@ def _result(job: CheckoutJob, future: Future[CheckoutResult], timeout_s: float) 
         return CheckoutResult(
             NOT_RUN, None, None,
             f"not started: the round timeout ({timeout_s:.0f} s) came first", journey=job.journey,
+        device=job.device.name,
         )  # fmt: skip
     if future.done():
         return future.result()
     return CheckoutResult(
         FAILED, "slow", None,
         f"still inside a step, over its budget, at the round timeout ({timeout_s:.0f} s)",
-        journey=job.journey,
+        journey=job.journey, device=job.device.name,
     )  # fmt: skip

@@ -30,6 +30,7 @@ from checkout_probe.basics.errors import ConfigError
 from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import shop_url_problem, url_problem
 from checkout_probe.settings.baseline import Baseline, load_baseline
+from checkout_probe.settings.devices import DEFAULT_DEVICES, Device, pick_device
 from checkout_probe.settings.environments import LOCAL, Environment, load_file, resolve
 from checkout_probe.settings.options import pick
 from checkout_probe.settings.vital_budgets import VitalBudgets
@@ -84,6 +85,19 @@ class Settings:
     trace_snapshots: bool = False
     #: OTLP/HTTP collector the checkouts' traces are exported to (``--otlp-endpoint``).
     otlp_endpoint: str | None = None
+    #: The devices checkouts run on (the environment's ``devices``, or ``--device``'s one).
+    devices: tuple[Device, ...] = DEFAULT_DEVICES
+    #: The device of this checkout's settings (:meth:`on_device`); the first by default.
+    device: Device = DEFAULT_DEVICES[0]
+
+    def on_device(self, device: Device) -> Settings:
+        """These settings for a checkout on ``device``: its step and vitals budgets over the
+        run's (which steps fail on a breach stays the run's)."""
+        vitals = self.vital_budgets
+        if device.vital_budgets is not None:
+            vitals = replace(device.vital_budgets, fail_steps=vitals.fail_steps)
+        budgets = MappingProxyType({**self.step_budgets, **device.step_budgets})
+        return replace(self, device=device, step_budgets=budgets, vital_budgets=vitals)
 
     @property
     def may_place_orders(self) -> bool:
@@ -293,6 +307,7 @@ def build_settings(
         **_parse_budgets(options.get("step_budgets"), shop),
     }
     timeout_ms = _parse_timeout(given("action_timeout"))
+    devices = pick_device(environment.devices, given("device"))
     return Settings(
         env=env,
         environment=environment,
@@ -317,4 +332,6 @@ def build_settings(
         otlp_endpoint=_check_url(
             given("otlp_endpoint"), "--otlp-endpoint", "--otlp-endpoint http://127.0.0.1:4318"
         ),
+        devices=devices,
+        device=devices[0],
     )

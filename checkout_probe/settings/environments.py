@@ -26,6 +26,9 @@ One table per environment. Keys (all optional unless marked):
                           (default: the Core Web Vitals "good" thresholds)
 ``vitals_fail``           steps whose vitals over budget fail them as slow (list), or true
                           for all (default: a breach is reported, nothing fails)
+``devices``               the devices checkouts run on (list): Playwright descriptor names, or
+                          tables with a network, CPU slowdown and budgets of their own
+                          (``checkout_probe.settings.devices``; default: desktop Chromium)
 ``secrets``               more secrets for the project's code: name → NAME of the variable
                           holding it (table), e.g. a dashboard password for order cleanup
 ``options``               settings for the project's code (table of strings), e.g. a user name
@@ -56,6 +59,7 @@ from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import (
     shop_url_problem,
 )
+from checkout_probe.settings.devices import DEFAULT_DEVICES, Device, parse_devices
 from checkout_probe.settings.environment_keys import (
     alert_labels,
     endpoint_path,
@@ -80,7 +84,7 @@ TABLE_KEYS = (
     "headers", "step_budgets", "vital_budgets", "secrets", "options", "alert_labels", "probe",
 )  # fmt: skip
 #: Keys checked by their own parser (a value of more than one type).
-OTHER_KEYS = ("vitals_fail",)
+OTHER_KEYS = ("vitals_fail", "devices")
 KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS + OTHER_KEYS)
 
 
@@ -101,6 +105,8 @@ class Environment:
     synthetic_header: str = "X-Synthetic-Run"
     step_budgets: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
+    #: The devices checkouts run on (``devices``), desktop Chromium by default.
+    devices: tuple[Device, ...] = DEFAULT_DEVICES
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     alert_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     evidence_store: str | None = None
@@ -171,17 +177,20 @@ def _url(name: str, table: Mapping[str, Any], path: Path) -> str | None:
     return str(url).rstrip("/")
 
 
-def _budgets(name: str, table: Mapping[str, Any], path: Path, shop: Shop) -> dict[str, float]:
+def _budgets(where_text: str, table: Mapping[str, Any], shop: Shop) -> dict[str, float]:
+    """A ``step_budgets`` table (``where_text`` names its place): the shop's steps only."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where_text}: step_budgets must be a table")
     budgets = {}
-    for step, seconds in dict(table.get("step_budgets", {})).items():
-        shop.check_step(str(step), f"{where(name, path)}: step_budgets")
+    for step, seconds in table.items():
+        shop.check_step(str(step), f"{where_text}: step_budgets")
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, int | float)
             or not 0 < seconds < float("inf")
         ):
             raise ConfigError(
-                f"{where(name, path)}: step_budgets.'{step}' must be a positive number of seconds"
+                f"{where_text}: step_budgets.'{step}' must be a positive number of seconds"
             )
         budgets[str(step)] = float(seconds)
     return budgets
@@ -248,6 +257,9 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
             f"{where(name, path)}: preflight must be one of {', '.join(PREFLIGHT_POLICIES)}"
         )
     defaults = Environment(name)
+    vitals = parse_budgets(
+        where(name, path), table.get("vital_budgets", {}), table.get("vitals_fail"), shop.check_step
+    )
     return Environment(
         name=name,
         base_url=_url(name, table, path),
@@ -262,12 +274,16 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         synthetic_header=header_name(
             name, "synthetic_header", table.get("synthetic_header", defaults.synthetic_header), path
         ),
-        step_budgets=MappingProxyType(_budgets(name, table, path, shop)),
-        vital_budgets=parse_budgets(
+        step_budgets=MappingProxyType(
+            _budgets(where(name, path), table.get("step_budgets", {}), shop)
+        ),
+        vital_budgets=vitals,
+        devices=parse_devices(
             where(name, path),
-            table.get("vital_budgets", {}),
-            table.get("vitals_fail"),
+            table.get("devices"),
+            vitals,
             shop.check_step,
+            lambda here, budgets: _budgets(here, budgets, shop),
         ),
         options=MappingProxyType(strings(name, table, "options", path)),
         alert_labels=MappingProxyType(alert_labels(name, table, path)),

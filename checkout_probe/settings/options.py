@@ -81,6 +81,10 @@ SHARED: tuple[Option, ...] = (
     Option("--action-timeout", "action_timeout", "longest wait for any page element "
            "(default 20); keep it above the step budgets", env="CHECKOUT_PROBE_ACTION_TIMEOUT",
            metavar="SECONDS", group=BUDGETS),
+    Option("--device", "device", "run on this device only: a Playwright device descriptor "
+           "name, e.g. 'Pixel 7' (default: the environment's devices)",
+           env="CHECKOUT_PROBE_DEVICE", metavar="NAME", pytest_owner="pytest-playwright",
+           group=BROWSER),
     Option("--browser-path", "browser_path", "Chromium executable to launch instead of the one "
            "discovered", env="CHECKOUT_PROBE_BROWSER", metavar="PATH", group=BROWSER),
     Option("--browser-endpoint", "browser_endpoint", "run every journey in a browser of this "

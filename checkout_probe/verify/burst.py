@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checkout_probe.evidence.record import FAILED, PASSED, RunSummary
-from checkout_probe.probe.checkout import HARNESS_ERROR, CheckoutJob, job_seed
+from checkout_probe.probe.checkout import HARNESS_ERROR, CheckoutJob, job_seed, job_slot
 from checkout_probe.probe.model import CUT, ERROR, CheckoutResult
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.settings.config import Settings
@@ -158,13 +158,14 @@ class _Burst:
         return len(self.futures) - self.read
 
     def queue(self) -> None:
-        """One more checkout, of the journeys in turn, with a seed of its own."""
-        names = list(self.settings.shop.journeys)
+        """One more checkout, of the journeys on the devices in turn, with a seed of its own."""
         index = len(self.futures)
+        journey, device = job_slot(self.settings, index)
         job = CheckoutJob(
-            names[index % len(names)],
+            journey,
             job_seed(self.settings.faker_seed, 0, index),
             self.evidence_dir / f"checkout-{index + 1}",
+            device=device,
         )
         self.jobs.append(job)
         self.futures.append(self.pool.submit(job))

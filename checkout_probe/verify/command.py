@@ -30,6 +30,7 @@ from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.basics.output import MachineOutput, configure_logging
+from checkout_probe.checkout.devices import check_devices
 from checkout_probe.checkout.remote import check_reachable
 from checkout_probe.evidence.record import RunSummary, read_summary
 from checkout_probe.settings.argtypes import (
@@ -183,6 +184,7 @@ def _run(args: argparse.Namespace, out: MachineOutput) -> int:
         rule.check()  # before the project loads or a browser starts: ConfigError → exit 2
     project = project_of(args)
     settings = project_settings(args)  # ConfigError → exit 2 in checkout_probe.cli.main
+    check_devices(settings.devices)  # a device Playwright does not know: one line, exit 2
     if settings.browser_endpoint:
         # Before any wait for a rollout: a browser server that is down is known now.
         check_reachable(settings.browser_endpoint)  # ConfigError → exit 2, one line
