@@ -50,6 +50,8 @@ class Alert:
     #: The sample failure's W3C trace id: the shop's trace of the failing checkout.
     trace_id: str | None = None
     subject: str = SHOP  # SHOP | HARNESS
+    #: Failures per device where the round ran on several ("Pixel 7 4/4, Desktop Chrome 0/4").
+    devices: str | None = None
 
     def summary(self) -> str:
         """One line for chat titles and Alertmanager's ``summary``."""
@@ -81,6 +83,8 @@ class Alert:
             lines.append(f"recovered at {self.ended_at:%Y-%m-%d %H:%M:%S} UTC")
         if self.failing_step:
             lines.append(f"failing step: {self.failing_step}")
+        if self.devices:
+            lines.append(f"failed per device: {self.devices}")
         if self.sample_message:
             # The diagnosis's first two lines (what the shopper saw, the failing request);
             # version and health follow below, the full text is in the payload.

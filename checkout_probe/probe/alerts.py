@@ -177,4 +177,15 @@ def _alert_from(
         health=snapshot.describe() if snapshot else None,
         evidence=evidence,
         categories=round_.failures_by_category(),
+        devices=_per_device(round_),
     )
+
+
+def _per_device(round_: Round) -> str | None:
+    """``Pixel 7 4/4, Desktop Chrome 0/4`` (most failing first) where the round ran on
+    several devices: an outage of one device's layout reads as such."""
+    counts = round_.by_device()
+    if len(counts) < 2:
+        return None
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1]["failures"] / max(kv[1]["checkouts"], 1))
+    return ", ".join(f"{name} {c['failures']}/{c['checkouts']}" for name, c in ordered)

@@ -38,7 +38,7 @@ from checkout_probe.probe.history_schema import (
     RoundRow,
     to_record,
 )
-from checkout_probe.probe.model import Round
+from checkout_probe.probe.model import UNKNOWN_DEVICE, Round
 from checkout_probe.probe.render import render_table
 from checkout_probe.probe.render_html import render_html
 from checkout_probe.probe.stats import FAILING, Verdict
@@ -168,14 +168,15 @@ class HistoryStore:
         with self._session() as session:
             return failed_checkouts(session, env, since, limit)
 
-    def checkout_totals(self, env: str) -> dict[tuple[str, str, str], int]:
-        """``{(journey, outcome, category): count}`` over stored rounds (``preload_checkouts``).
+    def checkout_totals(self, env: str) -> dict[tuple[str, str, str, str], int]:
+        """``{(journey, device, outcome, category): count}`` over stored rounds
+        (``preload_checkouts``).
 
-        Rounds stored before journeys were recorded count under the journey ``unknown``.
+        Rounds stored before journeys or devices were recorded count under ``unknown``.
         """
-        totals: dict[tuple[str, str, str], int] = {}
+        totals: dict[tuple[str, str, str, str], int] = {}
 
-        def add(key: tuple[str, str, str], count: int) -> None:
+        def add(key: tuple[str, str, str, str], count: int) -> None:
             totals[key] = totals.get(key, 0) + count
 
         query = select(
@@ -186,10 +187,13 @@ class HistoryStore:
                 journeys = by_journey or {
                     "unknown": {"checkouts": k, "failures": failures, "categories": by_category}
                 }
-                for journey, counts in journeys.items():
-                    add((journey, "passed", "none"), counts["checkouts"] - counts["failures"])
-                    for category, count in counts["categories"].items():
-                        add((journey, "failed", category), count)
+                for journey, of_journey in journeys.items():
+                    devices = of_journey.get("devices") or {UNKNOWN_DEVICE: of_journey}
+                    for device, counts in devices.items():
+                        passed = counts["checkouts"] - counts["failures"]
+                        add((journey, device, "passed", "none"), passed)
+                        for category, count in counts["categories"].items():
+                            add((journey, device, "failed", category), count)
         return totals
 
     def deploy_correlation(self, env: str) -> Correlation:

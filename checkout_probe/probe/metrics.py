@@ -21,7 +21,7 @@ from prometheus_client import (
 
 from checkout_probe import __version__
 from checkout_probe.probe.metrics_export import MetricsServer, PushResult, push, serve
-from checkout_probe.probe.model import Round
+from checkout_probe.probe.model import UNKNOWN_DEVICE, Round
 from checkout_probe.probe.stats import Verdict
 
 log = logging.getLogger("checkout_probe.probe")
@@ -47,8 +47,8 @@ class ProbeMetrics:
         r = self.registry
         self.checkouts = Counter(
             "checkout_probe_checkouts",
-            "Checkouts run by the probe, by journey, outcome and failure category.",
-            ["env", "journey", "outcome", "category"],
+            "Checkouts run by the probe, by journey, device, outcome and failure category.",
+            ["env", "journey", "device", "outcome", "category"],
             registry=r,
         )
         self.rounds = Counter(
@@ -56,22 +56,22 @@ class ProbeMetrics:
         )
         self.step_duration = Histogram(
             "checkout_probe_step_duration_seconds",
-            "Time each checkout step took, by journey.",
-            ["env", "journey", "step"],
+            "Time each checkout step took, by journey and device.",
+            ["env", "journey", "device", "step"],
             buckets=STEP_BUCKETS,
             registry=r,
         )
         self.web_vital_seconds = Histogram(
             "checkout_probe_web_vital_seconds",
             "Web vitals measured in seconds (LCP, INP, FCP, TTFB) per checkout step.",
-            ["env", "journey", "step", "metric"],
+            ["env", "journey", "device", "step", "metric"],
             buckets=VITAL_SECONDS_BUCKETS,
             registry=r,
         )
         self.web_vital_score = Histogram(
             "checkout_probe_web_vital_score",
             "Unitless web vitals (CLS) per checkout step.",
-            ["env", "journey", "step", "metric"],
+            ["env", "journey", "device", "step", "metric"],
             buckets=VITAL_SCORE_BUCKETS,
             registry=r,
         )
@@ -155,9 +155,10 @@ class ProbeMetrics:
         for result in round_.results:
             category = (result.category or "unknown") if not result.passed else NO_CATEGORY
             journey = result.journey or UNKNOWN_JOURNEY
-            self.checkouts.labels(round_.env, journey, result.outcome, category).inc()
+            device = result.device or UNKNOWN_DEVICE
+            self.checkouts.labels(round_.env, journey, device, result.outcome, category).inc()
             for step, seconds in result.step_durations.items():
-                self.step_duration.labels(round_.env, journey, step).observe(seconds)
+                self.step_duration.labels(round_.env, journey, device, step).observe(seconds)
             for step, values in result.step_vitals.items():
                 for metric, value in values.items():
                     # Prometheus' base units: seconds; CLS has none.
@@ -166,17 +167,18 @@ class ProbeMetrics:
                         if metric == "CLS"
                         else (self.web_vital_seconds, value / 1000)
                     )
-                    histogram.labels(round_.env, journey, step, metric).observe(amount)
+                    histogram.labels(round_.env, journey, device, step, metric).observe(amount)
 
-    def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str, str], int]) -> None:
-        """Start the counters at ``{(journey, outcome, category): count}`` (e.g. from history).
+    def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str, str, str], int]) -> None:
+        """Start the counters at ``{(journey, device, outcome, category): count}`` (e.g. from
+        history).
 
         A ``--once`` run is a fresh process: without this its counters would
         restart at one round's worth every time and ``rate()`` would see nothing.
         """
-        for (journey, outcome, category), count in totals.items():
+        for (journey, device, outcome, category), count in totals.items():
             if count > 0:
-                self.checkouts.labels(env, journey, outcome, category).inc(count)
+                self.checkouts.labels(env, journey, device, outcome, category).inc(count)
 
     def preload_rounds(self, env: str, count: int) -> None:
         """Start the rounds counter at ``count`` (the history's): like the checkouts, so

@@ -21,6 +21,22 @@ CUT = "cut"
 NOT_RUN = "not run"
 
 
+#: The device of a checkout stored before devices were recorded.
+UNKNOWN_DEVICE = "unknown"
+
+
+def _counts() -> dict[str, Any]:
+    return {"checkouts": 0, "failures": 0, "categories": {}}
+
+
+def _count(entry: dict[str, Any], result: CheckoutResult) -> None:
+    entry["checkouts"] += 1
+    if result.failed:
+        entry["failures"] += 1
+        category = result.category or "unknown"
+        entry["categories"][category] = entry["categories"].get(category, 0) + 1
+
+
 #: A breach's step and metric: "step 'pay': CLS" of "step 'pay': CLS 0.16 over its 0.10 budget".
 _BREACH_KEY = re.compile(r"step '[^']*': [A-Z]+")
 
@@ -105,19 +121,23 @@ class Round:
         return [r for r in self.results if r.failed]
 
     def by_journey(self) -> dict[str, dict[str, Any]]:
-        """``{journey: {"checkouts", "failures", "categories"}}`` of the checkouts that judged."""
+        """``{journey: {"checkouts", "failures", "categories", "devices"}}`` of the checkouts
+        that judged; ``devices`` holds the same counts per device the journey ran on."""
         counts: dict[str, dict[str, Any]] = {}
         for result in self.results:
             if not result.judged:
                 continue
-            entry = counts.setdefault(
-                result.journey, {"checkouts": 0, "failures": 0, "categories": {}}
-            )
-            entry["checkouts"] += 1
-            if result.failed:
-                entry["failures"] += 1
-                category = result.category or "unknown"
-                entry["categories"][category] = entry["categories"].get(category, 0) + 1
+            entry = counts.setdefault(result.journey, {**_counts(), "devices": {}})
+            _count(entry, result)
+            _count(entry["devices"].setdefault(result.device or UNKNOWN_DEVICE, _counts()), result)
+        return counts
+
+    def by_device(self) -> dict[str, dict[str, Any]]:
+        """``{device: {"checkouts", "failures", "categories"}}`` of the checkouts that judged."""
+        counts: dict[str, dict[str, Any]] = {}
+        for result in self.results:
+            if result.judged:
+                _count(counts.setdefault(result.device or UNKNOWN_DEVICE, _counts()), result)
         return counts
 
     def vital_breaches(self) -> dict[str, int]:

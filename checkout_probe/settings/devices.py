@@ -20,6 +20,7 @@ emulates every one, a WebKit descriptor's iPhone included, but it stays Chromium
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -194,8 +195,8 @@ def check_descriptors(devices: tuple[Device, ...], known: Mapping[str, Any]) -> 
     """A one-line error for a device that is not one of Playwright's descriptors."""
     for device in devices:
         if device.name not in known:
-            close = sorted(n for n in known if n.lower().startswith(device.name.lower()[:4]))
-            hint = f" (e.g. {', '.join(repr(n) for n in close[:4])})" if close else ""
+            close = difflib.get_close_matches(device.name, list(known), n=3)
+            hint = f" (did you mean {', '.join(repr(n) for n in close)}?)" if close else ""
             raise ConfigError(
                 f"device '{device.name}' is not one of Playwright's device descriptors{hint}; "
                 "see docs/devices.md"

@@ -28,14 +28,15 @@ HEALTH_DB_DOWN: dict[str, Any] = {
 }
 
 
-#: The journey the made-up checkouts ran.
+#: The journey the made-up checkouts ran, and on which device.
 JOURNEY = "guest checkout"
+DEVICE = "Desktop Chrome"
 
 
 def passed(pay_s: float = 1.0) -> CheckoutResult:
     """A passed checkout with two steps."""
     return CheckoutResult(
-        "passed", None, None, "", {"cart": 0.5, "pay": pay_s}, [], journey=JOURNEY
+        "passed", None, None, "", {"cart": 0.5, "pay": pay_s}, [], journey=JOURNEY, device=DEVICE
     )
 
 
@@ -49,6 +50,7 @@ def failed(evidence: list[str] | None = None, category: str = "payment_error") -
         {"cart": 0.5, "pay": 4.0},
         list(evidence or []),
         journey=JOURNEY,
+        device=DEVICE,
     )
 
 

@@ -23,7 +23,7 @@ from checkout_probe.probe.history import HistoryStore, render_html, render_table
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import DecisionRule, wilson_interval
 from selftests.postgres import PostgresServer
-from selftests.probe.support import JOURNEY, T0, make_round
+from selftests.probe.support import DEVICE, JOURNEY, T0, make_round
 
 RULE = DecisionRule()
 
@@ -114,10 +114,9 @@ def test_recent_round_trips_a_round(store: HistoryStore) -> None:
     (failure, *_) = store.failures(last.id)
     assert failure["failing_step"] == "pay" and failure["category"] == "payment_error"
     assert failure["journey"] == JOURNEY
-    assert last.by_journey == {
-        JOURNEY: {"checkouts": 20, "failures": 5, "categories": {"payment_error": 5}}
-    }
-    assert store.checkout_totals("prod")[(JOURNEY, "failed", "payment_error")] == 13
+    counts = {"checkouts": 20, "failures": 5, "categories": {"payment_error": 5}}
+    assert last.by_journey == {JOURNEY: {**counts, "devices": {DEVICE: counts}}}
+    assert store.checkout_totals("prod")[(JOURNEY, DEVICE, "failed", "payment_error")] == 13
 
 
 def test_prune_keeps_the_newest_rounds_per_env(store: HistoryStore) -> None:

@@ -18,7 +18,7 @@ from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.history_migrations import HEAD, alembic_config, current_revision
 from checkout_probe.probe.history_url import open_history
 from selftests.helpers import CLI
-from selftests.probe.support import JOURNEY, make_round
+from selftests.probe.support import DEVICE, JOURNEY, make_round
 from selftests.probe.test_history import record
 
 
@@ -63,8 +63,8 @@ def test_a_first_release_history_is_upgraded_and_keeps_its_rounds(
     assert (first.failures, first.shop_version, first.by_journey) == (2, "1.4.1", {})
     assert second.by_journey[JOURNEY]["failures"] == 1
     totals = store.checkout_totals("prod")
-    assert totals[("unknown", "failed", "payment_error")] == 2
-    assert totals[(JOURNEY, "failed", "payment_error")] == 1
+    assert totals[("unknown", "unknown", "failed", "payment_error")] == 2
+    assert totals[(JOURNEY, DEVICE, "failed", "payment_error")] == 1
     with store.turn("prod") as turn:
         turn.save_alert_state({"state": "healthy"})
     assert store.read_alert_state("prod").data == {"state": "healthy"}

@@ -13,6 +13,7 @@ from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import Round
 from checkout_probe.probe.stats import DecisionRule
 from selftests.probe.support import (
+    DEVICE,
     HEALTH_DB_DOWN,
     JOURNEY,
     closed_port,
@@ -69,11 +70,29 @@ def test_scrape_endpoint_serves_counters_gauges_and_labels() -> None:
     assert response.status_code == 200
     got = samples(response.text)
     total = "checkout_probe_checkouts_total"
-    assert got[key(total, env="prod", journey=JOURNEY, outcome="passed", category="none")] == 55
-    failed = key(total, env="prod", journey=JOURNEY, outcome="failed", category="payment_error")
+    assert (
+        got[
+            key(
+                total, env="prod", journey=JOURNEY, device=DEVICE, outcome="passed", category="none"
+            )
+        ]
+        == 55
+    )
+    failed = key(
+        total,
+        env="prod",
+        journey=JOURNEY,
+        device=DEVICE,
+        outcome="failed",
+        category="payment_error",
+    )
     assert got[failed] == 5
     steps = key(
-        "checkout_probe_step_duration_seconds_count", env="prod", journey=JOURNEY, step="pay"
+        "checkout_probe_step_duration_seconds_count",
+        env="prod",
+        journey=JOURNEY,
+        device=DEVICE,
+        step="pay",
     )
     assert got[steps] == 60
     assert got[key("checkout_probe_verdict", env="prod")] == 1
@@ -109,15 +128,15 @@ def test_textfile_holds_the_same_series(tmp_path: Path) -> None:
     text = path.read_text()
     assert 'checkout_probe_verdict{env="prod"} 1.0' in text
     assert (
-        'checkout_probe_checkouts_total{category="payment_error",env="prod",'
-        'journey="guest checkout",outcome="failed"} 5.0' in text
+        'checkout_probe_checkouts_total{category="payment_error",'
+        'device="Desktop Chrome",env="prod",journey="guest checkout",outcome="failed"} 5.0' in text
     )
 
 
 def test_preloaded_totals_add_to_this_runs_counts() -> None:
     metrics = ProbeMetrics()
     metrics.preload_checkouts(
-        "prod", {(JOURNEY, "passed", "none"): 100, (JOURNEY, "failed", "slow"): 2}
+        "prod", {(JOURNEY, DEVICE, "passed", "none"): 100, (JOURNEY, DEVICE, "failed", "slow"): 2}
     )
     metrics.record_round(make_round(0, 1), RULE.decide([(1, 20)]))
     got = samples(metrics_text(metrics))
@@ -127,6 +146,7 @@ def test_preloaded_totals_add_to_this_runs_counts() -> None:
                 "checkout_probe_checkouts_total",
                 env="prod",
                 journey=JOURNEY,
+                device=DEVICE,
                 outcome="passed",
                 category="none",
             )
@@ -139,6 +159,7 @@ def test_preloaded_totals_add_to_this_runs_counts() -> None:
                 "checkout_probe_checkouts_total",
                 env="prod",
                 journey=JOURNEY,
+                device=DEVICE,
                 outcome="failed",
                 category="slow",
             )
