@@ -62,6 +62,13 @@ RERENDER_WHILE_SAVING = "rerender-while-saving"
 # Every storefront HTML page answers --fault-delay seconds late (server-side rendering
 # under load); the APIs, static files and /health are as fast as ever.
 SLOW_PAGES = "slow-pages"
+# What a phone on a slow network feels (issue 26): each shows on one device or profile only.
+# On narrow screens (under 600 px) a "Get the app" banner fixed to the bottom covers the
+# review page's sticky "Place order" bar; desktop shoppers never see it.
+COVERED_ON_NARROW_SCREENS = "covered-on-narrow-screens"
+# The catalog shows an unoptimised hero image (about 1.5 MB): nothing on loopback or a fast
+# line, seconds of Largest Contentful Paint on a throttled 4G phone.
+HEAVY_HERO_IMAGE = "heavy-hero-image"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -95,6 +102,8 @@ FAULT_NAMES: tuple[str, ...] = (
     HYDRATION_DELAY,
     RERENDER_WHILE_SAVING,
     SLOW_PAGES,
+    COVERED_ON_NARROW_SCREENS,
+    HEAVY_HERO_IMAGE,
 )
 
 # Only a share of sessions lands on the broken replica by default, and every fourth

@@ -55,6 +55,10 @@ PROVIDER_TEXT = re.compile(r"payment provider|gateway|psp", re.IGNORECASE)
 #: A provider's decline in a JSON body (Stripe-like): the reason code, and its own message.
 #: A data mismatch about what the shop stored or charged, not about what a page showed.
 STORED_TEXT = re.compile(r"\bstored\b|\bpayments of\b|\bcharge[ds]?\b|not cleaned up", re.I)
+#: Playwright's call log of an action on a covered element: what it waited for, and what
+#: took the click instead ("<aside class="app-banner"> intercepts pointer events").
+WAITED_FOR = re.compile(r"waiting for (.+)")
+INTERCEPTED = re.compile(r"- (<.+?>)(?:…</\w+>)?(?: from <\w+>…</\w+> subtree)? intercepts pointer events")
 DECLINE_CODE = re.compile(r'"(?:decline_code|code)"\s*:\s*"([A-Za-z_]+)"')
 DECLINE_MESSAGE = re.compile(r'"message"\s*:\s*"([^"]+)"')
 #: Where to look when the provider gave a reason and the page showed another one.
@@ -184,8 +188,23 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
         detail = ev.pending_requests[0] if ev.pending_requests else "no request pending"
         return Category.SLOW, f"step took {ev.step_duration_s:.1f} s ({detail})"
     if ev.error_type in ("TimeoutError", "Error", "AssertionError"):
-        return Category.UI_BROKEN, "an element the step needs was missing or not actionable"
+        return Category.UI_BROKEN, _covered(ev.error_message) or (
+            "an element the step needs was missing or not actionable"
+        )
     return Category.HARNESS_ERROR, f"unexplained {ev.error_type}"
+
+
+def _covered(error: str) -> str | None:
+    """``get_by_role("button", name="Place order") could not be clicked: <aside …> covers
+    it`` from Playwright's call log, when another element took every click (the last one
+    named: the page had settled by then)."""
+    covering = INTERCEPTED.findall(error)
+    if not covering:
+        return None
+    waited = WAITED_FOR.search(error)
+    target = waited.group(1).strip() if waited else "the element"
+    element = covering[-1] if len(covering[-1]) <= 160 else covering[-1][:159] + "…"
+    return f"{target} could not be clicked: {element} covers it (it takes the clicks)"
 
 
 def classify(ev: Evidence, errors: ShopErrors | None = None) -> Diagnosis:

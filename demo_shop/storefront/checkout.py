@@ -216,6 +216,7 @@ def review() -> BaseResponse | str:
         shipping_method=SHIPPING_METHODS[method],
         payment=state.get_payment(),
         show_place_order=not fault_hits(fault_names.CHECKOUT_BUTTON_BROKEN),
+        app_banner=fault_hits(fault_names.COVERED_ON_NARROW_SCREENS),
         # misformatted-amount: the review page formats money for a euro locale.
         currency_symbol=EURO if fault_hits(fault_names.MISFORMATTED_AMOUNT) else DOLLAR,
     )
