@@ -35,6 +35,9 @@ class FaultCase:
     entry: str = "pytest"
     #: The row's name where the fault alone does not say it (a shop trait, two together).
     label: str = ""
+    #: The fault makes a wait run out (a button that never takes a click): the message must
+    #: still name the cause, beside the timeout.
+    waited_out: bool = False
 
     @property
     def name(self) -> str:
@@ -46,6 +49,11 @@ class FaultCase:
 GENERATED_CART_TEST = (
     "test_guest_checkout_of_a_generated_cart_is_priced_shown_stored_and_charged_as_expected"
 )
+
+#: The environments of the rows that need a device or a network profile to show.
+DEVICES = Path(__file__).resolve().parent / "data" / "devices.toml"
+ON_A_PHONE = (f"--config={DEVICES}", "--env=phone")
+ON_A_SLOW_PHONE = (f"--config={DEVICES}", "--env=phone-slow-4g")
 
 #: Step times of 60 healthy checkouts of generated carts on this kind of machine, two at a
 #: time, recorded with ``bench/false_failures.py -n 60 --record-baseline`` (see its header).
@@ -167,6 +175,24 @@ MATRIX: tuple[FaultCase, ...] = (
     FaultCase(
         "rerender-while-saving",
         None,
+        selection=(f"tests/test_guest_checkout.py::{GENERATED_CART_TEST}",),
+    ),
+    # Shoppers as they arrive: on a phone, on a slow network. Each fault shows only there
+    # (a desktop checkout passes), so its row runs on the device or profile that exposes it.
+    FaultCase(None, None, suite_args=ON_A_PHONE, label="healthy on Pixel 7"),
+    FaultCase(
+        "covered-on-narrow-screens",
+        "ui_broken",
+        suite_args=ON_A_PHONE,
+        says='get_by_role("button", name="Place order") could not be clicked: <aside',
+        selection=(f"tests/test_guest_checkout.py::{GENERATED_CART_TEST}",),
+        waited_out=True,
+    ),
+    FaultCase(
+        "heavy-hero-image",
+        "slow",
+        suite_args=ON_A_SLOW_PHONE,
+        says="step 'open catalog' failed [slow]: web vitals over budget: LCP",
         selection=(f"tests/test_guest_checkout.py::{GENERATED_CART_TEST}",),
     ),
 )

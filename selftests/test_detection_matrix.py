@@ -39,7 +39,7 @@ def test_smoke_suite_detects_fault_with_expected_category(case: FaultCase, tmp_p
         assert row.category == case.expected, row
         if case.says:  # the evidence that points at the cause, not a timeout waited out
             assert case.says in row.failure_text, row.failure_text
-            assert "Timeout" not in row.failure_text, row.failure_text
+            assert case.waited_out or "Timeout" not in row.failure_text, row.failure_text
     assert row.detected
     if case.name in _SAMPLES:  # the docs show this case's diagnosis
         # pytest prints a failure's lines after "E": the docs show the diagnosis itself.

@@ -57,16 +57,21 @@ def _summary(reports: Path) -> dict[str, object]:
     return data
 
 
-def test_pytest_runs_oscars_journey_passes_and_cancels_every_order_it_placed(
+def test_pytest_runs_oscars_journey_on_a_phone_passes_and_cancels_every_order_it_placed(
     healthy: OscarShop, tmp_path: Path
 ) -> None:
+    # On a phone: oscar's own responsive templates (a collapsed menu, stacked basket) drive
+    # the same journey; verify and the probe below run it on the desktop.
     open_before, cancelled_before = healthy.count_orders(), healthy.count_orders(cancelled=True)
 
-    run = run_in_project("pytest", f"--base-url={healthy.url}", f"--reports={tmp_path}")
+    run = run_in_project(
+        "pytest", f"--base-url={healthy.url}", f"--reports={tmp_path}", "--device=Pixel 7"
+    )
 
     assert run.returncode == 0, run.output[-3000:]
     summary = _summary(tmp_path)
     assert summary["shop"] == "oscar shop" and summary["checkouts"] == 3
+    assert {t["device"] for t in summary["tests"]} == {"Pixel 7"}  # type: ignore[attr-defined]
     assert healthy.count_orders() == open_before
     assert healthy.count_orders(cancelled=True) == cancelled_before + 3
 
