@@ -33,9 +33,14 @@ from checkout_probe.shop.orders import CleanupResult
 from checkout_probe.target import Target
 
 
-def new_context(browser: Browser, settings: Settings, target: Target) -> BrowserContext:
-    """A context of ``browser`` for one checkout of ``target`` (the probe's; pytest has its own)."""
-    return browser.new_context(**context_options(settings, target.base_url, browser.version))
+def new_context(
+    browser: Browser, settings: Settings, target: Target, shopper_locale: str | None = None
+) -> BrowserContext:
+    """A context of ``browser`` for one checkout of ``target`` (the probe's; pytest has its own),
+    in the locale and time zone of a shopper of ``shopper_locale``."""
+    return browser.new_context(
+        **context_options(settings, target.base_url, browser.version, shopper_locale=shopper_locale)
+    )
 
 
 def prepare_context(
@@ -107,10 +112,13 @@ def open_checkout(
     secrets: tuple[str, ...] = (),
     baseline: Baseline | None = None,
     name: str = "checkout",
+    shopper_locale: str | None = None,
 ) -> Checkout:
     """Attach a recorder to ``context`` and start a journey on ``page`` (a new one if None);
     ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``;
-    ``name`` (the test's or the probe journey's) names the checkout's trace."""
+    ``name`` (the test's or the probe journey's) names the checkout's trace;
+    ``shopper_locale`` (the shopper's, as its context was made) the locale its pages'
+    amounts are read in."""
     all_secrets = settings.secrets() + target.secrets() + secrets
     recorder = NetworkRecorder(
         secrets=all_secrets,
@@ -133,6 +141,7 @@ def open_checkout(
         baseline=baseline,
         name=name,
         vitals=vitals,
+        shopper_locale=shopper_locale,
     )
     return Checkout(page, recorder, journey, all_secrets, orders)
 
@@ -174,6 +183,8 @@ def journey_record(
         skip_reason=skip_reason,
         not_done=(*journey.not_done, *not_done) if journey else not_done,
         trace_id=journey.trace.trace_id if journey else None,
+        money_locale=journey.money.format.locale if journey and journey.money else None,
+        amounts=tuple(journey.money.shown) if journey and journey.money else (),
     )
 
 

@@ -68,6 +68,34 @@ class StepRecord:
         )
 
 
+@dataclass
+class ShownAmount:
+    """One amount a page showed (``summary.json``'s ``amounts``): where, the text, the amount
+    expected as the page's locale writes it and in minor units (None: not known there);
+    ``read_minor`` is what the text says (None: not an amount in the page's format)."""
+
+    where: str
+    shown: str
+    expected: str | None = None
+    expected_minor: int | None = None
+    read_minor: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShownAmount:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            str(data["where"]),
+            str(data["shown"]),
+            data.get("expected"),
+            data.get("expected_minor"),
+            data.get("read_minor"),
+        )
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One run of a test (pytest-rerunfailures may run it twice)."""
@@ -104,6 +132,10 @@ class CheckoutRecord:
     not_done: tuple[str, ...] = ()
     #: The checkout's W3C trace id: the shop's tracing has its requests under it.
     trace_id: str | None = None
+    #: The page locale its amounts were read in (``"de_DE"``; None: no ``Shop.money``).
+    money_locale: str | None = None
+    #: Every amount its pages showed, as shown and as expected (:class:`ShownAmount`).
+    amounts: tuple[ShownAmount, ...] = ()
 
     @property
     def flaky(self) -> bool:
@@ -161,6 +193,8 @@ class CheckoutRecord:
             "duration_s": self.duration_s,
             "not_done": list(self.not_done),
             "trace_id": self.trace_id,
+            "money_locale": self.money_locale,
+            "amounts": [a.to_dict() for a in self.amounts],
         }
         if self.skip_reason is not None:
             data["skip_reason"] = self.skip_reason
@@ -188,6 +222,8 @@ class CheckoutRecord:
             duration_s=float(data.get("duration_s", 0.0)),
             not_done=tuple(data.get("not_done", [])),
             trace_id=data.get("trace_id"),
+            money_locale=data.get("money_locale"),
+            amounts=tuple(ShownAmount.from_dict(a) for a in data.get("amounts", [])),
         )
 
 

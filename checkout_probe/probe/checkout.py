@@ -111,7 +111,7 @@ def run_checkout(
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
-    context = new_context(browser, settings, target)
+    context = new_context(browser, settings, target, shopper.locale)
     traces = traces or RoundTraces(all_until_kept=True)
     full = traces.full()
     prepare_context(
@@ -126,6 +126,7 @@ def run_checkout(
         secrets=(shopper.password,),
         baseline=job.baseline,
         name=job.journey,
+        shopper_locale=shopper.locale,
     )
     journey = checkout.journey
     journey.cut = job.cut
