@@ -3,7 +3,7 @@
 The shop ships to the US, Canada, Britain and Germany, and writes its (dollar) prices as
 each of their locales does: ``$1,234.50`` (en-US), ``US$1,234.50`` (en-CA, en-GB),
 ``1.234,50 $`` (de-DE), with the CLDR's formats (Babel). Which one a page uses is
-negotiated from the request's ``Accept-Language`` (Babel's ``Locale.negotiate``, over
+negotiated from the request's ``Accept-Language`` (Babel's ``negotiate_locale``, over
 the languages in the order of their quality); a request that asks for none of them, or
 for nothing, gets en-US. Pages say which in ``<html lang>``, and ``Vary: Accept-Language``.
 
@@ -15,7 +15,7 @@ other locale is right.
 
 from __future__ import annotations
 
-from babel import Locale
+from babel.core import negotiate_locale
 from flask import g, request
 
 from demo_shop import faults as fault_names
@@ -32,7 +32,7 @@ _GERMAN_ON_ENGLISH_NUMBERS = "#,##0.00\u00a0¤"
 
 def negotiate(accept_language: list[str]) -> str:
     """The supported locale for the languages a browser asks for, best first."""
-    return str(Locale.negotiate(accept_language, SUPPORTED, sep="-") or DEFAULT)
+    return negotiate_locale(accept_language, SUPPORTED, sep="-") or DEFAULT
 
 
 def page_locale() -> str:
