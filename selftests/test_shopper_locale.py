@@ -26,7 +26,7 @@ DEMO_SHOPPERS = {
 
 def _settings(tmp_path: Path, table: str = "", **options: object) -> Settings:
     path = tmp_path / "environments.toml"
-    path.write_text(f'[local]\ndemo_shop = true\n{table}')
+    path.write_text(f"[local]\ndemo_shop = true\n{table}")
     return build_settings({"config": str(path), **options}, {}, shop=SHOP)
 
 
