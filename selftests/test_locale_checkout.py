@@ -40,3 +40,24 @@ def test_an_environment_pinning_the_browser_locale_reads_a_german_shopper_in_it(
     (test,) = run.summary()["tests"]
     assert test["money_locale"] == "en_US"
     assert test["amounts"] and all(a["shown"].startswith("$") for a in test["amounts"])
+
+
+BROWSER_LOCALE_TEST = """
+def test_browser(page, shopper, base_url):
+    page.goto(base_url + "/")
+    shown = page.evaluate(
+        "() => [navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone,"
+        " document.documentElement.lang]"
+    )
+    assert shown == ["en-CA", "America/Toronto", "en-CA"], shown
+    assert shopper.locale == "en_CA"
+"""
+
+
+def test_the_pytest_context_is_in_the_shoppers_language_and_time_zone(tmp_path: Path) -> None:
+    test_file = tmp_path / "test_browser_locale.py"
+    test_file.write_text(BROWSER_LOCALE_TEST)
+    run = run_suites(
+        tmp_path, str(test_file), "--rootdir=.", "-c", "pyproject.toml", "--shopper-locale=en_CA"
+    )
+    assert run.returncode == 0, run.output[-3000:]
