@@ -27,7 +27,6 @@ from demo_shop.faults import (
 from demo_shop.gateway.client import GatewayClient
 from demo_shop.models import OrderBase, StorefrontBase
 from demo_shop.orders import api as orders_api
-from demo_shop.orders.pricing import DOLLAR, format_money
 from demo_shop.paths import STATIC_DIR, TEMPLATES_DIR
 from demo_shop.storefront import (
     account,
@@ -36,6 +35,7 @@ from demo_shop.storefront import (
     checkout,
     confirmation,
     frontend_api,
+    locales,
     state,
 )
 
@@ -77,13 +77,14 @@ def build_context(
 
 @pass_context
 def money(context: Context, cents: int) -> str:
-    """The ``money`` template filter: cents with the page's ``currency_symbol`` ($ unless set).
+    """The ``money`` template filter: cents in the page's locale (:mod:`.storefront.locales`),
+    in the page's ``price_currency`` (the shop's dollar unless a fault sets another).
 
     Read from the page's context, so a page (and the partials it includes) shows
-    every amount alike without passing the symbol to each use.
+    every amount alike without passing the currency to each use.
     """
-    symbol = context.get("currency_symbol")
-    return format_money(cents, symbol if isinstance(symbol, str) else DOLLAR)
+    currency = context.get("price_currency")
+    return locales.price(cents, *([currency] if isinstance(currency, str) else []))
 
 
 def _wants_json_errors() -> bool:
@@ -184,7 +185,14 @@ def create_app(
             "shop_version": get_shop().faults.version,
             "cdn_url": get_shop().cdn_url,
             "hydrate_after_ms": _hydrate_after_ms(),
+            "page_lang": locales.page_locale(),
         }
+
+    @app.after_request
+    def vary_by_language(response: Response) -> Response:
+        # Pages and the storefront's JSON write prices in the language asked for.
+        response.vary.add("Accept-Language")
+        return response
 
     @app.after_request
     def version_header(response: Response) -> Response:

@@ -43,6 +43,9 @@ ORDER_LEFT_PENDING = "order-left-pending"
 CHARGE_FIRST_CARD = "charge-first-card"
 # The review page shows money with the euro sign.
 MISFORMATTED_AMOUNT = "misformatted-amount"
+# German pages (Accept-Language de-DE) write prices as "1,234.50 $": the sign after the
+# amount as German has it, the numbers in the en-US format; every other locale is right.
+LOCALE_FORMAT = "locale-format"
 # The review page's totals are cached in the session and never invalidated.
 STALE_SESSION_TOTALS = "stale-session-totals"
 # Placing an order does not empty the cart.
@@ -95,6 +98,7 @@ FAULT_NAMES: tuple[str, ...] = (
     ORDER_LEFT_PENDING,
     CHARGE_FIRST_CARD,
     MISFORMATTED_AMOUNT,
+    LOCALE_FORMAT,
     STALE_SESSION_TOTALS,
     CART_KEPT_AFTER_ORDER,
     GENERIC_DECLINE_MESSAGE,

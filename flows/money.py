@@ -1,26 +1,27 @@
-"""Money as the demo shop writes it ("$1,234.50"), read strictly; totals themselves are cents.
+"""Money as the demo shop writes it: US dollars in the shopper's locale; totals are cents.
 
-The shop's format is declared once (``MONEY``, the demo's ``Shop.money``): an amount a page
-shows that is not written that way ("$89.5", "€52.43") is a data mismatch naming the page,
-never a misread number.
+The shop's format is declared once (``MONEY``, the demo's ``Shop.money``): dollars, written
+as the locale the page was asked in writes them ("$1,234.50" in en-US, "US$1,234.50" in
+en-CA and en-GB, "1.234,50 $" in de-DE). The page objects read every amount with the
+journey's reader (``journey.money``: this format in the page's locale), so an amount
+written otherwise ("$89.5", "€52.43", "1,234.50 $" on a German page) is a data mismatch
+naming the page, the text and the amount expected, never a misread number.
 """
 
 from __future__ import annotations
 
+from checkout_probe.checkout.amounts import PageAmounts
+from checkout_probe.checkout.journey import Journey
 from checkout_probe.shop.money import MoneyFormat
 from checkout_probe.shop.orders import Totals
 
-#: US dollars as en_US writes them: "$1,234.50".
-MONEY = MoneyFormat("USD", "en_US")
+#: US dollars, written in the page's locale (en_US where a page is asked in none).
+MONEY = MoneyFormat("USD", "en_US", follows_shopper=True)
 
-__all__ = ["MONEY", "Totals", "format_cents", "parse_cents"]
-
-
-def parse_cents(text: str, where: str) -> int:
-    """``"$1,234.50"`` → ``123450``; anything else raises a data mismatch naming ``where``."""
-    return MONEY.parse(text, where)
+__all__ = ["MONEY", "PageAmounts", "Totals", "amounts_of"]
 
 
-def format_cents(cents: int) -> str:
-    """``123450`` → ``"$1,234.50"``."""
-    return MONEY.format(cents)
+def amounts_of(journey: Journey) -> PageAmounts:
+    """The journey's reader of amounts (the demo shop declares ``Shop.money``)."""
+    assert journey.money is not None, "the demo shop declares Shop.money"
+    return journey.money

@@ -60,7 +60,11 @@ SHOP = Shop(
     pricing=PRICING,
     # What the order API reports: paid once placed, cancelled by cleanup.
     order_life=OrderLife(placed=("paid",), cleaned_up=("cancelled",)),
+    # Dollars in the page's locale: the storefront writes prices as the shopper's browser asks.
     money=MONEY,
+    # The countries the shop ships to (demo_shop/storefront/validation.py): their shoppers
+    # have valid postcodes, phones and regions, and browsers in their languages.
+    shopper_locales=("en_US", "en_CA", "en_GB", "de_DE"),
     health_path="/health",
     version_path="/version",
     version_header="X-Shop-Version",

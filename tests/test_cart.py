@@ -30,14 +30,16 @@ def test_shopper_changing_quantities_and_removing_items_pays_the_cart_subtotal(
 
     with journey.step("review cart", "set 3 × 'Trail Mug', remove 'Camp Lantern'"):
         cart.set_quantity("Trail Mug", 3)
-        expect(cart.line_total("Trail Mug")).to_have_text("$38.97")
+        money = journey.money
+        assert money is not None
+        expect(cart.line_total("Trail Mug")).to_have_text(money.write(3897))
         journey.wait_until_ready()  # the cart page came again: its scripts take over anew
         cart.remove("Camp Lantern")
         expect(cart.line("Camp Lantern")).to_have_count(0)
-        expect(cart.line_total("Water Bottle")).to_have_text("$42.74")
-        expect(cart.subtotal, "3 × $12.99 + 2 × $21.37").to_have_text("$81.71")
+        expect(cart.line_total("Water Bottle")).to_have_text(money.write(4274))
+        expect(cart.subtotal, "3 × $12.99 + 2 × $21.37").to_have_text(money.write(8171))
         journey.wait_until_ready()
-        subtotal = cart.subtotal_cents()
+        subtotal = cart.subtotal_cents(money, 8171)
 
     enter_details(journey, cart, shopper)
     expected = journey.expect_order(

@@ -40,12 +40,16 @@ def new_context(
     settings: Settings,
     target: Target,
     descriptors: Mapping[str, Mapping[str, Any]],
+    shopper_locale: str | None = None,
 ) -> BrowserContext:
     """A context of ``browser`` for one checkout of ``target`` on ``settings.device`` (the
-    probe's; pytest has its own), its descriptor one of ``descriptors`` (Playwright's)."""
+    probe's; pytest has its own), its descriptor one of ``descriptors`` (Playwright's), in the
+    locale and time zone of a shopper of ``shopper_locale``."""
     device = descriptor_options(settings.device, descriptors)
     return browser.new_context(
-        **context_options(settings, target.base_url, browser.version, device)
+        **context_options(
+            settings, target.base_url, browser.version, device, shopper_locale=shopper_locale
+        )
     )
 
 
@@ -118,10 +122,13 @@ def open_checkout(
     secrets: tuple[str, ...] = (),
     baseline: Baseline | None = None,
     name: str = "checkout",
+    shopper_locale: str | None = None,
 ) -> Checkout:
     """Attach a recorder to ``context`` and start a journey on ``page`` (a new one if None);
     ``baseline`` (the probe's, from its history) replaces the run's ``--baseline``;
-    ``name`` (the test's or the probe journey's) names the checkout's trace."""
+    ``name`` (the test's or the probe journey's) names the checkout's trace;
+    ``shopper_locale`` (the shopper's, as its context was made) the locale its pages'
+    amounts are read in."""
     all_secrets = settings.secrets() + target.secrets() + secrets
     recorder = NetworkRecorder(
         secrets=all_secrets,
@@ -145,6 +152,7 @@ def open_checkout(
         baseline=baseline,
         name=name,
         vitals=vitals,
+        shopper_locale=shopper_locale,
     )
     return Checkout(page, recorder, journey, all_secrets, orders)
 
@@ -187,6 +195,8 @@ def journey_record(
         not_done=(*journey.not_done, *not_done) if journey else not_done,
         trace_id=journey.trace.trace_id if journey else None,
         device=str(journey.settings.device) if journey else None,
+        money_locale=journey.money.format.locale if journey and journey.money else None,
+        amounts=tuple(journey.money.shown) if journey and journey.money else (),
     )
 
 

@@ -23,6 +23,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from checkout_probe.basics.redact import redact_exception
+from checkout_probe.checkout.amounts import PageAmounts
+from checkout_probe.checkout.context import page_locale
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.page_waits import PageWaits
 from checkout_probe.checkout.step_failure import diagnose_step
@@ -76,8 +78,20 @@ class Journey(PageWaits):
         baseline: Baseline | None = None,
         name: str = "checkout",
         vitals: VitalsRecorder | None = None,
+        shopper_locale: str | None = None,
     ) -> None:
         self.page = page
+        money = settings.shop.money
+        #: The locale the pages were asked in (``"de_DE"``: the shopper's, or the
+        #: environment's pin); None: the checkout has no shopper's locale.
+        self.locale = page_locale(settings, shopper_locale).babel if shopper_locale else None
+        #: Reads the amounts the pages show, in the shop's money as the page's locale writes
+        #: it, and keeps them for the record (None: the shop declares no ``Shop.money``).
+        self.money = (
+            PageAmounts(money.for_locale(self.locale) if self.locale else money)
+            if money is not None
+            else None
+        )
         #: The web vitals of the checkout's pages, by step (None: not measured).
         self.vitals = StepVitals(vitals, settings.vital_budgets) if vitals is not None else None
         #: The checkout's W3C trace: every request of a step carries the step's span.

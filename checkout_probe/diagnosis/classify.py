@@ -58,7 +58,9 @@ STORED_TEXT = re.compile(r"\bstored\b|\bpayments of\b|\bcharge[ds]?\b|not cleane
 #: Playwright's call log of an action on a covered element: what it waited for, and what
 #: took the click instead ("<aside class="app-banner"> intercepts pointer events").
 WAITED_FOR = re.compile(r"waiting for (.+)")
-INTERCEPTED = re.compile(r"- (<.+?>)(?:…</\w+>)?(?: from <\w+>…</\w+> subtree)? intercepts pointer events")
+INTERCEPTED = re.compile(
+    r"- (<.+?>)(?:…</\w+>)?(?: from <\w+>…</\w+> subtree)? intercepts pointer events"
+)
 DECLINE_CODE = re.compile(r'"(?:decline_code|code)"\s*:\s*"([A-Za-z_]+)"')
 DECLINE_MESSAGE = re.compile(r'"message"\s*:\s*"([^"]+)"')
 #: Where to look when the provider gave a reason and the page showed another one.

@@ -68,6 +68,34 @@ class StepRecord:
         )
 
 
+@dataclass
+class ShownAmount:
+    """One amount a page showed (``summary.json``'s ``amounts``): where, the text, the amount
+    expected as the page's locale writes it and in minor units (None: not known there);
+    ``read_minor`` is what the text says (None: not an amount in the page's format)."""
+
+    where: str
+    shown: str
+    expected: str | None = None
+    expected_minor: int | None = None
+    read_minor: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShownAmount:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            str(data["where"]),
+            str(data["shown"]),
+            data.get("expected"),
+            data.get("expected_minor"),
+            data.get("read_minor"),
+        )
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One run of a test (pytest-rerunfailures may run it twice)."""
@@ -106,6 +134,10 @@ class CheckoutRecord:
     trace_id: str | None = None
     #: The device it ran on (a Playwright descriptor's name, with its network and CPU).
     device: str | None = None
+    #: The page locale its amounts were read in (``"de_DE"``; None: no ``Shop.money``).
+    money_locale: str | None = None
+    #: Every amount its pages showed, as shown and as expected (:class:`ShownAmount`).
+    amounts: tuple[ShownAmount, ...] = ()
 
     @property
     def flaky(self) -> bool:
@@ -164,6 +196,8 @@ class CheckoutRecord:
             "not_done": list(self.not_done),
             "trace_id": self.trace_id,
             "device": self.device,
+            "money_locale": self.money_locale,
+            "amounts": [a.to_dict() for a in self.amounts],
         }
         if self.skip_reason is not None:
             data["skip_reason"] = self.skip_reason
@@ -192,6 +226,8 @@ class CheckoutRecord:
             not_done=tuple(data.get("not_done", [])),
             trace_id=data.get("trace_id"),
             device=data.get("device"),
+            money_locale=data.get("money_locale"),
+            amounts=tuple(ShownAmount.from_dict(a) for a in data.get("amounts", [])),
         )
 
 

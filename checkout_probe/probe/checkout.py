@@ -120,7 +120,7 @@ def run_checkout(
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
-    context = new_context(browser, settings, target, descriptors)
+    context = new_context(browser, settings, target, descriptors, shopper.locale)
     traces = traces or RoundTraces(all_until_kept=True)
     full = traces.full()
     prepare_context(
@@ -135,6 +135,7 @@ def run_checkout(
         secrets=(shopper.password,),
         baseline=job.baseline,
         name=job.journey,
+        shopper_locale=shopper.locale,
     )
     journey = checkout.journey
     journey.cut = job.cut

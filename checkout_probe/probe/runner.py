@@ -72,7 +72,7 @@ class _Worker(threading.Thread):
 
     def run(self) -> None:
         # Per worker: Faker instances are not to be shared between threads.
-        shoppers = ShopperFactory(self._settings.shop.shopper_locales, self._settings.email_domain)
+        shoppers = ShopperFactory(self._settings.shopper_locales, self._settings.email_domain)
         try:
             while not self.retired.is_set() and (item := self._jobs.get()) is not None:
                 job, future, traces = item

@@ -80,11 +80,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     settings = settings_of(config)
     target = settings.base_url or "embedded demo shop (started per worker)"
     project = config.stash[PROJECT_KEY]
+    # The same seed gives other shoppers among other locales: a replay names them too.
+    only = f" --shopper-locale {settings.shopper_locale}" if settings.shopper_locale else ""
     return [
         f"checkout-probe: project {project.root} · shop {settings.shop.name}",
         f"checkout-probe: env {settings.env} · target {target}",
         f"checkout-probe: run {settings.run_id} · faker seed {settings.faker_seed} "
-        f"(replay with --faker-seed {settings.faker_seed})",
+        f"(replay with --faker-seed {settings.faker_seed}{only}) · shoppers "
+        f"{', '.join(settings.shopper_locales)}",
     ]
 
 

@@ -53,6 +53,9 @@ class Settings:
     shop: Shop = NO_SHOP
     base_url: str | None = None
     faker_seed: int = 0
+    #: The locales generated shoppers come from: the shop's, or the one ``--shopper-locale``
+    #: names (None: the shop's ``shopper_locales``).
+    shopper_locale: str | None = None
     run_id: str = ""
     reports_dir: Path = Path("reports")
     browser_path: str | None = None
@@ -126,6 +129,11 @@ class Settings:
     def is_local(self) -> bool:
         """True when the run starts the embedded demo shop instead of using a URL."""
         return self.base_url is None
+
+    @property
+    def shopper_locales(self) -> tuple[str, ...]:
+        """The Faker locales this run's shoppers are generated in."""
+        return (self.shopper_locale,) if self.shopper_locale else self.shop.shopper_locales
 
     def budget_for(self, step_key: str) -> float:
         """The time budget of a step, in seconds."""
@@ -224,6 +232,17 @@ def _parse_budgets(raw: Any, shop: Shop) -> dict[str, float]:
     return budgets
 
 
+def _shopper_locale(raw: Any, shop: Shop) -> str | None:
+    if raw in (None, ""):
+        return None
+    if raw not in shop.shopper_locales:
+        raise ConfigError(
+            f"shopper locale {raw!r} is not one of the shop's: pass one of "
+            f"{', '.join(shop.shopper_locales)} (Shop.shopper_locales)"
+        )
+    return str(raw)
+
+
 def _parse_timeout(raw: Any) -> int | None:
     if raw in (None, ""):
         return None
@@ -314,6 +333,7 @@ def build_settings(
         shop=shop,
         base_url=base_url,
         faker_seed=_first(_parse_seed(given("faker_seed")), seed, new_seed()),
+        shopper_locale=_shopper_locale(given("shopper_locale"), shop),
         run_id=run_id or new_run_id(),
         reports_dir=Path(given("reports_dir") or "reports"),
         browser_path=given("browser_path"),

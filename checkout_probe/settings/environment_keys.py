@@ -17,6 +17,7 @@ from checkout_probe.basics.web_values import (
     header_value_problem,
     host_path_problem,
 )
+from checkout_probe.shop.shopper_locale import locale_problem, zone_problem
 
 #: Labels the probe sets on its alerts itself: a configured label cannot change an alert's
 #: identity or routing.
@@ -79,3 +80,23 @@ def endpoint_path(name: str, table: Mapping[str, Any], key: str, default: str | 
     if value and (problem := host_path_problem(value)) is not None:
         raise ConfigError(f'{where(name, path)}: {key} {value[:200]!r} {problem}, or "" for none')
     return str(value) or None
+
+
+def pinned_locale(name: str, table: Mapping[str, Any], path: Path) -> str | None:
+    """``browser_locale``: a language tag the CLDR knows (``"en-US"``), or None."""
+    value = table.get("browser_locale")
+    if value is None:
+        return None
+    if (problem := locale_problem(value)) is not None:
+        raise ConfigError(f"{where(name, path)}: browser_locale {problem}")
+    return str(value)
+
+
+def pinned_zone(name: str, table: Mapping[str, Any], path: Path) -> str | None:
+    """``timezone``: an IANA time zone (``"Europe/Berlin"``), or None."""
+    value = table.get("timezone")
+    if value is None:
+        return None
+    if (problem := zone_problem(value)) is not None:
+        raise ConfigError(f"{where(name, path)}: timezone {problem}")
+    return str(value)

@@ -39,6 +39,11 @@ One table per environment. Keys (all optional unless marked):
                           ``checkout_probe.probe.environment_options``)
 ``evidence_store``        where failed checkouts' evidence is published (``s3://bucket/prefix``,
                           ``gs://…``, ``az://…``, ``file://…``); ``--evidence-store`` wins
+``browser_locale``        pins every checkout's browser language (``"en-US"``): its locale,
+                          ``Accept-Language`` and the locale amounts are read in (default: each
+                          generated shopper's own, :mod:`checkout_probe.shop.shopper_locale`)
+``timezone``              pins every checkout's browser time zone (IANA, ``"Europe/Berlin"``;
+                          default: a zone of the shopper's country)
 
 Secrets are never in the file; a missing one stops the run before any browser starts.
 Defaults that depend on the shop (card profile, health and version paths, budgets)
@@ -65,6 +70,8 @@ from checkout_probe.settings.environment_keys import (
     endpoint_path,
     header_name,
     headers,
+    pinned_locale,
+    pinned_zone,
     strings,
     where,
 )
@@ -78,6 +85,7 @@ PREFLIGHT_POLICIES = ("healthy", "reachable", "off")
 STRING_KEYS = (
     "base_url", "card_profile", "api_token_env", "shopper_password_env", "health_path",
     "version_path", "preflight", "synthetic_header", "evidence_store",
+    "browser_locale", "timezone",
 )  # fmt: skip
 BOOL_KEYS = ("production", "allow_orders", "demo_shop")
 TABLE_KEYS = (
@@ -110,6 +118,9 @@ class Environment:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     alert_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     evidence_store: str | None = None
+    #: Pins of the browser's locale and time zone (None: the shopper's own).
+    browser_locale: str | None = None
+    timezone: str | None = None
     #: The ``probe`` table as written (the probe's parser checks it).
     probe: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     api_token: str | None = field(default=None, repr=False)
@@ -288,6 +299,8 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
         options=MappingProxyType(strings(name, table, "options", path)),
         alert_labels=MappingProxyType(alert_labels(name, table, path)),
         evidence_store=table.get("evidence_store") or None,
+        browser_locale=pinned_locale(name, table, path),
+        timezone=pinned_zone(name, table, path),
         probe=MappingProxyType(dict(table.get("probe", {}))),
         api_token=_secret(name, table.get("api_token_env"), "api_token_env", environ, path),
         shopper_password=_secret(

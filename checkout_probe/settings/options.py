@@ -59,6 +59,9 @@ SHARED: tuple[Option, ...] = (
            action="store_true"),
     Option("--faker-seed", "faker_seed", "run seed for generated shoppers; replays a run's "
            "shoppers exactly", env="CHECKOUT_PROBE_FAKER_SEED", metavar="N"),
+    Option("--shopper-locale", "shopper_locale", "generate shoppers of this one of the shop's "
+           "locales only (Shop.shopper_locales), e.g. de_DE: their country, language and "
+           "formats", env="CHECKOUT_PROBE_SHOPPER_LOCALE", metavar="LOCALE"),
     Option("--step-budget", "step_budgets", "time budget of one of the shop's journey steps, "
            "e.g. 'pay=4' (repeatable)", action="append", metavar="STEP=SECONDS", group=BUDGETS),
     Option("--baseline", "baseline", "baseline file of step times: a step several times "

@@ -23,13 +23,18 @@ class Address:
 
 @dataclass(frozen=True)
 class Shopper:
-    """A generated test user; ``password`` is only used by account journeys."""
+    """A generated test user; ``password`` is only used by account journeys.
+
+    ``locale`` is the Faker locale it was generated in (``"de_DE"``): where it lives, and
+    the language and formats its browser asks the shop for.
+    """
 
     full_name: str
     email: str
     phone: str
     address: Address
     password: str
+    locale: str = "en_US"
 
     def __repr__(self) -> str:
         # Keep the password out of pytest's assertion rewriting and tracebacks.

@@ -8,12 +8,17 @@ group separators, the currency's decimals), as Babel (the CLDR's data) knows the
 CLDR pattern of its own. Every amount a page shows is read with :meth:`MoneyFormat.parse`,
 which accepts exactly what the format writes for some amount and nothing else: a text
 that is not such an amount is a ``data_mismatch`` naming the page, the text shown and the
-format expected.
+amount expected where the reader knows it (else an example of the format).
+
+A shop that localises its prices writes them as the shopper's browser asks
+(``follows_shopper=True``): its currency stays, the locale is the page's (Germany writes
+dollars "1.234,50 $", Canada "US$1,234.50"); :meth:`MoneyFormat.for_locale` gives the
+format of one page locale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
@@ -44,12 +49,15 @@ class MoneyFormat:
     """The shop's money: ``currency`` (ISO 4217) written as ``locale`` writes it.
 
     ``pattern`` overrides the locale's currency pattern (CLDR syntax, e.g. ``"¤#,##0.00"``)
-    for a shop that writes amounts its own way.
+    for a shop that writes amounts its own way. ``follows_shopper``: the shop writes them in
+    the locale of the shopper's browser instead (``locale`` is then the default one, for a
+    page asked in no locale); see :meth:`for_locale`.
     """
 
     currency: str = "USD"
     locale: str = "en_US"
     pattern: str | None = None
+    follows_shopper: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -62,6 +70,13 @@ class MoneyFormat:
             self.format(123456)
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"Shop.money: pattern {self.pattern!r}: {exc}") from None
+
+    def for_locale(self, locale: str) -> MoneyFormat:
+        """The format of a page in ``locale`` (Babel's form, ``"de_DE"``): this one in that
+        locale where the shop follows the shopper, else this one unchanged."""
+        if not self.follows_shopper or locale == self.locale:
+            return self
+        return replace(self, locale=locale)
 
     @property
     def minor_digits(self) -> int:
@@ -79,9 +94,13 @@ class MoneyFormat:
         """A sample of the format, for messages."""
         return self.format(123456)
 
-    def parse(self, text: str, where: str) -> int:
+    def parse(self, text: str, where: str, expected: int | None = None) -> int:
         """The amount ``text`` shows, in minor units; :class:`MisreadAmount` (a data
-        mismatch) when it is not exactly how the format writes an amount."""
+        mismatch) when it is not exactly how the format writes an amount, naming ``where``,
+        the text and the ``expected`` amount (minor units) when the caller knows it.
+
+        A well-written amount other than ``expected`` is returned: comparing amounts is the
+        checks' work, which say how the expectation was reached."""
         shown = _squash(text)
         number = "".join(
             ch for ch in shown
@@ -98,8 +117,13 @@ class MoneyFormat:
             if minor_value != minor:
                 minor = None
         if minor is None or self.format(minor) != shown:
+            if expected is not None:
+                raise MisreadAmount(
+                    f"{where} shows {shown!r}, expected {self.format(expected)!r} "
+                    f"({self.currency} in {self.locale})"
+                )
             raise MisreadAmount(
                 f"{where}: {shown!r} is not an amount in {self.currency} as the shop writes it "
-                f"(Shop.money: {self.locale}, e.g. {self.example()!r})"
+                f"(Shop.money: {self.currency} in {self.locale}, e.g. {self.example()!r})"
             )
         return minor

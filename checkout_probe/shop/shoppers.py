@@ -97,11 +97,16 @@ def region_and_postcode(fake: Faker, country: str) -> tuple[str, str]:
 
 
 def make_shopper(
-    fake: Faker, seed: int, email_domain: str, password: str | None, country: str = "US"
+    fake: Faker,
+    seed: int,
+    email_domain: str,
+    password: str | None,
+    country: str = "US",
+    locale: str = "en_US",
 ) -> Shopper:
     """A new test shopper: name, e-mail on a reserved test domain, address in ``country``, phone.
 
-    ``fake`` should be of the locale that lives in ``country`` (:data:`LOCALES`),
+    ``fake`` should be of ``locale``, which lives in ``country`` (:data:`LOCALES`),
     seeded with ``seed``; a tag from the seed keeps e-mails unique per shopper yet
     identical on replay. Without ``password`` one is generated.
     """
@@ -116,6 +121,7 @@ def make_shopper(
         phone=phone_number(country, random.Random(seed)),
         address=Address(street, city, postal_code, country, region),
         password=password or fake.password(length=14),
+        locale=locale,
     )
 
 
@@ -138,4 +144,4 @@ class ShopperFactory:
         locale = self.locales[seed % len(self.locales)]
         fake = self._fakers[locale]
         fake.seed_instance(seed)
-        return make_shopper(fake, seed, self.email_domain, password, LOCALES[locale])
+        return make_shopper(fake, seed, self.email_domain, password, LOCALES[locale], locale)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_currency
 
 TAX_PERCENT = 8
 
@@ -22,9 +25,9 @@ SHIPPING_METHODS: Mapping[str, ShippingMethod] = {
     "express": ShippingMethod("express", "Express", 1499),
 }
 DEFAULT_SHIPPING_METHOD = "standard"
-# The shop's currency is the dollar; prices are shown with this sign.
-DOLLAR = "$"
-# ... and charged in this currency (the payment provider's code for it).
+# The shop's currency is the dollar: prices are shown in it (ISO 4217), in the page's locale,
+PRICE_CURRENCY = "USD"
+# ... and charged in it (the payment provider's code for it).
 CURRENCY = "usd"
 
 
@@ -57,11 +60,12 @@ class Totals:
         return self.subtotal_cents + self.shipping_cents + self.tax_cents
 
 
-def format_money(cents: int, symbol: str = DOLLAR) -> str:
-    """``1200`` → ``"$12.00"`` (no thousands separator); ``symbol`` stands before the amount."""
-    sign = "-" if cents < 0 else ""
-    dollars, rest = divmod(abs(cents), 100)
-    return f"{sign}{symbol}{dollars}.{rest:02d}"
+def format_money(
+    cents: int, locale: str = "en_US", currency: str = PRICE_CURRENCY, pattern: str | None = None
+) -> str:
+    """``123450`` → ``"$1,234.50"`` (en_US), ``"US$1,234.50"`` (en_CA, en_GB), ``"1.234,50 $"``
+    (de_DE, with a no-break space): the CLDR's format of ``locale`` (Babel), or ``pattern``."""
+    return format_currency(Decimal(cents).scaleb(-2), currency, format=pattern, locale=locale)
 
 
 def tax_cents(subtotal_cents: int) -> int:

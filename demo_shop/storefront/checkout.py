@@ -12,7 +12,6 @@ from demo_shop.context import catalog_db, fault_hits, get_shop
 from demo_shop.gateway.client import CardError, GatewayUnavailableError
 from demo_shop.orders.pricing import (
     DEFAULT_SHIPPING_METHOD,
-    DOLLAR,
     SHIPPING_METHODS,
     PricedLine,
     Totals,
@@ -44,8 +43,6 @@ PAYMENT_ERRORS = {
     "invalid_number": "Your card number is invalid.",
 }
 GENERIC_PAYMENT_ERROR = "Your payment could not be processed."
-# What misformatted-amount's review page shows money with.
-EURO = "€"
 
 
 def _first_incomplete_step() -> str | None:
@@ -217,8 +214,8 @@ def review() -> BaseResponse | str:
         payment=state.get_payment(),
         show_place_order=not fault_hits(fault_names.CHECKOUT_BUTTON_BROKEN),
         app_banner=fault_hits(fault_names.COVERED_ON_NARROW_SCREENS),
-        # misformatted-amount: the review page formats money for a euro locale.
-        currency_symbol=EURO if fault_hits(fault_names.MISFORMATTED_AMOUNT) else DOLLAR,
+        # misformatted-amount: the review page formats money in euros.
+        price_currency="EUR" if fault_hits(fault_names.MISFORMATTED_AMOUNT) else None,
     )
 
 

@@ -17,9 +17,8 @@ from demo_shop.orders.pricing import (
     CURRENCY,
     DEFAULT_SHIPPING_METHOD,
     SHIPPING_METHODS,
-    format_money,
 )
-from demo_shop.storefront import state
+from demo_shop.storefront import locales, state
 
 bp = Blueprint("frontend_api", __name__, url_prefix="/api")
 
@@ -40,7 +39,8 @@ def checkout_config() -> Response:
 
 @bp.get("/shipping-options")
 def shipping_options() -> tuple[Response, int]:
-    """The shipping methods with their prices, and the one chosen (400 before the address)."""
+    """The shipping methods with their prices (written in the page's locale, as the page's
+    other amounts), and the one chosen (400 before the address)."""
     if not state.get_cart() or state.get_contact() is None:
         return jsonify({"error": "Checkout is incomplete."}), 400
     methods = [
@@ -48,7 +48,7 @@ def shipping_options() -> tuple[Response, int]:
             "code": method.code,
             "label": method.label,
             "price_cents": method.price_cents,
-            "price": format_money(method.price_cents),
+            "price": locales.price(method.price_cents),
         }
         for method in SHIPPING_METHODS.values()
     ]

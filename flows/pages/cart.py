@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Locator, Page
 
-from flows.money import parse_cents
+from flows.money import PageAmounts
 
 if TYPE_CHECKING:
     from flows.pages.contact import ContactPage
@@ -59,9 +59,9 @@ class CartPage:
         )
         return [f"{quantity} × '{name.strip()}'" for name, quantity in rows]
 
-    def subtotal_cents(self) -> int:
-        """The subtotal the cart shows, in cents."""
-        return parse_cents(self.subtotal.inner_text(), "cart: subtotal")
+    def subtotal_cents(self, money: PageAmounts, expected: int | None = None) -> int:
+        """The subtotal the cart shows, in cents, read with ``money``."""
+        return money.read(self.subtotal.inner_text(), "cart: subtotal", expected)
 
     def proceed_to_checkout(self) -> ContactPage:
         """Start the checkout."""

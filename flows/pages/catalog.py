@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from playwright.sync_api import Locator, Page
 
-from flows.money import parse_cents
+from flows.money import PageAmounts
 from flows.pages.product import ProductPage
 
 
@@ -21,8 +23,12 @@ class CatalogPage:
         self.page.goto("/")
         return self
 
-    def listed_prices(self) -> dict[str, int]:
-        """Every product the catalog lists, with the price it shows (in cents)."""
+    def listed_prices(
+        self, money: PageAmounts, expected: Mapping[str, int] | None = None
+    ) -> dict[str, int]:
+        """Every product the catalog lists, with the price it shows (in cents), read with
+        ``money``; ``expected``: the catalogue's prices, for a price written wrongly."""
+        expected = expected or {}
         # One round trip for the whole list; inside a card, its heading and its price
         # element (the page marks it with a class only) are what a shopper reads.
         cards: list[list[str]] = self.products.evaluate_all(
@@ -30,7 +36,9 @@ class CatalogPage:
             " c.querySelector('.price').innerText])"
         )
         return {
-            name.strip(): parse_cents(price, f"catalog: price of {name.strip()!r}")
+            name.strip(): money.read(
+                price, f"catalog: price of {name.strip()!r}", expected.get(name.strip())
+            )
             for name, price in cards
         }
 

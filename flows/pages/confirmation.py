@@ -7,7 +7,8 @@ import re
 from playwright.sync_api import Locator, Page
 
 from checkout_probe.checks.readback import OrderView
-from flows.money import Totals
+from checkout_probe.shop.pricing import ExpectedOrder
+from flows.money import PageAmounts, Totals
 from flows.pages.review import read_lines, read_totals
 
 # "Standard shipping to Ada Lovelace, 1 Main Street, Springfield 12345"
@@ -28,20 +29,27 @@ class ConfirmationPage:
             " shipping to "
         )
 
-    def totals(self) -> Totals:
-        """The totals the confirmation shows."""
-        return read_totals(self.page, "confirmation", "confirmation")
+    def totals(self, money: PageAmounts, expected: Totals | None = None) -> Totals:
+        """The totals the confirmation shows, read with ``money``."""
+        return read_totals(self.page, "confirmation", "confirmation", money, expected)
 
-    def view(self) -> OrderView:
-        """Everything the confirmation tells the shopper, for the read-back."""
+    def view(self, money: PageAmounts, expected: ExpectedOrder | None = None) -> OrderView:
+        """Everything the confirmation tells the shopper, for the read-back (``expected``:
+        the order it should show, named where an amount is written wrongly)."""
         delivery = " ".join(self.delivery.inner_text().split())
         match = _DELIVERY.match(delivery)
         email = self.sent_to.inner_text().strip().removeprefix("A confirmation has been sent to ")
         return OrderView(
             where="confirmation",
             number=self.order_number.inner_text().strip(),
-            lines=read_lines(self.page, "confirmation", "confirmation"),
-            totals=self.totals(),
+            lines=read_lines(
+                self.page,
+                "confirmation",
+                "confirmation",
+                money,
+                expected.lines if expected else None,
+            ),
+            totals=self.totals(money, expected.totals if expected else None),
             shipping_method=match["method"] if match else delivery,
             name=match["name"] if match else delivery,
             email=email.removesuffix("."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
+from flows.money import PageAmounts
 from flows.pages.cart import CartPage
 from flows.pages.header import SiteHeader
 
@@ -20,6 +21,10 @@ class ProductPage:
         self.quantity: Locator = page.get_by_label("Quantity", exact=True)
         self.add_button: Locator = page.get_by_role("button", name="Add to cart")
         self.status: Locator = page.get_by_role("status")
+
+    def price_cents(self, money: PageAmounts, expected: int | None = None) -> int:
+        """The price the page shows, in cents (``expected``: the catalogue's, if known)."""
+        return money.read(self.price.inner_text(), f"product page of '{self.name}'", expected)
 
     def add_to_cart(self, quantity: int = 1) -> None:
         """Add ``quantity`` of this product and wait until the shop confirms it."""

@@ -29,6 +29,7 @@ BUGS = (
     "order-left-pending",
     "charge-first-card",
     "misformatted-amount",
+    "locale-format",
     "stale-session-totals",
     "cart-kept-after-order",
     "generic-decline-message",

@@ -30,7 +30,7 @@ def test_catalog_lists_six_products(driver: ShopDriver) -> None:
 
 def test_page_chrome(driver: ShopDriver) -> None:
     html = driver.http.get("/").text
-    assert '<html lang="en" data-hydrated="true">' in html
+    assert '<html lang="en-US" data-hydrated="true">' in html
     assert '<nav aria-label="Main">' in html
     assert '<a href="/cart">Cart (<span data-testid="cart-count">0</span>)</a>' in html
     assert ">Sign in</a>" in html and ">Register</a>" in html
