@@ -62,6 +62,10 @@ RERENDER_WHILE_SAVING = "rerender-while-saving"
 # Every storefront HTML page answers --fault-delay seconds late (server-side rendering
 # under load); the APIs, static files and /health are as fast as ever.
 SLOW_PAGES = "slow-pages"
+# What only some shoppers feel: the card frame's number field loses its <label> (a styled
+# text stands in for it), so a screen reader announces an unnamed text box; it still works
+# for everyone who sees it.
+UNLABELLED_PAYMENT_FIELD = "unlabelled-payment-field"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -95,6 +99,7 @@ FAULT_NAMES: tuple[str, ...] = (
     HYDRATION_DELAY,
     RERENDER_WHILE_SAVING,
     SLOW_PAGES,
+    UNLABELLED_PAYMENT_FIELD,
 )
 
 # Only a share of sessions lands on the broken replica by default, and every fourth

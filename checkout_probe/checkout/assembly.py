@@ -17,6 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from checkout_probe.checkout.accessibility import AxeChecker
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
 from checkout_probe.checkout.journey import Journey
 from checkout_probe.checkout.network import NetworkRecorder
@@ -79,8 +80,8 @@ class Checkout:
         settle_orders(self.journey, self.orders.adapter, shoppers, failure)
 
     def finish(self) -> None:
-        """After the journey (once; again is a no-op): the steps' web vitals, and the end
-        of the checkout's trace (failed when a step failed)."""
+        """After the journey (once; again is a no-op): the steps' web vitals and
+        accessibility, and the end of the checkout's trace (failed when a step failed)."""
         if self.finished:
             return
         self.finished = True
@@ -133,6 +134,7 @@ def open_checkout(
         baseline=baseline,
         name=name,
         vitals=vitals,
+        axe=AxeChecker(all_secrets) if settings.accessibility else None,
     )
     return Checkout(page, recorder, journey, all_secrets, orders)
 
