@@ -247,6 +247,7 @@ class StepAccessibility:
         if _path(check.url) not in record.a11y_pages:
             record.a11y_pages.append(_path(check.url))
         record.a11y_violations += check.violations
+        record.a11y_seconds += check.seconds
         if step is not None:  # the step's report is closed: add to it afterwards
             step.attach_text(shown(record), "accessibility")
 

@@ -44,6 +44,8 @@ class StepRecord:
     a11y_pages: list[str] = field(default_factory=list)
     #: Their accessibility violations.
     a11y_violations: list[Violation] = field(default_factory=list)
+    #: Seconds axe-core took on them (the harness's time, not in ``duration_s``).
+    a11y_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -60,6 +62,7 @@ class StepRecord:
                 "pages": list(self.a11y_pages),
                 "counts": counts_by_impact(self.a11y_violations),
                 "violations": [v.to_dict() for v in self.a11y_violations],
+                "seconds": round(self.a11y_seconds, 3),
             },
         }
 
@@ -78,6 +81,7 @@ class StepRecord:
             list(data.get("vital_breaches") or []),
             list(a11y.get("pages") or []),
             [Violation.from_dict(v) for v in a11y.get("violations") or []],
+            float(a11y.get("seconds") or 0.0),
         )
 
 
