@@ -194,11 +194,12 @@ class StepAccessibility:
         self._report_step: report_steps.ReportStep | None = None
         self._spent_at_start = 0.0
 
-    def started(self, page: Page, record: StepRecord) -> None:
-        """A step starts: the page the last step ended on is this step's, if still shown."""
+    def started(self, page: Page, record: StepRecord, *, on_page: bool = True) -> None:
+        """A step starts: the page the last step ended on is this step's, if still shown
+        and the step acts on the page (``on_page``; not the engine's read-back steps)."""
         self._report_step = report_steps.current()
         self._spent_at_start = self.checker.seconds
-        if self._carried is not None:
+        if self._carried is not None and on_page:
             check, earlier, step = self._carried
             self._carried = None
             still = page_key(_url(page)) == page_key(check.url)

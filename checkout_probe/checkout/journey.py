@@ -140,7 +140,7 @@ class Journey(PageWaits):
             if self.vitals is not None:
                 self.vitals.started(index)
             if self.a11y is not None:
-                self.a11y.started(self.page, record)
+                self.a11y.started(self.page, record, on_page=key not in ENGINE_STEPS)
             self._send_trace_context()
             try:
                 yield record
