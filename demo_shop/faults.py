@@ -72,6 +72,10 @@ COVERED_ON_NARROW_SCREENS = "covered-on-narrow-screens"
 # The catalog shows an unoptimised hero image (about 1.5 MB): nothing on loopback or a fast
 # line, seconds of Largest Contentful Paint on a throttled 4G phone.
 HEAVY_HERO_IMAGE = "heavy-hero-image"
+# What only some shoppers feel: the card frame's number field loses its <label> (a styled
+# text stands in for it), so a screen reader announces an unnamed text box; it still works
+# for everyone who sees it.
+UNLABELLED_PAYMENT_FIELD = "unlabelled-payment-field"
 
 FAULT_NAMES: tuple[str, ...] = (
     BAD_DB_CONNECTION_STRING,
@@ -108,6 +112,7 @@ FAULT_NAMES: tuple[str, ...] = (
     SLOW_PAGES,
     COVERED_ON_NARROW_SCREENS,
     HEAVY_HERO_IMAGE,
+    UNLABELLED_PAYMENT_FIELD,
 )
 
 # Only a share of sessions lands on the broken replica by default, and every fourth

@@ -103,6 +103,15 @@ MATRIX: tuple[FaultCase, ...] = (
         suite_args=("--vitals-fail=contact and address",),
         says="web vitals over budget: CLS 0.",
     ),
+    # A payment field without an accessible name: the card is still typed (the page object
+    # falls back to its test id); axe-core names the field, failing 'pay' only where asked.
+    FaultCase(
+        "unlabelled-payment-field",
+        "accessibility",
+        suite_args=("--a11y-fail=pay=serious",),
+        says="[accessibility]: 1 critical violation on /checkout/payment: label — Form elements "
+        "must have labels (#card-frame >>> #card-number)",
+    ),
     # The order's life after "thank you", and a gate that sees a partial outage.
     # Every 4th order placement of a shop process fails: no smoke run places 4 orders in
     # one shop, the gate's burst does.

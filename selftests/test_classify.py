@@ -92,6 +92,11 @@ CASES = {
     ),
     Category.SLOW: replace(BASE, error_type="StepOverBudget", step_duration_s=8.4),
     Category.UI_BROKEN: replace(BASE, error_type="TimeoutError"),
+    Category.ACCESSIBILITY: replace(
+        BASE,
+        error_type="AccessibilityViolations",
+        error_message="accessibility: 1 critical violation on /checkout/payment: label — …",
+    ),
 }
 
 

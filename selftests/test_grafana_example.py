@@ -67,7 +67,8 @@ def _exports() -> Exports:
     started = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
     vitals = {"pay": {"LCP": 800.0, "CLS": 0.02, "INP": 40.0}}
     results = (
-        CheckoutResult(PASSED, None, None, "", {"pay": 1.0}, journey="guest", step_vitals=vitals),
+        CheckoutResult(PASSED, None, None, "", {"pay": 1.0}, journey="guest", step_vitals=vitals,
+                       a11y_counts={"pay": {"serious": 1}}),
         CheckoutResult(FAILED, "payment_error", "pay", "Payment Processing Error", {"pay": 4.0},
                        journey="guest", step_vitals=vitals),
         CheckoutResult(ERROR, None, None, "browser crashed", journey="guest"),

@@ -203,6 +203,7 @@ def _exported_series() -> dict[str, set[str]]:
             "",
             {"pay": 1.0},
             step_vitals={"pay": {"LCP": 800.0, "CLS": 0.02, "INP": 40.0}},
+            a11y_counts={"pay": {"serious": 1}},
         ),
         CheckoutResult("failed", "payment_error", "pay", "Payment Processing Error", {"pay": 4.0}),
     )

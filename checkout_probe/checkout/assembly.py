@@ -18,6 +18,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from checkout_probe.checkout.accessibility import AxeChecker
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
 from checkout_probe.checkout.devices import descriptor_options, emulate
 from checkout_probe.checkout.journey import Journey
@@ -94,8 +95,8 @@ class Checkout:
         settle_orders(self.journey, self.orders.adapter, shoppers, failure)
 
     def finish(self) -> None:
-        """After the journey (once; again is a no-op): the steps' web vitals, and the end
-        of the checkout's trace (failed when a step failed)."""
+        """After the journey (once; again is a no-op): the steps' web vitals and
+        accessibility, and the end of the checkout's trace (failed when a step failed)."""
         if self.finished:
             return
         self.finished = True
@@ -153,6 +154,7 @@ def open_checkout(
         name=name,
         vitals=vitals,
         shopper_locale=shopper_locale,
+        axe=AxeChecker(all_secrets) if settings.accessibility else None,
     )
     return Checkout(page, recorder, journey, all_secrets, orders)
 

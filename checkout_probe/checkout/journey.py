@@ -3,8 +3,9 @@
 Modelled on synthetic-monitoring journeys: a step records its status, duration
 and URL; the first failed step raises a :class:`CheckoutFailure` whose message
 is a diagnosis, and the steps after it never run. A step that expects success
-also fails on any response >= 500 or uncaught page error it caused, and on
-running over its time budget (without hiding a real error in the same step).
+also fails on any response >= 500 or uncaught page error it caused, on running
+over its time budget (without hiding a real error in the same step), and where
+the environment asks, on its web vitals and its pages' accessibility (:mod:`.accessibility`).
 Each step is a span of the checkout's W3C trace, an Allure step, and a group of
 its Playwright trace (:mod:`.trace_groups`).
 """
@@ -23,6 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from checkout_probe.basics.redact import redact_exception
+from checkout_probe.checkout.accessibility import AxeChecker, StepAccessibility, failure_message
 from checkout_probe.checkout.amounts import PageAmounts
 from checkout_probe.checkout.context import page_locale
 from checkout_probe.checkout.network import NetworkRecorder
@@ -64,6 +66,10 @@ class VitalsOverBudget(SlowerThanUsual):
     """A step's web vitals were over their budgets, in a step the environment fails for it."""
 
 
+class AccessibilityViolations(AssertionError):
+    """A step's pages had accessibility violations of the impact its environment fails."""
+
+
 class Journey(PageWaits):
     """Runs the steps of one checkout on ``page``; see the module docstring (its waits for
     the page a step expects: :class:`~checkout_probe.checkout.page_waits.PageWaits`)."""
@@ -79,6 +85,7 @@ class Journey(PageWaits):
         name: str = "checkout",
         vitals: VitalsRecorder | None = None,
         shopper_locale: str | None = None,
+        axe: AxeChecker | None = None,
     ) -> None:
         self.page = page
         money = settings.shop.money
@@ -92,6 +99,8 @@ class Journey(PageWaits):
             if money is not None
             else None
         )
+        #: The accessibility of the checkout's pages, by step (None: not checked).
+        self.a11y = StepAccessibility(axe, settings.a11y_fail) if axe is not None else None
         #: The web vitals of the checkout's pages, by step (None: not measured).
         self.vitals = StepVitals(vitals, settings.vital_budgets) if vitals is not None else None
         #: The checkout's W3C trace: every request of a step carries the step's span.
@@ -144,31 +153,37 @@ class Journey(PageWaits):
             record.span_id = span.span_id
             if self.vitals is not None:
                 self.vitals.started(index)
+            if self.a11y is not None:
+                self.a11y.started(self.page, record, on_page=key not in ENGINE_STEPS)
             self._send_trace_context()
             try:
                 yield record
                 self._raise_on_problems(mark)
             except CheckoutFailure:
                 record.status = "failed"
+                self._end_a11y(record, passed=False)
                 raise
             except ReadBackUnavailable as exc:
                 # The shopper's part is done; only the read-back could not be: say so,
                 # and let the checkout go on (it is not skipped, nor failed for it).
                 record.status = "not done"
-                record.duration_s = time.perf_counter() - started
+                record.duration_s = self._elapsed(started)
                 self._read_vitals(index, record)
+                self._end_a11y(record, passed=False)
                 self.not_done.append(f"step '{record.key}': {exc}")
                 allure.attach(str(exc), "read-back not done", allure.attachment_type.TEXT)
                 return
             except Exception as exc:
-                record.duration_s = time.perf_counter() - started
+                record.duration_s = self._elapsed(started)
                 record.status = "failed"
                 record.url = self._url()
                 self._read_vitals(index, record, now=True)
+                self._end_a11y(record, passed=False)
                 self._fail(record, exc, mark, budget)
-            record.duration_s = time.perf_counter() - started
+            record.duration_s = self._elapsed(started)
             record.url = self._url()
             self._read_vitals(index, record)
+            self._end_a11y(record, passed=True)  # after its time: axe's is not the shop's
             if record.duration_s > budget:
                 record.status = "failed"
                 self._fail(record, None, mark, budget)
@@ -185,7 +200,24 @@ class Journey(PageWaits):
                     mark,
                     budget,
                 )
+            failing = self.a11y.failing(record) if self.a11y is not None else []
+            if failing:
+                record.status = "failed"
+                self._fail(record, AccessibilityViolations(failure_message(failing)), mark, budget)
             record.status = "passed"
+
+    def _elapsed(self, started: float) -> float:
+        # The step's time as the shopper lives it: the harness's axe runs in it are not.
+        spent = self.a11y.spent_in_step() if self.a11y is not None else 0.0
+        return time.perf_counter() - started - spent
+
+    def _end_a11y(self, record: StepRecord, *, passed: bool) -> None:
+        if self.a11y is not None:
+            self.a11y.ended(self.page, record, passed)
+
+    def _page_shown(self) -> None:
+        if self.a11y is not None:
+            self.a11y.page_shown(self.page)
 
     def _read_vitals(self, index: int, record: StepRecord, now: bool = False) -> None:
         # The step's end is marked; its page is read now only where its verdict (or its
@@ -194,9 +226,12 @@ class Journey(PageWaits):
             self.vitals.ended(self.page, index, record, read_now=now)
 
     def finish_vitals(self) -> None:
-        """After the last step: the final values of every step's vitals."""
+        """After the last step: the final values of every step's vitals, and the page it
+        ended on given to it (accessibility)."""
         if self.vitals is not None:
             self.vitals.finish(self.page, self.steps)
+        if self.a11y is not None:
+            self.a11y.finish()
 
     def _send_trace_context(self) -> None:
         # The page's extra headers are merged with the context's (the synthetic-traffic

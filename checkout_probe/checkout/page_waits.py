@@ -46,6 +46,7 @@ class PageWaits:
             )
             if expected.first.is_visible() or self._comes_after_all(expected, errors.settle_s):
                 self.wait_until_ready(deadline)
+                self._page_shown()
                 return
             try:
                 shown = " ".join(problem.first.inner_text(timeout=1_000).split())
@@ -53,6 +54,9 @@ class PageWaits:
                 continue  # the page re-rendered under us: look again
             if problem.first.is_visible():
                 raise AssertionError(f"expected {what}, the page showed {shown!r}")
+
+    def _page_shown(self) -> None:
+        """The page waited for is shown (the journey checks its accessibility)."""
 
     def _comes_after_all(self, expected: Locator, settle_s: float) -> bool:
         """The expected element appears within ``settle_s`` after all (a passing notice)."""

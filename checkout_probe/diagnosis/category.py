@@ -20,6 +20,7 @@ class Category(StrEnum):
     UI_BROKEN = "ui_broken"
     CLIENT_ERROR = "client_error"
     SLOW = "slow"
+    ACCESSIBILITY = "accessibility"
     TARGET_UNREACHABLE = "target_unreachable"
     HARNESS_ERROR = "harness_error"
 
@@ -36,6 +37,10 @@ LOOK_FIRST: dict[Category, str] = {
     Category.UI_BROKEN: "the front end: templates and scripts of the latest deploy",
     Category.CLIENT_ERROR: "the front end: the page script error below",
     Category.SLOW: "the slow request and the dependency it waits on",
+    Category.ACCESSIBILITY: (
+        "the page's markup in the latest deploy: the elements named (their labels, names, "
+        "roles and contrast)"
+    ),
     Category.TARGET_UNREACHABLE: "whether the shop is up and reachable (DNS, TLS, network)",
     Category.HARNESS_ERROR: "the harness, its configuration or the project's flows, not the shop",
 }

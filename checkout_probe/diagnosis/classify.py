@@ -10,6 +10,9 @@ at the dependency ``/health`` names, never as "a timeout".
 2. ``target_unreachable`` the browser could not connect to the shop at all, a navigation to
                           it was refused mid-journey, or the project's HTTP call to it was.
 3. ``data_mismatch``      a comparison of totals, items or the stored order failed.
+   ``accessibility``      the step's pages had axe-core violations of an impact the
+                          environment fails the step for (``a11y_fail``); the step itself
+                          worked, so no other evidence of it explains anything.
 4. ``payment_provider``   a request to an origin the project declares its payment provider
                           (``Shop.origins.payment``) failed, the shop answered 502/503/504
                           about its provider, or ``/health`` reports the payment component
@@ -168,6 +171,10 @@ def _explain(ev: Evidence, errors: ShopErrors) -> tuple[Category, str]:
         return Category.TARGET_UNREACHABLE, reason
     if ev.data_mismatch:
         return Category.DATA_MISMATCH, ev.error_message.splitlines()[0]
+    if ev.error_type == "AccessibilityViolations":
+        return Category.ACCESSIBILITY, ev.error_message.splitlines()[0].removeprefix(
+            "accessibility: "
+        )
     provider = _provider_failure(ev)
     if provider:
         return Category.PAYMENT_PROVIDER, provider

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checkout_probe.basics.files import write_atomically
+from checkout_probe.evidence.accessibility import Violation, counts_by_impact
 from checkout_probe.shop.orders import CleanupResult
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -39,6 +40,12 @@ class StepRecord:
     vitals: dict[str, float] = field(default_factory=dict)
     #: Its vitals over their budgets ("LCP 3.10 s over its 2.50 s budget").
     vital_breaches: list[str] = field(default_factory=list)
+    #: The pages of the step checked with axe-core (:mod:`checkout_probe.checkout.accessibility`).
+    a11y_pages: list[str] = field(default_factory=list)
+    #: Their accessibility violations.
+    a11y_violations: list[Violation] = field(default_factory=list)
+    #: Seconds axe-core took on them (the harness's time, not in ``duration_s``).
+    a11y_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -51,11 +58,18 @@ class StepRecord:
             "span_id": self.span_id,
             "vitals": dict(self.vitals),
             "vital_breaches": list(self.vital_breaches),
+            "accessibility": {
+                "pages": list(self.a11y_pages),
+                "counts": counts_by_impact(self.a11y_violations),
+                "violations": [v.to_dict() for v in self.a11y_violations],
+                "seconds": round(self.a11y_seconds, 3),
+            },
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StepRecord:
         """The inverse of :meth:`to_dict`."""
+        a11y = data.get("accessibility") or {}
         return cls(
             data["step"],
             data["title"],
@@ -65,6 +79,9 @@ class StepRecord:
             data.get("span_id"),
             dict(data.get("vitals") or {}),
             list(data.get("vital_breaches") or []),
+            list(a11y.get("pages") or []),
+            [Violation.from_dict(v) for v in a11y.get("violations") or []],
+            float(a11y.get("seconds") or 0.0),
         )
 
 

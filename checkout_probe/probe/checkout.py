@@ -41,6 +41,7 @@ from checkout_probe.checkout.assembly import (
 from checkout_probe.checkout.journey import CheckoutCut, Journey
 from checkout_probe.checkout.orders_access import OrderAccess
 from checkout_probe.diagnosis import CheckoutFailure
+from checkout_probe.evidence.accessibility import counts_by_impact
 from checkout_probe.evidence.scrub import scrub_file
 from checkout_probe.probe.model import CUT, ERROR, FAILED, PASSED, CheckoutResult
 from checkout_probe.settings.baseline import Baseline, step_totals
@@ -195,6 +196,7 @@ def run_checkout(
         cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
         trace_id=journey.trace.trace_id, step_vitals=_vitals(journey),
         vital_breaches=[f"step '{s.key}': {b}" for s in journey.steps for b in s.vital_breaches],
+        a11y_counts=_a11y_counts(journey),
     )  # fmt: skip
 
 
@@ -219,6 +221,19 @@ def _vitals(journey: Journey) -> dict[str, dict[str, float]]:
         for metric, value in step.vitals.items():
             into[metric] = max(value, into.get(metric, value))
     return {step: values for step, values in worst.items() if values}
+
+
+def _a11y_counts(journey: Journey) -> dict[str, dict[str, int]]:
+    # A repeated step ("add to cart" per item): its repeats' pages together (each page of
+    # the checkout is checked once, so nothing is counted twice).
+    counts: dict[str, dict[str, int]] = {}
+    for step in journey.steps:
+        if not step.a11y_pages:
+            continue
+        into = counts.setdefault(step.key, {})
+        for impact, count in counts_by_impact(step.a11y_violations).items():
+            into[impact] = into.get(impact, 0) + count
+    return counts
 
 
 def _stop_tracing(context: BrowserContext) -> None:

@@ -123,6 +123,7 @@ def add_round(session: Session, round_: Round, verdict: Verdict) -> int:
         step_p50=step_percentiles(round_, 50),
         step_p95=step_percentiles(round_, 95),
         vitals_p75=vital_percentiles(round_, 75),
+        a11y_counts=round_.a11y_counts(),
         verdict=verdict.state,
         by_journey=round_.by_journey(),
         cleanup_failures=round_.cleanup_failures,

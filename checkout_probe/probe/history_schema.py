@@ -65,6 +65,8 @@ class RoundRow(Base):
     cleanup_failures: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     #: ``{step: {metric: p75}}`` of the round's web vitals (None: older rows).
     vitals_p75: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSON, nullable=True)
+    #: ``{step: {impact: violations}}`` of the round's accessibility (None: older rows).
+    a11y_counts: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON, nullable=True)
     failed: Mapped[list[FailureRow]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )
@@ -121,6 +123,8 @@ class RoundRecord:
     cleanup_failures: list[str] = field(default_factory=list)
     #: ``{step: {metric: p75}}`` of the round's web vitals ({} for older rows).
     vitals_p75: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: ``{step: {impact: violations}}``, the most one checkout saw ({} for older rows).
+    a11y_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def top_category(self) -> str | None:
@@ -171,4 +175,5 @@ def to_record(row: RoundRow) -> RoundRecord:
         dict(row.by_journey or {}),
         list(row.cleanup_failures or []),
         {step: dict(values) for step, values in (row.vitals_p75 or {}).items()},
+        {step: dict(counts) for step, counts in (row.a11y_counts or {}).items()},
     )

@@ -75,6 +75,13 @@ class ProbeMetrics:
             buckets=VITAL_SCORE_BUCKETS,
             registry=r,
         )
+        self.a11y_violations = Counter(
+            "checkout_probe_accessibility_violations",
+            "Accessibility violations (axe-core rules per page) the checkouts found, by step "
+            "and impact.",
+            ["env", "journey", "device", "step", "impact"],
+            registry=r,
+        )
         self.failure_rate = Gauge(
             "checkout_probe_failure_rate",
             "Checkout failure rate over the decision window.",
@@ -148,7 +155,8 @@ class ProbeMetrics:
         self._set_dependencies(round_)
 
     def count_checkouts(self, round_: Round) -> None:
-        """Count the round's checkouts by outcome and category; their step durations and vitals.
+        """Count the round's checkouts by outcome and category; their step durations, vitals
+        and accessibility violations.
 
         Also for a round that judged nothing (only harness errors): those still happened.
         """
@@ -168,6 +176,11 @@ class ProbeMetrics:
                         else (self.web_vital_seconds, value / 1000)
                     )
                     histogram.labels(round_.env, journey, device, step, metric).observe(amount)
+            for step, counts in result.a11y_counts.items():
+                for impact, count in counts.items():
+                    self.a11y_violations.labels(round_.env, journey, device, step, impact).inc(
+                        count
+                    )
 
     def preload_checkouts(self, env: str, totals: Mapping[tuple[str, str, str, str], int]) -> None:
         """Start the counters at ``{(journey, device, outcome, category): count}`` (e.g. from

@@ -61,6 +61,9 @@ class CheckoutResult:
     step_vitals: dict[str, dict[str, float]] = field(default_factory=dict)
     #: Vitals over their budgets ("step 'pay': CLS 0.16 over its 0.10 budget").
     vital_breaches: list[str] = field(default_factory=list)
+    #: Accessibility violations per step name and axe impact (a repeated step: its repeats'
+    #: pages together; each page is checked once per checkout).
+    a11y_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -152,6 +155,17 @@ class Round:
                 first.setdefault(key, breach)
                 counts[key] = counts.get(key, 0) + 1
         return {first[key]: count for key, count in counts.items()}
+
+    def a11y_counts(self) -> dict[str, dict[str, int]]:
+        """``{step: {impact: violations}}``: the most any one checkout of the round saw (every
+        checkout sees the same pages; a count that grows with K would say nothing more)."""
+        most: dict[str, dict[str, int]] = {}
+        for result in self.results:
+            for step, counts in result.a11y_counts.items():
+                into = most.setdefault(step, {})
+                for impact, count in counts.items():
+                    into[impact] = max(count, into.get(impact, 0))
+        return most
 
     @property
     def cleanup_failures(self) -> list[str]:

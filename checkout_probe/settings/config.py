@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from checkout_probe.basics.errors import ConfigError
 from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import shop_url_problem, url_problem
+from checkout_probe.settings.a11y_fail import A11yFail, parse_a11y_option
 from checkout_probe.settings.baseline import Baseline, load_baseline
 from checkout_probe.settings.devices import DEFAULT_DEVICES, Device, pick_device
 from checkout_probe.settings.environments import LOCAL, Environment, load_file, resolve
@@ -83,6 +84,11 @@ class Settings:
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
     #: Measure web vitals in every page (``--no-web-vitals``: not).
     web_vitals: bool = True
+    #: Check each distinct page of a checkout with axe-core (``--no-accessibility``: not).
+    accessibility: bool = True
+    #: The steps accessibility violations fail, from which impact on (``--a11y-fail`` over
+    #: the environment's ``a11y_fail``).
+    a11y_fail: A11yFail = field(default_factory=A11yFail)
     #: Playwright traces record a DOM snapshot at every action and the network
     #: (``--trace-snapshots``); by default actions and console (``checkout.prepare_context``).
     trace_snapshots: bool = False
@@ -348,6 +354,9 @@ def build_settings(
         record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
         vital_budgets=_vitals_fail(environment.vital_budgets, options.get("vitals_fail"), shop),
         web_vitals=not options.get("no_web_vitals"),
+        accessibility=not options.get("no_accessibility"),
+        a11y_fail=parse_a11y_option(options.get("a11y_fail") or (), shop.check_step)
+        or environment.a11y_fail,
         trace_snapshots=bool(options.get("trace_snapshots")),
         otlp_endpoint=_check_url(
             given("otlp_endpoint"), "--otlp-endpoint", "--otlp-endpoint http://127.0.0.1:4318"

@@ -29,6 +29,9 @@ One table per environment. Keys (all optional unless marked):
 ``devices``               the devices checkouts run on (list): Playwright descriptor names, or
                           tables with a network, CPU slowdown and budgets of their own
                           (``checkout_probe.settings.devices``; default: desktop Chromium)
+``a11y_fail``             steps whose accessibility violations fail them, from an axe impact on:
+                          ``{ pay = "serious" }``, or ``"serious"`` for every step (default:
+                          violations are reported, nothing fails; :mod:`.a11y_fail`)
 ``secrets``               more secrets for the project's code: name → NAME of the variable
                           holding it (table), e.g. a dashboard password for order cleanup
 ``options``               settings for the project's code (table of strings), e.g. a user name
@@ -64,6 +67,7 @@ from checkout_probe.basics.redact import mask_url
 from checkout_probe.basics.web_values import (
     shop_url_problem,
 )
+from checkout_probe.settings.a11y_fail import A11yFail, parse_a11y_fail
 from checkout_probe.settings.devices import DEFAULT_DEVICES, Device, parse_devices
 from checkout_probe.settings.environment_keys import (
     alert_labels,
@@ -92,7 +96,7 @@ TABLE_KEYS = (
     "headers", "step_budgets", "vital_budgets", "secrets", "options", "alert_labels", "probe",
 )  # fmt: skip
 #: Keys checked by their own parser (a value of more than one type).
-OTHER_KEYS = ("vitals_fail", "devices")
+OTHER_KEYS = ("vitals_fail", "devices", "a11y_fail")
 KNOWN_KEYS = frozenset(STRING_KEYS + BOOL_KEYS + TABLE_KEYS + OTHER_KEYS)
 
 
@@ -115,6 +119,8 @@ class Environment:
     vital_budgets: VitalBudgets = field(default_factory=VitalBudgets)
     #: The devices checkouts run on (``devices``), desktop Chromium by default.
     devices: tuple[Device, ...] = DEFAULT_DEVICES
+    #: The steps accessibility violations fail, from which impact on (``a11y_fail``).
+    a11y_fail: A11yFail = field(default_factory=A11yFail)
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     alert_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     evidence_store: str | None = None
@@ -296,6 +302,7 @@ def resolve(name: str, document: Mapping[str, Any], environ: Mapping[str, str],
             shop.check_step,
             lambda here, budgets: _budgets(here, budgets, shop),
         ),
+        a11y_fail=parse_a11y_fail(where(name, path), table.get("a11y_fail"), shop.check_step),
         options=MappingProxyType(strings(name, table, "options", path)),
         alert_labels=MappingProxyType(alert_labels(name, table, path)),
         evidence_store=table.get("evidence_store") or None,

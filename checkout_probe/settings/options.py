@@ -45,7 +45,7 @@ class Option:
 
 
 #: The help's groups (besides "target", where an option is unless it says).
-BUDGETS, BROWSER, REPORTS = "budgets and web vitals", "browser and traces", "reports"
+BUDGETS, BROWSER, REPORTS = "budgets, web vitals and accessibility", "browser and traces", "reports"
 
 SHARED: tuple[Option, ...] = (
     Option("--env", "env", "environment from environments.toml (default: local)",
@@ -77,6 +77,13 @@ SHARED: tuple[Option, ...] = (
            "console (about a sixth more time per checkout)", action="store_true", group=BROWSER),
     Option("--no-web-vitals", "no_web_vitals", "do not measure web vitals (they cost one "
            "call into the page per checkout)", action="store_true", group=BUDGETS),
+    Option("--no-accessibility", "no_accessibility", "do not check pages with axe-core (it "
+           "costs one axe run per distinct page of a checkout)", action="store_true",
+           group=BUDGETS),
+    Option("--a11y-fail", "a11y_fail", "fail this step on accessibility violations of this "
+           "axe impact or worse, e.g. 'pay=serious' ('all=serious': every step; repeatable; "
+           "default: the environment's a11y_fail)", action="append", metavar="STEP=IMPACT",
+           group=BUDGETS),
     Option("--otlp-endpoint", "otlp_endpoint", "export each checkout's trace (a span per step) "
            "over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (needs "
            "checkout-probe[otlp])", env="CHECKOUT_PROBE_OTLP_ENDPOINT", metavar="URL",

@@ -165,7 +165,11 @@ def create_gateway_app(
         parent_origin = request.args.get("parent_origin", "")
         if not ORIGIN_PATTERN.fullmatch(parent_origin):
             abort(400, "parent_origin must be an http(s) origin")
-        return render_template("gateway/card.html", parent_origin=parent_origin)
+        return render_template(
+            "gateway/card.html",
+            parent_origin=parent_origin,
+            unlabelled=faults.roll(fault_names.UNLABELLED_PAYMENT_FIELD),
+        )
 
     @app.post("/v1/tokens")
     def create_token() -> tuple[Response, int]:

@@ -1,0 +1,264 @@
+"""The accessibility of a checkout's pages: axe-core, run once per distinct page, each page's
+violations given to the step that acts on it, and judged by ``a11y_fail``.
+
+axe-core comes bundled: its ``axe.min.js`` as the ``axe-playwright-python`` wheel ships it
+(MPL-2.0, Deque Systems), evaluated into the page as text, never loaded from a URL. Only the
+WCAG 2.0/2.1 A and AA rules run, and only their violations come back, mapped in the page to
+rule, impact, help text and a few CSS targets: axe's ``html`` snippets (which may hold what
+the shopper typed) never leave the browser, and what does is redacted with the checkout's
+secrets anyway.
+
+When: a page is checked when the journey sees it shown (``journey.wait_for_page``) and
+when a step ends on it, once the page and its frames have loaded. A page's violations
+belong to the step that acts on it: the one that left it, or, for the page a step ends
+on, the next step (``pay`` for the payment form that ``shipping method`` opened).
+
+Once per distinct page: a document whose URL (without its fragment) was checked earlier in
+the same checkout is not checked again. The same URL renders the same markup here (the
+catalog opened again for the next item), so a second run would cost as much and report
+the same violations twice; what script changes on a page after its check is not seen.
+
+Frames: axe-core reaches into a frame only when it runs there too, and a payment
+provider's frame is of another origin; Playwright can run script in every frame, so each
+frame is checked on its own (once per frame URL) and its targets start with the frame
+element's selector (``#card-frame >>> #card-number``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page
+
+from checkout_probe.basics.redact import redact
+from checkout_probe.evidence import report_steps
+from checkout_probe.evidence.accessibility import MAX_TARGETS, Violation, counts_by_impact
+from checkout_probe.evidence.record import StepRecord
+from checkout_probe.settings.a11y_fail import A11yFail, impact_rank
+
+log = logging.getLogger(__name__)
+
+#: The rules that run: WCAG 2.0 and 2.1, levels A and AA (not axe's best practices).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+#: Longest wait for a page's frames to load before its check (it checks what is there then).
+LOAD_WAIT_MS = 5_000
+
+#: Runs axe in one frame and returns only what is kept: never a node's ``html``, and a
+#: selector's ``[value=…]`` (an attribute axe may pick) without its value.
+_RUN = """async ([tags, most]) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"], iframes: false,
+    elementRef: false, ancestry: false, xpath: false,
+  });
+  const clean = (s) => s.replace(/\\[value[^\\]]*\\]/g, "[value]");
+  return result.violations.map((v) => ({
+    rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+    targets: v.nodes.slice(0, most).map((n) => clean(n.target.flat(Infinity).join(" >>> "))),
+  }));
+}"""
+_HAS_AXE = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
+#: A frame element's selector, as axe writes one (axe's own needs a run in progress).
+_SELECTOR = """(el) => el.id ? "#" + CSS.escape(el.id)
+  : el.title ? `${el.localName}[title="${el.title.replace(/"/g, '\\"')}"]` : el.localName"""
+
+
+@cache
+def axe_source() -> str:
+    """axe-core's script, as the ``axe-playwright-python`` wheel ships it."""
+    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
+
+
+def page_key(url: str) -> str:
+    """A document's identity in a checkout: its URL without the fragment."""
+    return url.split("#", 1)[0]
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+
+
+@dataclass
+class PageCheck:
+    """The violations of one page (with its frames) as checked once."""
+
+    url: str
+    violations: list[Violation] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class AxeChecker:
+    """Runs axe-core in a checkout's pages, each distinct document once."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        self.secrets = secrets
+        #: The documents checked in this checkout (see :func:`page_key`).
+        self.checked: set[str] = set()
+        #: Seconds spent in axe (not in loading the pages) over the checkout.
+        self.seconds = 0.0
+
+    def check(self, page: Page) -> PageCheck | None:
+        """Check ``page`` and its frames not checked yet; None when there were none (its
+        document and frames were checked already, or it is not a web page)."""
+        url = _url(page)
+        if not _is_web(url) or not any(self._new(f.url) for f in page.frames):
+            return None
+        # Its frames too (the payment provider's form); past the wait, checked as it is (a
+        # frame still loading is checked at the next chance, once its URL is there).
+        with suppress(PlaywrightError):
+            page.wait_for_load_state("load", timeout=LOAD_WAIT_MS)
+        started = time.perf_counter()
+        result = PageCheck(url)
+        self._check_frame(page.main_frame, _path(url), "", result)
+        result.seconds = time.perf_counter() - started
+        self.seconds += result.seconds
+        return result
+
+    def _check_frame(self, frame: Frame, page: str, prefix: str, result: PageCheck) -> None:
+        url = frame.url
+        if self._new(url):
+            try:
+                if not frame.evaluate(_HAS_AXE):
+                    frame.evaluate(axe_source())
+                found: list[dict[str, Any]] = frame.evaluate(_RUN, [list(WCAG_TAGS), MAX_TARGETS])
+            except PlaywrightError as exc:  # it navigated or went away: checked next time
+                log.info("accessibility check of %s skipped: %s", page_key(url), exc)
+                return
+            self.checked.add(page_key(url))
+            result.violations += [self._violation(v, page, prefix) for v in found]
+        for child in frame.child_frames:
+            try:
+                selector = child.frame_element().evaluate(_SELECTOR)
+            except PlaywrightError as exc:  # detached while we looked
+                log.info("accessibility check of frame %s skipped: %s", child.url, exc)
+                continue
+            self._check_frame(child, page, f"{prefix}{selector} >>> ", result)
+
+    def _new(self, url: str) -> bool:
+        return _is_web(url) and page_key(url) not in self.checked
+
+    def _violation(self, found: dict[str, Any], page: str, prefix: str) -> Violation:
+        def clean(text: Any) -> str:
+            return redact(str(text), self.secrets)
+
+        return Violation(
+            rule=clean(found["rule"]),
+            impact=found.get("impact"),
+            help=clean(found.get("help", "")),
+            page=clean(page),
+            nodes=int(found.get("nodes", 0)),
+            targets=tuple(clean(prefix + t) for t in found.get("targets", ())),
+        )
+
+
+def failure_message(failing: list[Violation]) -> str:
+    """``accessibility: 1 critical violation on /checkout/payment: label — Form elements must
+    have labels (#card-frame >>> #card-number)``."""
+    counts = counts_by_impact(failing)
+    said = " and ".join(f"{n} {impact}" for impact, n in counts.items())
+    plural = "s" if len(failing) > 1 else ""
+    pages = ", ".join(dict.fromkeys(v.page for v in failing))
+    return f"accessibility: {said} violation{plural} on {pages}: " + "; ".join(
+        v.describe() for v in failing
+    )
+
+
+def shown(record: StepRecord) -> str:
+    """The step's pages and violations, for its report step."""
+    counts = counts_by_impact(record.a11y_violations)
+    head = ", ".join(f"{n} {impact}" for impact, n in counts.items()) or "no violations"
+    lines = [f"axe-core ({', '.join(WCAG_TAGS)}): {head} on {', '.join(record.a11y_pages)}"]
+    lines += [f"[{v.impact}] {v.page}: {v.describe()}" for v in record.a11y_violations]
+    return "\n".join(lines)
+
+
+class StepAccessibility:
+    """A journey's accessibility, step by step (see the module docstring)."""
+
+    def __init__(self, checker: AxeChecker, fail: A11yFail) -> None:
+        self.checker = checker
+        self.fail = fail
+        #: The pages checked while the running step ran, in order.
+        self._in_step: list[PageCheck] = []
+        #: The page the last step ended on, for the next step: (check, its step, report step).
+        self._carried: tuple[PageCheck, StepRecord, report_steps.ReportStep | None] | None = None
+        self._report_step: report_steps.ReportStep | None = None
+        self._spent_at_start = 0.0
+
+    def started(self, page: Page, record: StepRecord, *, on_page: bool = True) -> None:
+        """A step starts: the page the last step ended on is this step's, if still shown
+        and the step acts on the page (``on_page``; not the engine's read-back steps)."""
+        self._report_step = report_steps.current()
+        self._spent_at_start = self.checker.seconds
+        if self._carried is not None and on_page:
+            check, earlier, step = self._carried
+            self._carried = None
+            still = page_key(_url(page)) == page_key(check.url)
+            self._give(check, record if still else earlier, None if still else step)
+
+    def page_shown(self, page: Page) -> None:
+        """The journey saw a page it waited for: check it (if not checked yet)."""
+        check = self.checker.check(page)
+        if check is not None:
+            self._in_step.append(check)
+
+    def ended(self, page: Page, record: StepRecord, passed: bool) -> None:
+        """The step ended: check the page it ended on, and give the step its pages but the
+        one it ended on (the next step acts on that one)."""
+        if passed:
+            self.page_shown(page)
+        checks, self._in_step = self._in_step, []
+        if passed and checks and page_key(_url(page)) == page_key(checks[-1].url):
+            self._carried = (checks.pop(), record, self._report_step)
+        for check in checks:
+            self._give(check, record, None)
+        if record.a11y_pages:
+            report = report_steps.current()
+            if report is not None:
+                report.attach_text(shown(record), "accessibility")
+
+    def spent_in_step(self) -> float:
+        """Seconds of axe run in the running step (not the shop's time)."""
+        return self.checker.seconds - self._spent_at_start
+
+    def finish(self) -> None:
+        """After the last step: the page it ended on is its own."""
+        if self._carried is not None:
+            check, record, step = self._carried
+            self._carried = None
+            self._give(check, record, step)
+
+    def failing(self, record: StepRecord) -> list[Violation]:
+        """The step's violations that fail it (``a11y_fail``), worst first."""
+        found = [v for v in record.a11y_violations if self.fail.fails(record.key, v.impact)]
+        return sorted(found, key=lambda v: -impact_rank(v.impact))
+
+    def _give(
+        self, check: PageCheck, record: StepRecord, step: report_steps.ReportStep | None
+    ) -> None:
+        if _path(check.url) not in record.a11y_pages:
+            record.a11y_pages.append(_path(check.url))
+        record.a11y_violations += check.violations
+        record.a11y_seconds += check.seconds
+        if step is not None:  # the step's report is closed: add to it afterwards
+            step.attach_text(shown(record), "accessibility")
+
+
+def _is_web(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def _url(page: Page) -> str:
+    try:
+        return page.url
+    except PlaywrightError:
+        return ""
