@@ -82,6 +82,7 @@ def main() -> None:
     medians: dict[str, list[float]] = {name: [] for name in names}
     ratios: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp, LocalShop(Path(tmp) / "shop") as shop:
+        assert shop.url is not None  # started
         config = _environments(Path(tmp), shop.url)
         for round_ in range(args.rounds):
             order = names[round_ % len(names) :] + names[: round_ % len(names)]

@@ -154,6 +154,7 @@ class HistoryStore:
                 {
                     "category": f.category,
                     "journey": f.journey,
+                    "device": f.device,
                     "failing_step": f.failing_step,
                     "message": f.message,
                     "evidence": list(f.evidence),

@@ -107,9 +107,11 @@ def failure_groups(failures: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         group = groups.setdefault(
             key,
             {"category": key[0], "failing_step": key[1], "message": key[2], "count": 0,
-             "evidence": []},
+             "evidence": [], "devices": {}},
         )  # fmt: skip
         group["count"] += 1
+        if f.get("device"):
+            group["devices"][f["device"]] = group["devices"].get(f["device"], 0) + 1
         group["evidence"].extend(f["evidence"])
     return sorted(groups.values(), key=lambda g: -int(g["count"]))
 
@@ -205,8 +207,10 @@ def _failures_text(latest: RoundRecord, groups: list[dict[str, Any]]) -> list[st
         f"{latest.failures} of {latest.k} checkouts failed"
     ]
     for g in groups:
+        devices: dict[str, int] = g.get("devices") or {}
+        on = f" on {', '.join(f'{d} ({n})' for d, n in devices.items())}" if devices else ""
         lines.append(
-            f"  {g['count']} × {g['category']} at step '{g['failing_step']}': {g['message']}"
+            f"  {g['count']} × {g['category']} at step '{g['failing_step']}'{on}: {g['message']}"
         )
         evidence: list[str] = g["evidence"]
         lines += [f"      {path}" for path in evidence[:MAX_EVIDENCE]]

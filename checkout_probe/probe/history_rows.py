@@ -88,6 +88,7 @@ class FailedCheckout:
     failing_step: str | None
     message: str
     evidence: tuple[str, ...]  # paths or URLs, as the probe stored them
+    device: str | None = None
 
 
 def failed_checkouts(
@@ -102,7 +103,14 @@ def failed_checkouts(
     )
     return [
         FailedCheckout(
-            started, version, f.journey, f.category, f.failing_step, f.message, tuple(f.evidence)
+            started,
+            version,
+            f.journey,
+            f.category,
+            f.failing_step,
+            f.message,
+            tuple(f.evidence),
+            f.device,
         )
         for f, started, version in session.execute(query)
     ]
@@ -131,6 +139,7 @@ def add_round(session: Session, round_: Round, verdict: Verdict) -> int:
             FailureRow(
                 category=r.category,
                 journey=r.journey,
+                device=r.device or None,
                 failing_step=r.failing_step,
                 message=r.message,
                 evidence=list(r.evidence),

@@ -81,6 +81,8 @@ class FailureRow(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("probe_rounds.id", ondelete="CASCADE"))
     category: Mapped[str | None] = mapped_column(String(64))
     journey: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: The device it ran on (None: rows from before devices were kept).
+    device: Mapped[str | None] = mapped_column(String(200), nullable=True)
     failing_step: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[str]] = mapped_column(JSON)

@@ -15,8 +15,8 @@ from urllib.parse import quote, urlsplit
 from checkout_probe.basics.redact import redact
 from checkout_probe.probe.history_rows import FailedCheckout
 
-COLUMNS = ("time (UTC)", "version", "journey", "category", "failing step", "diagnosis",
-           "evidence")  # fmt: skip
+COLUMNS = ("time (UTC)", "version", "journey", "device", "category", "failing step",
+           "diagnosis", "evidence")  # fmt: skip
 SHOWN_LINES = 2  # of a diagnosis; the rest folds away under "more"
 LINKED_SCHEMES = ("http", "https", "file")
 
@@ -91,6 +91,7 @@ def _row(f: FailedCheckout, page_dir: Path, base: Path) -> str:
         ("short", escape(f"{f.started_at:%Y-%m-%d %H:%M}")),
         ("short", escape(f.shop_version or "?")),
         ("", escape(f.journey or "-")),
+        ("", escape(f.device or "-")),
         ("short", escape(f.category or "unknown")),
         ("", escape(f.failing_step or "-")),
         ("diagnosis", _diagnosis(f.message)),

@@ -115,10 +115,13 @@ def outage_checkout(round_no: int, n: int, kind: str | None, absolute: str) -> C
     broken = kind is not None or round_no in range(4, 8)  # 1.4.2 is slow for everyone
     steps = _timings(round_no, n, broken)
     journey = "guest checkout" if n % 2 == 0 else "registered checkout"
+    device = "Desktop Chrome" if n % 4 < 2 else "Pixel 7"
     vitals = _vitals(round_no, broken)
     where = f"r{round_no}/c{n}"
     if kind is None:
-        return CheckoutResult("passed", None, None, "", steps, [], journey, step_vitals=vitals)
+        return CheckoutResult(
+            "passed", None, None, "", steps, [], journey, device=device, step_vitals=vitals
+        )
     failures = {
         "payment_error": ("place order", BAD_DB,
                           [f"{UPLOADS}/{where}/trace.zip", f"{EVIDENCE}/{where}/failure.png"]),
@@ -127,8 +130,9 @@ def outage_checkout(round_no: int, n: int, kind: str | None, absolute: str) -> C
     }  # fmt: skip
     step, message, evidence = failures[kind]
     return CheckoutResult(
-        "failed", kind, step, message, steps, evidence, journey, step_vitals=vitals
-    )
+        "failed", kind, step, message, steps, evidence, journey, device=device,
+        step_vitals=vitals,
+    )  # fmt: skip
 
 
 def outage(absolute: str) -> list[Round]:

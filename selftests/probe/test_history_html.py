@@ -229,7 +229,8 @@ def test_failed_checkouts_are_listed_newest_first_with_working_evidence_links(
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(20)
     expect(rows.first.locator("td")).to_have_text([
-        "2026-03-02 12:35", "1.4.2", "guest checkout", "payment_error", "place order",
+        "2026-03-02 12:35", "1.4.2", "guest checkout", "Desktop Chrome", "payment_error",
+        "place order",
         re.compile(r"^step 'place order' failed \[payment_error\]: page showed 'Payment .*"
                    r"failing request: POST /api/orders → 500 .*1 more line"),
         "trace.ziphttps://evidence.examplefailure.png",
