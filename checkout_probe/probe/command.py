@@ -58,6 +58,7 @@ from checkout_probe.settings.baseline import (
     from_history,
 )
 from checkout_probe.settings.config import Settings
+from checkout_probe.settings.devices import DEFAULT_DEVICES
 from checkout_probe.target import Target
 
 
@@ -70,7 +71,9 @@ class Probe:
         self.stop = Stop()
         self.metrics = ProbeMetrics()
         self.out = MachineOutput(args.json)
-        self.progress = RoundProgress(self.out, settings.env)
+        self.progress = RoundProgress(
+            self.out, settings.env, name_devices=settings.devices != DEFAULT_DEVICES
+        )
         reminder = timedelta(seconds=args.remind_every) if args.remind_every else None
         self.judge = Judge(
             rule,

@@ -21,22 +21,27 @@ _COLOUR = {"passed": "green", "failed": "red", "error": "yellow"}
 class RoundProgress:
     """One probe's progress lines and JSON records."""
 
-    def __init__(self, out: MachineOutput, env: str) -> None:
+    def __init__(self, out: MachineOutput, env: str, *, name_devices: bool = False) -> None:
         self.out = out
         self.env = env
+        #: Say each checkout's device (the probe runs on more than desktop Chromium).
+        self.name_devices = name_devices
 
     def checkout(self, round_number: int, index: int, result: CheckoutResult, *,
                  total: int) -> None:  # fmt: skip
         """One finished checkout (called from its worker thread)."""
         seconds = sum(result.step_durations.values())
         where = f" in '{result.failing_step}'" if result.failing_step else ""
+        if self.name_devices and result.device:
+            where += f" on {result.device}"
         category = f" [{result.category}]" if result.category and not result.passed else ""
         outcome = paint(result.outcome, _COLOUR.get(result.outcome, "bold"), sys.stdout)
         print(f"  checkout {index + 1}/{total} {outcome}{category}{where} {seconds:.1f} s",
               flush=True)  # fmt: skip
         self.out.emit({
             "type": "checkout", "env": self.env, "round": round_number, "index": index + 1,
-            "of": total, "journey": result.journey, "outcome": result.outcome,
+            "of": total, "journey": result.journey, "device": result.device,
+            "outcome": result.outcome,
             "category": result.category, "failing_step": result.failing_step,
             "message": result.message.splitlines()[0] if result.message else "",
             "seconds": round(seconds, 3), "trace_id": result.trace_id,

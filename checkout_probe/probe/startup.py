@@ -62,7 +62,8 @@ def announce(
         f"probing env {settings.env} at {target.base_url}: {args.checkouts} checkouts "
         f"per round on {args.workers} browsers"
         + ("" if args.once else f", every {args.interval:.0f} s")
-        + f"; journeys: {', '.join(settings.shop.journeys)}",
+        + f"; journeys: {', '.join(settings.shop.journeys)}"
+        + f"; devices: {', '.join(str(d) for d in settings.devices)}",
         flush=True,
     )
     print(describe_rule(rule, args.checkouts, args.interval), flush=True)
