@@ -61,7 +61,13 @@ BASELINE = Path(__file__).resolve().parent / "data" / "demo-baseline.json"
 
 MATRIX: tuple[FaultCase, ...] = (
     FaultCase(None, None),
-    FaultCase("bad-db-connection-string", "payment_error", says="POST /api/orders → 500"),
+    # The docs show this row's diagnosis, its step title's amount as an American shopper's.
+    FaultCase(
+        "bad-db-connection-string",
+        "payment_error",
+        suite_args=("--shopper-locale=en_US",),
+        says="POST /api/orders → 500",
+    ),
     # Every session on the broken replica; the 20 % default is the probe's job to catch.
     FaultCase("partial", "payment_error", ("--fault-rate=1.0",)),
     FaultCase("payment-gateway-down", "payment_provider"),

@@ -11,7 +11,12 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from checkout_probe.basics.errors import ConfigError
-from checkout_probe.checkout.accessibility import AxeChecker, StepAccessibility, failure_message
+from checkout_probe.checkout.accessibility import (
+    AxeChecker,
+    Findings,
+    StepAccessibility,
+    failure_message,
+)
 from checkout_probe.evidence.accessibility import Violation
 from checkout_probe.evidence.record import StepRecord
 from checkout_probe.settings.a11y_fail import A11yFail, parse_a11y_fail, parse_a11y_option
@@ -185,3 +190,25 @@ def test_a_page_is_checked_once_per_checkout_and_its_violations_go_to_the_step_a
         "http://shop.test/review",
     }
     assert len(steps.failing(pay)) == 2 and steps.failing(review) == []
+
+
+def test_a_later_checkout_of_the_same_page_and_version_gets_its_findings_without_axe(
+    page: Page,
+) -> None:
+    findings = Findings()
+    version = ["1.4.2"]
+    page.goto("http://shop.test/pay")
+
+    first = AxeChecker(version=lambda: version[0], findings=findings).check(page)
+    page.reload()  # another checkout's page: no axe in it
+    second = AxeChecker(version=lambda: version[0], findings=findings).check(page)
+    version[0] = "1.4.3"  # a deploy: its pages are checked afresh
+    third = AxeChecker(version=lambda: version[0], findings=findings).check(page)
+
+    assert first is not None and second is not None and third is not None
+    assert [v.to_dict() for v in second.violations] == [v.to_dict() for v in first.violations]
+    assert any(v.rule == "label" for v in second.violations)
+    assert page.evaluate("typeof window.axe") == "object"  # the third, after the deploy, ran it
+    page.reload()
+    AxeChecker(version=lambda: version[0], findings=findings).check(page)
+    assert page.evaluate("typeof window.axe") == "undefined"  # found in the process: not run

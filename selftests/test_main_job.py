@@ -32,6 +32,8 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
         "--shop-arg=--order-database-url=sqlite:////nonexistent/order-service/orders.db",
         "--tracing=retain-on-failure",
         "--screenshot=only-on-failure",
+        # An American shopper: the step titles below show amounts as en_US writes them.
+        "--shopper-locale=en_US",
         # The shop's log (demo-shop-*/demo-shop.log) lands under the run's own folder.
         f"--basetemp={tmp_path_factory.getbasetemp() / 'broken-run-tmp'}",
     )

@@ -18,6 +18,13 @@ the same checkout is not checked again. The same URL renders the same markup her
 catalog opened again for the next item), so a second run would cost as much and report
 the same violations twice; what script changes on a page after its check is not seen.
 
+Once per shop version in a process: axe costs a tenth to a third of a second per page on a
+small machine, and the probe and the suites open the same pages checkout after checkout. So
+a document's findings are kept in the process (:class:`Findings`), keyed by its URL and the
+shop version that served it (``Shop.version_header``; a shop without one: for an hour), and
+a later checkout of the same page gets them without running axe again: every checkout still
+reports, and fails on, the violations of every page it saw, and a deploy checks afresh.
+
 Frames: axe-core reaches into a frame only when it runs there too, and a payment
 provider's frame is of another origin; Playwright can run script in every frame, so each
 frame is checked on its own (once per frame URL) and its targets start with the frame
@@ -27,7 +34,9 @@ element's selector (``#card-frame >>> #card-number``).
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -77,6 +86,35 @@ def axe_source() -> str:
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
 
 
+class Findings:
+    """axe-core's findings of the documents checked in this process, by document and shop
+    version (see the module docstring); shared by the threads of the probe's browsers."""
+
+    #: How long findings of a shop that names no version are reused.
+    UNVERSIONED_S = 3600.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[tuple[str, str | None], tuple[float, list[dict[str, Any]]]] = {}
+
+    def get(self, key: str, version: str | None) -> list[dict[str, Any]] | None:
+        """The findings of document ``key`` on ``version``, if checked and still valid."""
+        with self._lock:
+            kept = self._found.get((key, version))
+        if kept is None or (version is None and time.monotonic() - kept[0] > self.UNVERSIONED_S):
+            return None
+        return kept[1]
+
+    def put(self, key: str, version: str | None, found: list[dict[str, Any]]) -> None:
+        """Keep the findings of document ``key`` on ``version``."""
+        with self._lock:
+            self._found[(key, version)] = (time.monotonic(), found)
+
+
+#: The process's findings (:class:`Findings`).
+FINDINGS = Findings()
+
+
 def page_key(url: str) -> str:
     """A document's identity in a checkout: its URL without the fragment."""
     return url.split("#", 1)[0]
@@ -99,8 +137,17 @@ class PageCheck:
 class AxeChecker:
     """Runs axe-core in a checkout's pages, each distinct document once."""
 
-    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        secrets: tuple[str, ...] = (),
+        version: Callable[[], str | None] = lambda: None,
+        findings: Findings | None = None,
+    ) -> None:
         self.secrets = secrets
+        #: The shop version the checkout's pages came from (``Shop.version_header``).
+        self.version = version
+        #: Findings already made in this process (None: every page is checked afresh).
+        self.findings = findings
         #: The documents checked in this checkout (see :func:`page_key`).
         self.checked: set[str] = set()
         #: Seconds spent in axe (not in loading the pages) over the checkout.
@@ -126,10 +173,13 @@ class AxeChecker:
     def _check_frame(self, frame: Frame, page: str, prefix: str, result: PageCheck) -> None:
         url = frame.url
         if self._new(url):
+            version = self.version()
+            found = self.findings.get(page_key(url), version) if self.findings else None
             try:
-                if not frame.evaluate(_HAS_AXE):
-                    frame.evaluate(axe_source())
-                found: list[dict[str, Any]] = frame.evaluate(_RUN, [list(WCAG_TAGS), MAX_TARGETS])
+                if found is None:
+                    found = self._run_axe(frame)
+                    if self.findings is not None:
+                        self.findings.put(page_key(url), version, found)
             except PlaywrightError as exc:  # it navigated or went away: checked next time
                 log.info("accessibility check of %s skipped: %s", page_key(url), exc)
                 return
@@ -142,6 +192,13 @@ class AxeChecker:
                 log.info("accessibility check of frame %s skipped: %s", child.url, exc)
                 continue
             self._check_frame(child, page, f"{prefix}{selector} >>> ", result)
+
+    @staticmethod
+    def _run_axe(frame: Frame) -> list[dict[str, Any]]:
+        if not frame.evaluate(_HAS_AXE):
+            frame.evaluate(axe_source())
+        found: list[dict[str, Any]] = frame.evaluate(_RUN, [list(WCAG_TAGS), MAX_TARGETS])
+        return found
 
     def _new(self, url: str) -> bool:
         return _is_web(url) and page_key(url) not in self.checked

@@ -18,7 +18,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from checkout_probe.checkout.accessibility import AxeChecker
+from checkout_probe.checkout.accessibility import FINDINGS, AxeChecker
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
 from checkout_probe.checkout.devices import descriptor_options, emulate
 from checkout_probe.checkout.journey import Journey
@@ -154,7 +154,9 @@ def open_checkout(
         name=name,
         vitals=vitals,
         shopper_locale=shopper_locale,
-        axe=AxeChecker(all_secrets) if settings.accessibility else None,
+        axe=AxeChecker(all_secrets, lambda: recorder.shop_version, FINDINGS)
+        if settings.accessibility
+        else None,
     )
     return Checkout(page, recorder, journey, all_secrets, orders)
 

@@ -9,6 +9,7 @@ browser does.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -22,12 +23,18 @@ from checkout_probe.settings.devices import DESKTOP, Device, check_descriptors
 _NOT_CONTEXT_OPTIONS = ("default_browser_type",)
 
 
-@cache
-def known_descriptors() -> Mapping[str, Mapping[str, Any]]:
-    """Playwright's device descriptors by name (starts a driver once per process; call it
-    from a thread with no Playwright of its own running)."""
+def _read_descriptors() -> dict[str, Mapping[str, Any]]:
     with sync_playwright() as playwright:
         return dict(playwright.devices)
+
+
+@cache
+def known_descriptors() -> Mapping[str, Mapping[str, Any]]:
+    """Playwright's device descriptors by name (a driver started once per process, in a
+    thread of its own: the caller's may run Playwright's event loop already, as pytest's
+    does once a browser test ran)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="descriptors") as pool:
+        return pool.submit(_read_descriptors).result()
 
 
 def check_devices(devices: tuple[Device, ...]) -> None:

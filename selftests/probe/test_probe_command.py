@@ -68,7 +68,7 @@ def test_twelve_healthy_rounds_no_alert_metrics_scraped_and_sigterm_stops_cleanl
         assert receiver.requests == [], "a healthy shop raised an alert"
     passed = _sample(
         scraped,
-        'checkout_probe_checkouts_total{category="none",env="local",'
+        'checkout_probe_checkouts_total{category="none",device="Desktop Chrome",env="local",'
         'journey="open catalog",outcome="passed"}',
     )
     assert passed >= 12
@@ -168,8 +168,8 @@ def test_broken_deploy_alerts_once_and_history_names_the_version(tmp_path: Path)
     ]  # fmt: skip
     assert sum(failed) == 6, metrics
     payment = (
-        'checkout_probe_checkouts_total{category="payment_error",env="local",'
-        'journey="guest checkout",outcome="failed"}'
+        'checkout_probe_checkouts_total{category="payment_error",device="Desktop Chrome",'
+        'env="local",journey="guest checkout",outcome="failed"}'
     )
     assert _sample(metrics, payment) >= 1
     assert _sample(metrics, 'checkout_probe_verdict{env="local"}') == 1

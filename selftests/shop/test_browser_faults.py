@@ -131,7 +131,7 @@ def test_healthy_pages_are_hydrated_as_served(driver: ShopDriver) -> None:
     _contact_done(driver)
     for path in ("/", "/cart", "/checkout/shipping", "/account/register", "/nope"):
         html = driver.http.get(path).text
-        assert '<html lang="en" data-hydrated="true">' in html, path
+        assert '<html lang="en-US" data-hydrated="true">' in html, path
         assert "hydration.js" not in html, path
 
 
@@ -143,7 +143,7 @@ def test_hydration_delay_serves_inert_pages_that_hydrate_after_the_delay(
     script = '<script src="/static/hydration.js" data-hydrate-after-ms="1500"></script>'
     for path in ("/", "/products/trail-mug", "/cart", "/checkout/contact", "/nope"):
         html = driver.http.get(path).text
-        assert '<html lang="en">' in html, path
+        assert '<html lang="en-US">' in html, path
         assert "data-hydrated" not in html, path
         head = html.split("</head>")[0]
         # In <head>, blocking (no async/defer): inert before the first click can land.
@@ -182,7 +182,7 @@ def test_typing_lost_at_hydration_is_an_empty_form_the_shop_refuses(driver: Shop
 def test_hydration_delay_at_rate_zero_hits_no_session(driver: ShopDriver) -> None:
     driver.switch_fault("hydration-delay", rate=0.0)
     html = driver.http.get("/").text
-    assert '<html lang="en" data-hydrated="true">' in html
+    assert '<html lang="en-US" data-hydrated="true">' in html
     assert "hydration.js" not in html
 
 
