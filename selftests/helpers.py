@@ -40,6 +40,11 @@ class SuiteRun:
         ]
 
 
+#: The environment of a run that checks accessibility (the self-tests' runs do not:
+#: ``selftests/conftest.py``).
+WITH_ACCESSIBILITY = {"CHECKOUT_PROBE_NO_ACCESSIBILITY": ""}
+
+
 def run_suites(
     reports: Path, *args: str, timeout_s: float = 300, env: dict[str, str] | None = None
 ) -> SuiteRun:

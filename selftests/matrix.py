@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from selftests.helpers import run_suites, run_verify
+from selftests.helpers import WITH_ACCESSIBILITY, run_suites, run_verify
 
 #: The "category" of a fault the checkouts survive and cleanup reports (not cleaned up).
 CLEANUP = "not cleaned up"
@@ -35,6 +35,8 @@ class FaultCase:
     entry: str = "pytest"
     #: The row's name where the fault alone does not say it (a shop trait, two together).
     label: str = ""
+    #: The run checks pages with axe-core (the self-tests' runs do not unless asked).
+    accessibility: bool = False
     #: The fault makes a wait run out (a button that never takes a click): the message must
     #: still name the cause, beside the timeout.
     waited_out: bool = False
@@ -60,7 +62,8 @@ ON_A_SLOW_PHONE = (f"--config={DEVICES}", "--env=phone-slow-4g")
 BASELINE = Path(__file__).resolve().parent / "data" / "demo-baseline.json"
 
 MATRIX: tuple[FaultCase, ...] = (
-    FaultCase(None, None),
+    # Healthy, every page checked with axe-core: the demo shop has no WCAG A/AA violation.
+    FaultCase(None, None, suite_args=("--a11y-fail=all=minor",), accessibility=True),
     # The docs show this row's diagnosis, its step title's amount as an American shopper's.
     FaultCase(
         "bad-db-connection-string",
@@ -115,6 +118,7 @@ MATRIX: tuple[FaultCase, ...] = (
         "unlabelled-payment-field",
         "accessibility",
         suite_args=("--a11y-fail=pay=serious",),
+        accessibility=True,
         says="[accessibility]: 1 critical violation on /checkout/payment: label — Form elements "
         "must have labels (#card-frame >>> #card-number)",
     ),
@@ -202,7 +206,13 @@ MATRIX: tuple[FaultCase, ...] = (
     ),
     # Shoppers as they arrive: on a phone, on a slow network. Each fault shows only there
     # (a desktop checkout passes), so its row runs on the device or profile that exposes it.
-    FaultCase(None, None, suite_args=ON_A_PHONE, label="healthy on Pixel 7"),
+    FaultCase(
+        None,
+        None,
+        suite_args=ON_A_PHONE,
+        label="healthy on Pixel 7",
+        selection=(f"tests/test_guest_checkout.py::{GENERATED_CART_TEST}",),
+    ),
     FaultCase(
         "covered-on-narrow-screens",
         "ui_broken",
@@ -275,7 +285,7 @@ def run_case(case: FaultCase, reports: Path) -> MatrixRow:
     # -x: the first failed checkout is the detection; the rest would only wait again.
     run = run_suites(
         reports, *case.selection, "-x", f"--action-timeout={ACTION_TIMEOUT_S}",
-        *shop_args, *case.suite_args,
+        *shop_args, *case.suite_args, env=WITH_ACCESSIBILITY if case.accessibility else None,
     )  # fmt: skip
     seconds = time.monotonic() - started
     summary = run.summary()

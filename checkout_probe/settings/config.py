@@ -354,7 +354,7 @@ def build_settings(
         record_baseline=Path(given("record_baseline")) if given("record_baseline") else None,
         vital_budgets=_vitals_fail(environment.vital_budgets, options.get("vitals_fail"), shop),
         web_vitals=not options.get("no_web_vitals"),
-        accessibility=not options.get("no_accessibility"),
+        accessibility=not given("no_accessibility"),
         a11y_fail=parse_a11y_option(options.get("a11y_fail") or (), shop.check_step)
         or environment.a11y_fail,
         trace_snapshots=bool(options.get("trace_snapshots")),

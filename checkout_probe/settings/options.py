@@ -79,7 +79,7 @@ SHARED: tuple[Option, ...] = (
            "call into the page per checkout)", action="store_true", group=BUDGETS),
     Option("--no-accessibility", "no_accessibility", "do not check pages with axe-core (it "
            "costs one axe run per distinct page of a checkout)", action="store_true",
-           group=BUDGETS),
+           env="CHECKOUT_PROBE_NO_ACCESSIBILITY", group=BUDGETS),
     Option("--a11y-fail", "a11y_fail", "fail this step on accessibility violations of this "
            "axe impact or worse, e.g. 'pay=serious' ('all=serious': every step; repeatable; "
            "default: the environment's a11y_fail)", action="append", metavar="STEP=IMPACT",
