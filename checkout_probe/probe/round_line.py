@@ -20,9 +20,10 @@ def _counts(counts: dict[str, dict[str, Any]]) -> str:
 def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> str:
     """One line per round for the probe's log: counts, window rate and interval, verdict."""
     top = round_.top_failure()
+    per_journey, per_device = round_.by_journey(), round_.by_device()
     step = f" at '{top.failing_step}'" if top and top.failing_step else ""
-    where = f" in '{top.journey}'" if top and len(round_.by_journey()) > 1 else ""
-    if top and top.device and len(round_.by_device()) > 1:
+    where = f" in '{top.journey}'" if top and len(per_journey) > 1 else ""
+    if top and top.device and len(per_device) > 1:
         where += f" on {top.device}"
     failing = f" · top {top.category}{step}{where}" if top else ""
     errors = f" · {round_.errors} harness errors" if round_.errors else ""
@@ -30,8 +31,7 @@ def round_line(number: int, round_: Round, verdict: Verdict, wall_s: float) -> s
         # The harness's capacity, not the shop's failure: shown, never counted.
         errors += f" · {round_.cut} cut and {round_.not_run} not run at the round timeout"
     # Per journey always; per device where there are several ("Pixel 7 2/2, Desktop Chrome 0/2").
-    per_device = round_.by_device()
-    groups = [_counts(round_.by_journey())] + ([_counts(per_device)] if len(per_device) > 1 else [])
+    groups = [_counts(per_journey)] + ([_counts(per_device)] if len(per_device) > 1 else [])
     journeys = f" ({'; '.join(g for g in groups if g)})" if any(groups) else ""
     left = f" · {len(round_.cleanup_failures)} not cleaned up" if round_.cleanup_failures else ""
     return (

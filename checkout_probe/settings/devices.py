@@ -9,7 +9,7 @@ An environment names them in ``environments.toml`` (desktop Chromium when it nam
     name = "Pixel 7"
     network = "Slow 4G"                         # a name of NETWORK_PROFILES
     cpu_slowdown = 4                            # the page's CPU runs 4 × slower
-    step_budgets = { "place order" = 15.0 }     # over the environment's, on this device
+    step_budgets = { "<step>" = 15.0 }          # over the environment's, on this device
     vital_budgets = { LCP = 4000 }              # likewise (per step: "<step>" = { … })
 
 A descriptor (viewport, scale, touch, mobile, user agent) is Playwright's own; Chromium

@@ -7,7 +7,7 @@ environment, the file and the key.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -82,21 +82,23 @@ def endpoint_path(name: str, table: Mapping[str, Any], key: str, default: str | 
     return str(value) or None
 
 
-def pinned_locale(name: str, table: Mapping[str, Any], path: Path) -> str | None:
-    """``browser_locale``: a language tag the CLDR knows (``"en-US"``), or None."""
-    value = table.get("browser_locale")
+def _pinned(
+    name: str, table: Mapping[str, Any], key: str, problem_of: Callable[[Any], str | None],
+    path: Path,
+) -> str | None:  # fmt: skip
+    value = table.get(key)
     if value is None:
         return None
-    if (problem := locale_problem(value)) is not None:
-        raise ConfigError(f"{where(name, path)}: browser_locale {problem}")
+    if (problem := problem_of(value)) is not None:
+        raise ConfigError(f"{where(name, path)}: {key} {problem}")
     return str(value)
+
+
+def pinned_locale(name: str, table: Mapping[str, Any], path: Path) -> str | None:
+    """``browser_locale``: a language tag the CLDR knows (``"en-US"``), or None."""
+    return _pinned(name, table, "browser_locale", locale_problem, path)
 
 
 def pinned_zone(name: str, table: Mapping[str, Any], path: Path) -> str | None:
     """``timezone``: an IANA time zone (``"Europe/Berlin"``), or None."""
-    value = table.get("timezone")
-    if value is None:
-        return None
-    if (problem := zone_problem(value)) is not None:
-        raise ConfigError(f"{where(name, path)}: timezone {problem}")
-    return str(value)
+    return _pinned(name, table, "timezone", zone_problem, path)
