@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from checkout_probe.basics.errors import ConfigError
+from checkout_probe.checkout.a11y_findings import Findings, page_key
 from checkout_probe.checkout.accessibility import (
     AxeChecker,
-    Findings,
     StepAccessibility,
     failure_message,
 )
@@ -212,3 +212,30 @@ def test_a_later_checkout_of_the_same_page_and_version_gets_its_findings_without
     page.reload()
     AxeChecker(version=lambda: version[0], findings=findings).check(page)
     assert page.evaluate("typeof window.axe") == "undefined"  # found in the process: not run
+
+
+def test_every_order_s_confirmation_page_is_one_page_and_a_slug_is_not_an_id() -> None:
+    assert page_key("http://shop.test/orders/1042/confirmation#top") == (
+        "http://shop.test/orders/:id/confirmation"
+    )
+    assert page_key("http://shop.test/orders/1043/confirmation") == (
+        "http://shop.test/orders/:id/confirmation"
+    )
+    uuid = "5f0c1b2a-1234-4abc-8def-0123456789ab"
+    assert page_key(f"http://shop.test/o/{uuid}/done") == "http://shop.test/o/:id/done"
+    assert page_key("http://shop.test/products/camp-lantern?size=2") == (
+        "http://shop.test/products/camp-lantern?size=2"
+    )
+    assert page_key("http://shop.test/p/2024-shoes") == "http://shop.test/p/2024-shoes"
+
+
+def test_findings_keep_the_most_recently_used_documents_only() -> None:
+    findings = Findings()
+    findings.put("http://shop.test/", "1.0", [])
+    for n in range(Findings.MOST + 100):
+        findings.put(f"http://shop.test/p/page-{n}", "1.0", [{"rule": "label"}])
+        findings.get("http://shop.test/", "1.0")  # used all along: never dropped
+    assert len(findings) == Findings.MOST
+    assert findings.get("http://shop.test/", "1.0") == []
+    assert findings.get("http://shop.test/p/page-0", "1.0") is None  # the oldest went first
+    assert findings.get(f"http://shop.test/p/page-{Findings.MOST + 99}", "1.0") is not None

@@ -26,9 +26,7 @@ def test_every_relative_link_points_at_a_file_and_heading_that_exist(page: Path)
     missing = [f for f, _ in links if f and not (page.parent / f).exists()]
     assert missing == []
     targets = [(page.parent / f if f else page, a) for f, a in links if a]
-    dangling = [
-        f"{t.name}#{a}" for t, a in targets if t.suffix == ".md" and a not in _anchors(t)
-    ]
+    dangling = [f"{t.name}#{a}" for t, a in targets if t.suffix == ".md" and a not in _anchors(t)]
     assert dangling == []
 
 

@@ -80,3 +80,24 @@ def terminate(process: subprocess.Popen[Any], grace_s: float) -> None:
 def _wait_gone(pids: list[int], deadline: float) -> None:
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(_POLL_S)
+
+
+def kill_tree(pid: int) -> None:
+    """Kill (SIGKILL) ``pid`` and every process below it at once: for a process that hangs
+    or is stopped (SIGSTOP), which no SIGTERM reaches. The tree is read before any dies, so
+    nothing below is orphaned out of reach."""
+    below = [p for pids in children(pid).values() for p in pids]
+    _signal([pid, *below], signal.SIGKILL)
+
+
+def child_pids(pid: int, marker: bytes) -> set[int]:
+    """The living children of ``pid`` whose command line contains ``marker``."""
+    found = set()
+    for child in children(pid).get(pid, []):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker in cmdline and _alive(child):
+            found.add(child)
+    return found

@@ -20,8 +20,9 @@ the same violations twice; what script changes on a page after its check is not 
 
 Once per shop version in a process: axe costs a tenth to a third of a second per page on a
 small machine, and the probe and the suites open the same pages checkout after checkout. So
-a document's findings are kept in the process (:class:`Findings`), keyed by its URL and the
-shop version that served it (``Shop.version_header``; a shop without one: for an hour), and
+a document's findings are kept in the process (:class:`Findings`, the 512 most recently
+used), keyed by its URL (ids in its path as one: :func:`page_key`) and the shop version
+that served it (``Shop.version_header``; a shop without one: for an hour), and
 a later checkout of the same page gets them without running axe again: every checkout still
 reports, and fails on, the violations of every page it saw, and a deploy checks afresh.
 
@@ -34,7 +35,6 @@ element's selector (``#card-frame >>> #card-number``).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -48,6 +48,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
 from checkout_probe.basics.redact import redact
+from checkout_probe.checkout.a11y_findings import Findings, page_key
 from checkout_probe.evidence import report_steps
 from checkout_probe.evidence.accessibility import MAX_TARGETS, Violation, counts_by_impact
 from checkout_probe.evidence.record import StepRecord
@@ -84,40 +85,6 @@ _SELECTOR = """(el) => el.id ? "#" + CSS.escape(el.id)
 def axe_source() -> str:
     """axe-core's script, as the ``axe-playwright-python`` wheel ships it."""
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
-
-
-class Findings:
-    """axe-core's findings of the documents checked in this process, by document and shop
-    version (see the module docstring); shared by the threads of the probe's browsers."""
-
-    #: How long findings of a shop that names no version are reused.
-    UNVERSIONED_S = 3600.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._found: dict[tuple[str, str | None], tuple[float, list[dict[str, Any]]]] = {}
-
-    def get(self, key: str, version: str | None) -> list[dict[str, Any]] | None:
-        """The findings of document ``key`` on ``version``, if checked and still valid."""
-        with self._lock:
-            kept = self._found.get((key, version))
-        if kept is None or (version is None and time.monotonic() - kept[0] > self.UNVERSIONED_S):
-            return None
-        return kept[1]
-
-    def put(self, key: str, version: str | None, found: list[dict[str, Any]]) -> None:
-        """Keep the findings of document ``key`` on ``version``."""
-        with self._lock:
-            self._found[(key, version)] = (time.monotonic(), found)
-
-
-#: The process's findings (:class:`Findings`).
-FINDINGS = Findings()
-
-
-def page_key(url: str) -> str:
-    """A document's identity in a checkout: its URL without the fragment."""
-    return url.split("#", 1)[0]
 
 
 def _path(url: str) -> str:

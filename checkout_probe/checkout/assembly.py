@@ -18,7 +18,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from checkout_probe.checkout.accessibility import FINDINGS, AxeChecker
+from checkout_probe.checkout.a11y_findings import FINDINGS
+from checkout_probe.checkout.accessibility import AxeChecker
 from checkout_probe.checkout.context import MASK_SCRIPT, context_options
 from checkout_probe.checkout.devices import descriptor_options, emulate
 from checkout_probe.checkout.journey import Journey

@@ -32,6 +32,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
+from checkout_probe.basics.phases import Phases
 from checkout_probe.basics.redact import redact
 from checkout_probe.checkout.assembly import (
     new_context,
@@ -121,73 +122,80 @@ def run_checkout(
     shopper = shoppers.make(job.seed, settings.environment.shopper_password)
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
-    context = new_context(browser, settings, target, descriptors, shopper.locale)
-    traces = traces or RoundTraces(all_until_kept=True)
-    full = traces.full()
-    prepare_context(
-        context, tracing=True, snapshots=full or settings.trace_snapshots, screenshots=full
-    )
-    checkout = open_checkout(
-        context,
-        settings,
-        target,
-        artifacts_dir=job.evidence_dir,
-        orders=orders,
-        secrets=(shopper.password,),
-        baseline=job.baseline,
-        name=job.journey,
-        shopper_locale=shopper.locale,
-    )
+    phases = Phases()  # where its time goes: docs/probe.md, "What a round costs"
+    with phases.timed("context"):
+        context = new_context(browser, settings, target, descriptors, shopper.locale)
+        traces = traces or RoundTraces(all_until_kept=True)
+        full = traces.full()
+        prepare_context(
+            context, tracing=True, snapshots=full or settings.trace_snapshots, screenshots=full
+        )
+        checkout = open_checkout(
+            context,
+            settings,
+            target,
+            artifacts_dir=job.evidence_dir,
+            orders=orders,
+            secrets=(shopper.password,),
+            baseline=job.baseline,
+            name=job.journey,
+            shopper_locale=shopper.locale,
+        )
     journey = checkout.journey
     journey.cut = job.cut
     outcome, category, step, message = PASSED, None, None, ""
     pricing = settings.shop.pricing
     # Where the shop declares its pricing, every checkout buys a cart of its own seed.
     cart = {"items": generate_cart(pricing, job.seed)} if pricing is not None else {}
-    try:
+    with phases.timed("journey"):
         try:
-            settings.shop.journeys[job.journey](
-                journey, shopper, card, orders=orders.adapter, **cart
-            )
+            try:
+                settings.shop.journeys[job.journey](
+                    journey, shopper, card, orders=orders.adapter, **cart
+                )
+            except CheckoutFailure as failure:
+                checkout.settle([shopper], failure)  # a refused card charged overrides it
+                raise
+            checkout.settle([shopper], None)
         except CheckoutFailure as failure:
-            checkout.settle([shopper], failure)  # a refused card charged overrides it
-            raise
-        checkout.settle([shopper], None)
-    except CheckoutFailure as failure:
-        diagnosis = failure.diagnosis
-        outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
-        message = redact(str(failure), checkout.secrets)
-        if category == HARNESS_ERROR:
-            # A bug in the project's journey or the harness: it says nothing about the shop,
-            # so it counts neither way in the rule (and never pages as the shop's failure).
-            outcome = ERROR
-    except CheckoutCut as cut:
-        # Within its budgets when the round ran out: the harness's capacity, not the shop's
-        # failure. Its shopper's orders, confirmed or not, are found and cleaned up below.
-        outcome, message = CUT, str(cut)
-        with suppress(CheckoutFailure):
-            checkout.settle([shopper], cut)
-    except pytest.skip.Exception:
-        pass  # stopped before charging (production without opt-in): the rest passed
-    except Exception as exc:  # outside any step: a bug in the journey's own code or ours
-        # No verdict on the shop; its orders are still cleaned up and its browser context
-        # closed below, and nothing secret it carried reaches the round line or the log.
-        outcome, category = ERROR, HARNESS_ERROR
-        message = redact(f"outside a journey step: {type(exc).__name__}: {exc}", checkout.secrets)
-        log.error("checkout %s: %s\n%s", job.journey, message,
-                  redact(traceback.format_exc(), checkout.secrets))  # fmt: skip
-    checkout.finish()
-    evidence = list(journey.artifacts)
-    if outcome == FAILED:
-        kept = _keep_trace(context, job.evidence_dir, checkout.secrets)
-        if kept and full:
-            traces.kept_full()
-        evidence += kept
-    else:
-        _stop_tracing(context)
-    with suppress(PlaywrightError):  # the browser went away; the worker replaces it
+            diagnosis = failure.diagnosis
+            outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
+            message = redact(str(failure), checkout.secrets)
+            if category == HARNESS_ERROR:
+                # A bug in the project's journey or the harness: it says nothing about the shop,
+                # so it counts neither way in the rule (and never pages as the shop's failure).
+                outcome = ERROR
+        except CheckoutCut as cut:
+            # Within its budgets when the round ran out: the harness's capacity, not the shop's
+            # failure. Its shopper's orders, confirmed or not, are found and cleaned up below.
+            outcome, message = CUT, str(cut)
+            with suppress(CheckoutFailure):
+                checkout.settle([shopper], cut)
+        except pytest.skip.Exception:
+            pass  # stopped before charging (production without opt-in): the rest passed
+        except Exception as exc:  # outside any step: a bug in the journey's own code or ours
+            # No verdict on the shop; its orders are still cleaned up and its browser context
+            # closed below, and nothing secret it carried reaches the round line or the log.
+            outcome, category = ERROR, HARNESS_ERROR
+            message = redact(
+                f"outside a journey step: {type(exc).__name__}: {exc}", checkout.secrets
+            )
+            log.error("checkout %s: %s\n%s", job.journey, message,
+                      redact(traceback.format_exc(), checkout.secrets))  # fmt: skip
+    with phases.timed("evidence"):
+        checkout.finish()
+        evidence = list(journey.artifacts)
+        if outcome == FAILED:
+            kept = _keep_trace(context, job.evidence_dir, checkout.secrets)
+            if kept and full:
+                traces.kept_full()
+            evidence += kept
+        else:
+            _stop_tracing(context)
+    with phases.timed("close"), suppress(PlaywrightError):  # a dead browser: replaced later
         context.close()
-    left = [r for r in checkout.clean_up() if not r.ok]
+    with phases.timed("cleanup"):
+        left = [r for r in checkout.clean_up() if not r.ok]
     for r in left:
         log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
     return CheckoutResult(
@@ -196,7 +204,7 @@ def run_checkout(
         cleanup_failures=[f"{r.kind} {r.key}: {r.detail}" for r in left],
         trace_id=journey.trace.trace_id, step_vitals=_vitals(journey),
         vital_breaches=[f"step '{s.key}': {b}" for s in journey.steps for b in s.vital_breaches],
-        a11y_counts=_a11y_counts(journey),
+        a11y_counts=_a11y_counts(journey), phases=phases.seconds,
     )  # fmt: skip
 
 

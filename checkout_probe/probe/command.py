@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.basics.output import MachineOutput, configure_logging, paint
+from checkout_probe.basics.phases import Phases
 from checkout_probe.checkout import otlp
 from checkout_probe.checkout.browser import discover_chromium
 from checkout_probe.checkout.devices import check_devices
@@ -93,6 +94,8 @@ class Probe:
         self.lost = LostRounds(args.once)
         #: The evidence store's publisher (``--evidence-store``), if any.
         self.published: PublishedEvidence | None = None
+        #: Where the current round's time goes (its ``--json`` record has it).
+        self.phases = Phases()
 
     def run(self) -> int:
         """Run rounds until ``--once``/``--rounds`` are done or a signal stops the probe."""
@@ -143,8 +146,10 @@ class Probe:
         while not self.stop.is_set():
             started = time.monotonic()
             self.rounds_run += 1
+            self.phases = Phases()
             try:
-                recent = store.recent(self.settings.env, HISTORY_ROUNDS)
+                with self.phases.timed("history read"):
+                    recent = store.recent(self.settings.env, HISTORY_ROUNDS)
             except SQLAlchemyError:
                 recent = []  # judged without a baseline; the store below says what failed
             baseline = from_history(recent, self.settings.baseline)
@@ -178,11 +183,13 @@ class Probe:
                 CheckoutJob(journey, seed, folder / f"checkout-{i + 1}", baseline, device=device)
             )
         tell = partial(self.progress.checkout, number, total=len(jobs))
-        results = pool.run(jobs, args.round_timeout, tell, after_failures=after_failures)
+        with self.phases.timed("checkouts"):
+            results = pool.run(jobs, args.round_timeout, tell, after_failures=after_failures)
         if self.published is not None:  # uploads start now, in the background
             results = [self.published.publish(r) for r in results]
-        health = target.read_health()
-        version = target.read_version(health)
+        with self.phases.timed("shop health"):
+            health = target.read_health()
+            version = target.read_version(health)
         return Round(
             started_at=started_at,
             finished_at=datetime.now(UTC),
@@ -193,22 +200,27 @@ class Probe:
         )
 
     def _judge(self, store: HistoryStore, round_: Round, wall_s: float) -> None:
-        judged = self.judge.turn(store, round_)  # the round stored, its alerts queued
+        with self.phases.timed("judge"):
+            judged = self.judge.turn(store, round_)  # the round stored, its alerts queued
         self.last_verdict = judged.verdict
         if judged.verdict is None:
             self._no_verdict(round_)
         else:
             self._judged(round_, judged.verdict, wall_s)
-        self.progress.round(self.rounds_run, round_, judged.verdict, wall_s)
-        self.judge.send(store, round_.env, judged)
+        with self.phases.timed("alerts"):
+            self.judge.send(store, round_.env, judged)
         if judged.verdict is not None:
             try:
-                self._retain(store)
+                with self.phases.timed("retention"):
+                    self._retain(store)
             except SQLAlchemyError as exc:
                 # The round is stored: only its pruning waits for the next round.
                 print(f"  retention skipped: the history database failed "
                       f"({database_error(exc)})", flush=True)  # fmt: skip
-        self._export()
+        with self.phases.timed("export"):
+            self._export()
+        # Last, so the record has every phase of the round (its line came first).
+        self.progress.round(self.rounds_run, round_, judged.verdict, wall_s, self.phases.seconds)
 
     def _no_verdict(self, round_: Round) -> None:
         """Nothing judged the shop (no browser, every checkout crashed, all cut)."""

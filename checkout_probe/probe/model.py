@@ -64,6 +64,9 @@ class CheckoutResult:
     #: Accessibility violations per step name and axe impact (a repeated step: its repeats'
     #: pages together; each page is checked once per checkout).
     a11y_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Where its time went: ``{phase: seconds}`` (browser start, context, journey,
+    #: evidence, close, cleanup; ``basics.phases``).
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:

@@ -9,9 +9,11 @@ people on stderr.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from checkout_probe.basics.output import MachineOutput, paint
+from checkout_probe.basics.phases import summed
 from checkout_probe.probe.model import CheckoutResult, Round
 from checkout_probe.probe.rule import Verdict
 
@@ -47,8 +49,12 @@ class RoundProgress:
             "seconds": round(seconds, 3), "trace_id": result.trace_id,
         })  # fmt: skip
 
-    def round(self, number: int, round_: Round, verdict: Verdict | None, wall_s: float) -> None:
-        """The round's record (the round line itself is the command's)."""
+    def round(
+        self, number: int, round_: Round, verdict: Verdict | None, wall_s: float,
+        phases: Mapping[str, float] | None = None,
+    ) -> None:  # fmt: skip
+        """The round's record (the round line itself is the command's); ``phases``: where
+        the round's time went, ``checkout_phases`` adds up its checkouts' own."""
         record: dict[str, Any] = {
             "type": "round", "env": self.env, "round": number,
             "started_at": round_.started_at.isoformat(), "shop_version": round_.shop_version,
@@ -56,6 +62,8 @@ class RoundProgress:
             "harness_errors": round_.errors, "cut": round_.cut, "not_run": round_.not_run,
             "categories": round_.failures_by_category(), "seconds": round(wall_s, 3),
             "verdict": verdict.state if verdict is not None else None,
+            "phases": _rounded(phases or {}),
+            "checkout_phases": _rounded(summed(r.phases for r in round_.results)),
         }  # fmt: skip
         if verdict is not None:
             record["window"] = {
@@ -63,3 +71,7 @@ class RoundProgress:
                 "rate": verdict.rate, "low": verdict.low, "high": verdict.high,
             }  # fmt: skip
         self.out.emit(record)
+
+
+def _rounded(phases: Mapping[str, float]) -> dict[str, float]:
+    return {phase: round(seconds, 3) for phase, seconds in phases.items()}

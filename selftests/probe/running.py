@@ -167,10 +167,12 @@ class LiveProbe:
 
 
 @contextmanager
-def live_probe(base_url: str, workdir: Path, *args: str) -> Iterator[LiveProbe]:
+def live_probe(
+    base_url: str, workdir: Path, *args: str, env: dict[str, str] | None = None
+) -> Iterator[LiveProbe]:
     """Start a long-running probe; it is killed at the end if the test did not stop it."""
     process = subprocess.Popen(
-        probe_args(base_url, workdir, *args), cwd=ROOT, text=True, env=probe_env(),
+        probe_args(base_url, workdir, *args), cwd=ROOT, text=True, env=probe_env(env),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     live = LiveProbe(process)

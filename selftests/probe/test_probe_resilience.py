@@ -1,4 +1,7 @@
-"""The probe keeps probing when things around it break: target, browser, network, disk, webhook."""
+"""The probe keeps probing when things around it break: target, browser, network, disk, webhook.
+
+A browser crash (and wedged pages) over 30 rounds: ``test_probe_soak.py``.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from selftests.probe.running import (
     run_probe,
 )
 from selftests.probe.support import closed_port, http_receiver
+from selftests.soak import alive, browsers
 
 
 def test_target_down_probe_keeps_running_and_alerts(tmp_path: Path) -> None:
@@ -88,61 +92,6 @@ def test_hanging_network_ends_the_round_by_timeouts_not_never(tmp_path: Path) ->
     assert run.seconds < 120
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _browsers(pid: int) -> set[int]:
-    """PIDs of the top Chromium processes (browser, not renderers) under ``pid``."""
-    result = set()
-    for child in _descendants(pid):
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        name = os.path.basename(cmdline[0].decode(errors="replace")) if cmdline else ""
-        # Chromium's helpers rewrite their command line into one string: search all of it.
-        if "chrom" in name and b"--type=" not in b" ".join(cmdline):
-            result.add(child)
-    return result
-
-
-def test_browser_crash_is_replaced_and_later_rounds_are_clean(tmp_path: Path) -> None:
-    # Replacing browsers does not depend on the journey: the one-step project keeps it short.
-    project = f"--project={catalog_only_project(tmp_path / 'project')}"
-    with demo_shop(tmp_path / "shop") as shop:
-        assert shop.url is not None
-        with live_probe(
-            shop.url, tmp_path, "--interval", "0", "--checkouts", "4", project
-        ) as probe:
-            probe.wait_for("round 1 ", 120)
-            crashed = _browsers(probe.process.pid)
-            assert crashed, "no browser process found under the probe"
-            for pid in crashed:
-                os.kill(pid, signal.SIGKILL)
-            lines = [probe.wait_for(f"round {n} ", 120) for n in (2, 3, 4)]
-            replaced = _browsers(probe.process.pid)
-            assert probe.stop() == 0, probe.text()
-    assert replaced and not replaced & crashed, "the crashed browsers were not replaced"
-    assert "0/4 failed" in lines[-1] and "harness errors" not in lines[-1], probe.text()
-    assert all("HEALTHY" in line for line in lines), "a browser crash must not read as an outage"
-
-
 def test_wedged_browser_costs_one_round_not_the_workers(tmp_path: Path) -> None:
     # SIGSTOP: the browsers live but never answer, so calls without a timeout of their
     # own (closing a context, stopping a trace) hang their workers past the round.
@@ -154,13 +103,14 @@ def test_wedged_browser_costs_one_round_not_the_workers(tmp_path: Path) -> None:
             "--action-timeout", "3", "--round-timeout", "25", project,
         ) as probe:  # fmt: skip
             probe.wait_for("round 1 ", 120)
-            wedged = _browsers(probe.process.pid)
+            wedged = browsers(probe.process.pid)
             assert wedged, "no browser process found under the probe"
             try:
                 for pid in wedged:
                     os.kill(pid, signal.SIGSTOP)
                 hung = probe.wait_for("round 2 ", 120)
                 later = [probe.wait_for(f"round {n} ", 120) for n in (3, 4)]
+                left = {pid for pid in wedged if alive(pid)}  # before the probe stops
                 assert probe.stop() == 0, probe.text()
             finally:
                 for pid in wedged:
@@ -169,6 +119,8 @@ def test_wedged_browser_costs_one_round_not_the_workers(tmp_path: Path) -> None:
     assert "2/2 failed" in hung and "slow" in probe.text(), probe.text()
     # Each wedged worker replaced once, in the round it hung; none for the rounds after.
     assert probe.text().count("is retired") == 2, probe.text()
+    # ... and its stopped browser killed by the probe, not left to hold memory for months.
+    assert not left, f"wedged browsers still there after the probe stopped: {left}"
     assert "0/2 failed" in later[-1] and "harness errors" not in later[-1], probe.text()
 
 
