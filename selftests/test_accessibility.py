@@ -227,6 +227,11 @@ def test_every_order_s_confirmation_page_is_one_page_and_a_slug_is_not_an_id() -
         "http://shop.test/products/camp-lantern?size=2"
     )
     assert page_key("http://shop.test/p/2024-shoes") == "http://shop.test/p/2024-shoes"
+    assert page_key("http://shop.test/p/iphone15") == "http://shop.test/p/iphone15"
+    for reference in ("CP-B90928BF", "ord_5f3a9c1d", "INV-000123"):
+        assert page_key(f"http://shop.test/orders/{reference}/done") == (
+            "http://shop.test/orders/:id/done"
+        ), reference
 
 
 def test_findings_keep_the_most_recently_used_documents_only() -> None:
@@ -239,3 +244,20 @@ def test_findings_keep_the_most_recently_used_documents_only() -> None:
     assert findings.get("http://shop.test/", "1.0") == []
     assert findings.get("http://shop.test/p/page-0", "1.0") is None  # the oldest went first
     assert findings.get(f"http://shop.test/p/page-{Findings.MOST + 99}", "1.0") is not None
+
+
+def test_a_page_known_with_its_frames_is_reported_without_waiting_for_them(page: Page) -> None:
+    findings = Findings()
+    page.goto("http://shop.test/pay")
+    first = AxeChecker(version=lambda: "1.4.2", findings=findings).check(page)
+    # Another checkout's page: its frames are not looked at (each look is a round trip, and
+    # the wait for its load the shop's time): a frame gone from it still reports.
+    page.evaluate("document.getElementById('card-frame').remove()")
+    second = AxeChecker(version=lambda: "1.4.2", findings=findings).check(page)
+
+    assert first is not None and second is not None
+    assert [v.to_dict() for v in second.violations] == [v.to_dict() for v in first.violations]
+    assert any(t.startswith("#card-frame >>> ") for v in second.violations for t in v.targets)
+    after_deploy = AxeChecker(version=lambda: "1.4.3", findings=findings).check(page)
+    assert after_deploy is not None
+    assert not any(">>>" in t for v in after_deploy.violations for t in v.targets)

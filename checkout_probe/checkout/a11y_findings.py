@@ -13,11 +13,17 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-#: A path segment that names one record, not a page: a number, a UUID, long hex.
-_ID = re.compile(r"\d+|[0-9a-fA-F]{12,}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+#: A path segment that names one record, not a page: a number, a UUID, long hex, or a
+#: reference such as ``CP-B90928BF`` or ``ord_5f3a9c1d`` (a short prefix, then six or more
+#: letters and digits, four of them digits: ``iphone15`` and ``2024-shoes`` stay pages).
+_ID = re.compile(
+    r"\d+|[0-9a-fA-F]{12,}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"|(?:[A-Za-z]{1,8}[-_])?(?=(?:[A-Za-z]*\d){4})[0-9A-Za-z]{6,}"
+)
 
 
 def page_key(url: str) -> str:
@@ -27,6 +33,20 @@ def page_key(url: str) -> str:
     parts = urlsplit(url.split("#", 1)[0])
     path = "/".join(":id" if _ID.fullmatch(s) else s for s in parts.path.split("/"))
     return parts._replace(path=path).geturl()
+
+
+@dataclass(frozen=True)
+class FrameFindings:
+    """axe-core's findings in one frame of a page: ``prefix`` is the frame element's
+    selector path (``"#card-frame >>> "``; "" for the page itself)."""
+
+    prefix: str
+    key: str  # the frame document's page_key
+    found: list[dict[str, Any]]
+
+
+#: Findings of a page with its frames are kept under its key with this in front.
+_WITH_FRAMES = "with frames "
 
 
 class Findings:
@@ -41,10 +61,10 @@ class Findings:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._found: OrderedDict[tuple[str, str | None], tuple[float, list[dict[str, Any]]]]
+        self._found: OrderedDict[tuple[str, str | None], tuple[float, list[Any]]]
         self._found = OrderedDict()
 
-    def get(self, key: str, version: str | None) -> list[dict[str, Any]] | None:
+    def get(self, key: str, version: str | None) -> list[Any] | None:
         """The findings of document ``key`` on ``version``, if checked and still valid."""
         with self._lock:
             kept = self._found.get((key, version))
@@ -54,13 +74,22 @@ class Findings:
             return None
         return kept[1]
 
-    def put(self, key: str, version: str | None, found: list[dict[str, Any]]) -> None:
+    def put(self, key: str, version: str | None, found: list[Any]) -> None:
         """Keep the findings of document ``key`` on ``version``."""
         with self._lock:
             self._found[(key, version)] = (time.monotonic(), found)
             self._found.move_to_end((key, version))
             while len(self._found) > self.MOST:
                 self._found.popitem(last=False)
+
+    def page(self, key: str, version: str | None) -> list[FrameFindings] | None:
+        """The findings of page ``key`` with its frames, as a check after its load saw them."""
+        return self.get(_WITH_FRAMES + key, version)
+
+    def put_page(self, key: str, version: str | None, frames: list[FrameFindings]) -> None:
+        """Keep the findings of page ``key`` with every frame it had once loaded: a later
+        checkout of it reports them without waiting for its load or walking its frames."""
+        self.put(_WITH_FRAMES + key, version, frames)
 
     def __len__(self) -> int:
         with self._lock:

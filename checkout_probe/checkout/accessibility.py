@@ -37,7 +37,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -48,7 +47,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
 from checkout_probe.basics.redact import redact
-from checkout_probe.checkout.a11y_findings import Findings, page_key
+from checkout_probe.checkout.a11y_findings import Findings, FrameFindings, page_key
 from checkout_probe.evidence import report_steps
 from checkout_probe.evidence.accessibility import MAX_TARGETS, Violation, counts_by_impact
 from checkout_probe.evidence.record import StepRecord
@@ -124,20 +123,51 @@ class AxeChecker:
         """Check ``page`` and its frames not checked yet; None when there were none (its
         document and frames were checked already, or it is not a web page)."""
         url = _url(page)
-        if not _is_web(url) or not any(self._new(f.url) for f in page.frames):
+        if not _is_web(url):
+            return None
+        known = self._known_page(url)
+        if known is not None:
+            return known
+        if not any(self._new(f.url) for f in page.frames):
             return None
         # Its frames too (the payment provider's form); past the wait, checked as it is (a
         # frame still loading is checked at the next chance, once its URL is there).
-        with suppress(PlaywrightError):
+        loaded = True
+        try:
             page.wait_for_load_state("load", timeout=LOAD_WAIT_MS)
+        except PlaywrightError:
+            loaded = False
         started = time.perf_counter()
-        result = PageCheck(url)
-        self._check_frame(page.main_frame, _path(url), "", result)
+        result, frames = PageCheck(url), list[FrameFindings]()
+        version = self.version()
+        self._check_frame(page.main_frame, _path(url), "", result, frames)
+        if loaded and self.findings is not None and frames and frames[0].key == page_key(url):
+            self.findings.put_page(page_key(url), version, frames)
         result.seconds = time.perf_counter() - started
         self.seconds += result.seconds
         return result
 
-    def _check_frame(self, frame: Frame, page: str, prefix: str, result: PageCheck) -> None:
+    def _known_page(self, url: str) -> PageCheck | None:
+        """The page with its frames as an earlier checkout saw them loaded: no waiting for
+        its load, no walk of its frames (a round trip each); None if not known."""
+        key = page_key(url)
+        if self.findings is None or key in self.checked:
+            return None
+        frames = self.findings.page(key, self.version())
+        if frames is None:
+            return None
+        result = PageCheck(url)
+        for frame in frames:
+            if frame.key not in self.checked:
+                self.checked.add(frame.key)
+                result.violations += [
+                    self._violation(v, _path(url), frame.prefix) for v in frame.found
+                ]
+        return result
+
+    def _check_frame(
+        self, frame: Frame, page: str, prefix: str, result: PageCheck, seen: list[FrameFindings]
+    ) -> None:
         url = frame.url
         if self._new(url):
             version = self.version()
@@ -151,6 +181,7 @@ class AxeChecker:
                 log.info("accessibility check of %s skipped: %s", page_key(url), exc)
                 return
             self.checked.add(page_key(url))
+            seen.append(FrameFindings(prefix, page_key(url), found))
             result.violations += [self._violation(v, page, prefix) for v in found]
         for child in frame.child_frames:
             try:
@@ -158,7 +189,7 @@ class AxeChecker:
             except PlaywrightError as exc:  # detached while we looked
                 log.info("accessibility check of frame %s skipped: %s", child.url, exc)
                 continue
-            self._check_frame(child, page, f"{prefix}{selector} >>> ", result)
+            self._check_frame(child, page, f"{prefix}{selector} >>> ", result, seen)
 
     @staticmethod
     def _run_axe(frame: Frame) -> list[dict[str, Any]]:
