@@ -12,11 +12,8 @@ from playwright.sync_api import Browser, Page, Route
 
 from checkout_probe.basics.errors import ConfigError
 from checkout_probe.checkout.a11y_findings import Findings, page_key
-from checkout_probe.checkout.accessibility import (
-    AxeChecker,
-    StepAccessibility,
-    failure_message,
-)
+from checkout_probe.checkout.accessibility import AxeChecker
+from checkout_probe.checkout.step_accessibility import StepAccessibility, failure_message
 from checkout_probe.evidence.accessibility import Violation
 from checkout_probe.evidence.record import StepRecord
 from checkout_probe.settings.a11y_fail import A11yFail, parse_a11y_fail, parse_a11y_option

@@ -1,5 +1,6 @@
-"""The accessibility of a checkout's pages: axe-core, run once per distinct page, each page's
-violations given to the step that acts on it, and judged by ``a11y_fail``.
+"""The accessibility of a checkout's pages: axe-core, run once per distinct page; each page's
+violations go to the step that acts on it, judged by ``a11y_fail``
+(:mod:`~checkout_probe.checkout.step_accessibility`).
 
 axe-core comes bundled: its ``axe.min.js`` as the ``axe-playwright-python`` wheel ships it
 (MPL-2.0, Deque Systems), evaluated into the page as text, never loaded from a URL. Only the
@@ -48,10 +49,7 @@ from playwright.sync_api import Frame, Page
 
 from checkout_probe.basics.redact import redact
 from checkout_probe.checkout.a11y_findings import Findings, FrameFindings, page_key
-from checkout_probe.evidence import report_steps
-from checkout_probe.evidence.accessibility import MAX_TARGETS, Violation, counts_by_impact
-from checkout_probe.evidence.record import StepRecord
-from checkout_probe.settings.a11y_fail import A11yFail, impact_rank
+from checkout_probe.evidence.accessibility import MAX_TARGETS, Violation
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +84,8 @@ def axe_source() -> str:
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
 
 
-def _path(url: str) -> str:
+def page_path(url: str) -> str:
+    """A page's path and query, as reports name it."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
 
@@ -122,7 +121,7 @@ class AxeChecker:
     def check(self, page: Page) -> PageCheck | None:
         """Check ``page`` and its frames not checked yet; None when there were none (its
         document and frames were checked already, or it is not a web page)."""
-        url = _url(page)
+        url = page_url(page)
         if not _is_web(url):
             return None
         known = self._known_page(url)
@@ -140,7 +139,7 @@ class AxeChecker:
         started = time.perf_counter()
         result, frames = PageCheck(url), list[FrameFindings]()
         version = self.version()
-        self._check_frame(page.main_frame, _path(url), "", result, frames)
+        self._check_frame(page.main_frame, page_path(url), "", result, frames)
         if loaded and self.findings is not None and frames and frames[0].key == page_key(url):
             self.findings.put_page(page_key(url), version, frames)
         result.seconds = time.perf_counter() - started
@@ -161,7 +160,7 @@ class AxeChecker:
             if frame.key not in self.checked:
                 self.checked.add(frame.key)
                 result.violations += [
-                    self._violation(v, _path(url), frame.prefix) for v in frame.found
+                    self._violation(v, page_path(url), frame.prefix) for v in frame.found
                 ]
         return result
 
@@ -215,104 +214,12 @@ class AxeChecker:
         )
 
 
-def failure_message(failing: list[Violation]) -> str:
-    """``accessibility: 1 critical violation on /checkout/payment: label — Form elements must
-    have labels (#card-frame >>> #card-number)``."""
-    counts = counts_by_impact(failing)
-    said = " and ".join(f"{n} {impact}" for impact, n in counts.items())
-    plural = "s" if len(failing) > 1 else ""
-    pages = ", ".join(dict.fromkeys(v.page for v in failing))
-    return f"accessibility: {said} violation{plural} on {pages}: " + "; ".join(
-        v.describe() for v in failing
-    )
-
-
-def shown(record: StepRecord) -> str:
-    """The step's pages and violations, for its report step."""
-    counts = counts_by_impact(record.a11y_violations)
-    head = ", ".join(f"{n} {impact}" for impact, n in counts.items()) or "no violations"
-    lines = [f"axe-core ({', '.join(WCAG_TAGS)}): {head} on {', '.join(record.a11y_pages)}"]
-    lines += [f"[{v.impact}] {v.page}: {v.describe()}" for v in record.a11y_violations]
-    return "\n".join(lines)
-
-
-class StepAccessibility:
-    """A journey's accessibility, step by step (see the module docstring)."""
-
-    def __init__(self, checker: AxeChecker, fail: A11yFail) -> None:
-        self.checker = checker
-        self.fail = fail
-        #: The pages checked while the running step ran, in order.
-        self._in_step: list[PageCheck] = []
-        #: The page the last step ended on, for the next step: (check, its step, report step).
-        self._carried: tuple[PageCheck, StepRecord, report_steps.ReportStep | None] | None = None
-        self._report_step: report_steps.ReportStep | None = None
-        self._spent_at_start = 0.0
-
-    def started(self, page: Page, record: StepRecord, *, on_page: bool = True) -> None:
-        """A step starts: the page the last step ended on is this step's, if still shown
-        and the step acts on the page (``on_page``; not the engine's read-back steps)."""
-        self._report_step = report_steps.current()
-        self._spent_at_start = self.checker.seconds
-        if self._carried is not None and on_page:
-            check, earlier, step = self._carried
-            self._carried = None
-            still = page_key(_url(page)) == page_key(check.url)
-            self._give(check, record if still else earlier, None if still else step)
-
-    def page_shown(self, page: Page) -> None:
-        """The journey saw a page it waited for: check it (if not checked yet)."""
-        check = self.checker.check(page)
-        if check is not None:
-            self._in_step.append(check)
-
-    def ended(self, page: Page, record: StepRecord, passed: bool) -> None:
-        """The step ended: check the page it ended on, and give the step its pages but the
-        one it ended on (the next step acts on that one)."""
-        if passed:
-            self.page_shown(page)
-        checks, self._in_step = self._in_step, []
-        if passed and checks and page_key(_url(page)) == page_key(checks[-1].url):
-            self._carried = (checks.pop(), record, self._report_step)
-        for check in checks:
-            self._give(check, record, None)
-        if record.a11y_pages:
-            report = report_steps.current()
-            if report is not None:
-                report.attach_text(shown(record), "accessibility")
-
-    def spent_in_step(self) -> float:
-        """Seconds of axe run in the running step (not the shop's time)."""
-        return self.checker.seconds - self._spent_at_start
-
-    def finish(self) -> None:
-        """After the last step: the page it ended on is its own."""
-        if self._carried is not None:
-            check, record, step = self._carried
-            self._carried = None
-            self._give(check, record, step)
-
-    def failing(self, record: StepRecord) -> list[Violation]:
-        """The step's violations that fail it (``a11y_fail``), worst first."""
-        found = [v for v in record.a11y_violations if self.fail.fails(record.key, v.impact)]
-        return sorted(found, key=lambda v: -impact_rank(v.impact))
-
-    def _give(
-        self, check: PageCheck, record: StepRecord, step: report_steps.ReportStep | None
-    ) -> None:
-        if _path(check.url) not in record.a11y_pages:
-            record.a11y_pages.append(_path(check.url))
-        record.a11y_violations += check.violations
-        record.a11y_seconds += check.seconds
-        if step is not None:  # the step's report is closed: add to it afterwards
-            step.attach_text(shown(record), "accessibility")
-
-
 def _is_web(url: str) -> bool:
     return url.startswith(("http://", "https://"))
 
 
-def _url(page: Page) -> str:
+def page_url(page: Page) -> str:
+    """The page's URL, "" when it is gone."""
     try:
         return page.url
     except PlaywrightError:

@@ -24,11 +24,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from checkout_probe.basics.redact import redact_exception
-from checkout_probe.checkout.accessibility import AxeChecker, StepAccessibility, failure_message
+from checkout_probe.checkout.accessibility import AxeChecker
 from checkout_probe.checkout.amounts import PageAmounts
 from checkout_probe.checkout.context import page_locale
 from checkout_probe.checkout.network import NetworkRecorder
 from checkout_probe.checkout.page_waits import PageWaits
+from checkout_probe.checkout.step_accessibility import StepAccessibility, failure_message
 from checkout_probe.checkout.step_failure import diagnose_step
 from checkout_probe.checkout.step_vitals import StepVitals
 from checkout_probe.checkout.trace_groups import step_group
