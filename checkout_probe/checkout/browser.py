@@ -78,6 +78,20 @@ def discover_chromium(
     raise BrowserNotFound(INSTALL_HINT)
 
 
+def check_browser(browser_path: str | None) -> None:
+    """That there is a Chromium to launch (BrowserNotFound, exit 2, if not). A configured or
+    system one is found without starting Playwright's driver (half a second of a
+    ``--once`` run); only without either is the driver asked for the Chromium it
+    downloads. Which one is launched is for ``open_browser`` to choose."""
+    try:
+        discover_chromium(browser_path, None)
+    except BrowserNotFound:
+        from playwright.sync_api import sync_playwright  # only now: a driver starts
+
+        with sync_playwright() as playwright:
+            discover_chromium(browser_path, playwright.chromium.executable_path)
+
+
 def _default_browsers_path() -> Path:
     return Path.home() / ".cache" / "ms-playwright"
 

@@ -17,14 +17,13 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
 from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.basics.output import MachineOutput, configure_logging, paint
 from checkout_probe.basics.phases import Phases
 from checkout_probe.checkout import otlp
-from checkout_probe.checkout.browser import discover_chromium
+from checkout_probe.checkout.browser import check_browser
 from checkout_probe.checkout.devices import check_devices
 from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.checkout import CheckoutJob, job_seed, job_slot
@@ -297,6 +296,5 @@ def main(argv: Sequence[str]) -> int:
     check_devices(settings.devices)  # a device Playwright does not know: one line, exit 2
     if not settings.browser_endpoint:
         # No browser → one line and exit 2 now, not a harness error in every checkout.
-        with sync_playwright() as playwright:
-            discover_chromium(settings.browser_path, playwright.chromium.executable_path)
+        check_browser(settings.browser_path)
     return Probe(args, settings, rule).run()
