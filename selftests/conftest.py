@@ -29,6 +29,7 @@ LONGEST_FIRST = (
     "selftests/test_oscar.py",
     "selftests/test_baseline_runs.py",
     "selftests/probe/test_probe_resilience.py",
+    "selftests/probe/test_probe_soak.py",
     "selftests/test_verify.py",
     "selftests/test_gate.py",
     "selftests/probe/test_probe_concurrency.py",
