@@ -263,6 +263,8 @@ def _naive(moment: datetime) -> str:
 
 
 def _executemany(connection: Any, rounds: list[RoundTuple], failures: list[FailureTuple]) -> None:
+    if not rounds:
+        return
     marks = ", ".join("?" * len(ROUND_COLUMNS.split(",")))
     rows = [(r[0], _naive(r[1]), _naive(r[2]), *r[3:]) for r in rounds]
     connection.exec_driver_sql(f"INSERT INTO probe_rounds ({ROUND_COLUMNS}) VALUES ({marks})", rows)

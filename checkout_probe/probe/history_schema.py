@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -44,11 +44,14 @@ class RoundRow(Base):
     """One probe round."""
 
     __tablename__ = "probe_rounds"
+    # An environment's rounds in start order (revision 0007): every query of one
+    # environment reads its newest rounds, and must not sort all of them to find those.
+    __table_args__ = (Index("ix_probe_rounds_env_started", "env", "started_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    env: Mapped[str] = mapped_column(String(100), index=True)
+    env: Mapped[str] = mapped_column(String(100))
     shop_version: Mapped[str | None] = mapped_column(String(100))
     k: Mapped[int]
     failures: Mapped[int]
@@ -78,7 +81,9 @@ class FailureRow(Base):
     __tablename__ = "probe_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("probe_rounds.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("probe_rounds.id", ondelete="CASCADE"), index=True
+    )
     category: Mapped[str | None] = mapped_column(String(64))
     journey: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: The device it ran on (None: rows from before devices were kept).
