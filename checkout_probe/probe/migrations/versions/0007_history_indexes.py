@@ -1,0 +1,32 @@
+"""Indexes for a year of rounds: an environment's rounds in start order, a round's failures.
+
+Every query of one environment (the probe's turn, ``history``, the correlation, retention)
+asks for its newest rounds: with ``env`` alone indexed it sorted all of them, so a turn
+grew with the history (2 s at a million rounds). ``(env, started_at, id)`` hands them over
+already in order; the ``env`` index it starts with is dropped (the new one serves it).
+Reading one round's failures scanned the whole table: ``round_id`` gets its index.
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_probe_rounds_env_started", "probe_rounds", ["env", "started_at", "id"])
+    op.drop_index("ix_probe_rounds_env", "probe_rounds")
+    op.create_index("ix_probe_failures_round_id", "probe_failures", ["round_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_probe_failures_round_id", "probe_failures")
+    op.create_index("ix_probe_rounds_env", "probe_rounds", ["env"])
+    op.drop_index("ix_probe_rounds_env_started", "probe_rounds")
