@@ -36,10 +36,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from checkout_probe.probe.history import HistoryStore  # noqa: E402
-from checkout_probe.probe.rule import DecisionRule, Verdict  # noqa: E402
+from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.rule import DecisionRule, Verdict
 
 K = 20
 REGIONS = 10
@@ -98,16 +98,16 @@ def plan_env(rng: random.Random, minutes: int, every: int) -> EnvPlan:
         deploys.append((minute, f"3.{n // 20}.{n % 20}"))
         if rng.random() < 0.1:
             fixed = minute + rng.randint(15, 120)
-            troubles.append(Trouble(minute, fixed, 0.6, "page_error", "review",
-                                    "TypeError: cart.total is undefined (review page script)"))  # fmt: skip
+            broken = "TypeError: cart.total is undefined (review page script)"
+            troubles.append(Trouble(minute, fixed, 0.6, "page_error", "review", broken))
             n += 1
             deploys.append((fixed, f"3.{n // 20}.{n % 20}"))
             minute = fixed
     minute = 0
     while (minute := minute + rng.randint(1440, 6000)) < minutes:
-        troubles.append(Trouble(minute, minute + rng.randint(10, 60), rng.choice((0.1, 0.2, 0.3)),
-                                "payment_error", "payment",
-                                "POST /api/payments → 502: upstream payment provider timed out"))  # fmt: skip
+        outage = "POST /api/payments → 502: upstream payment provider timed out"
+        end, p = minute + rng.randint(10, 60), rng.choice((0.1, 0.2, 0.3))
+        troubles.append(Trouble(minute, end, p, "payment_error", "payment", outage))
     troubles.sort(key=lambda t: t.start)
     return EnvPlan(deploys, troubles)
 
@@ -210,7 +210,7 @@ def generate(total: int, seed: int = 27) -> Iterator[tuple[RoundTuple, list[Fail
 
 
 def fill(url: str, total: int, seed: int = 27, batch: int = 20_000) -> float:
-    """Create the schema (``HistoryStore``) at ``url`` and insert ``total`` rounds; seconds taken."""
+    """Create the schema (``HistoryStore``) at ``url``, insert ``total`` rounds; seconds taken."""
     HistoryStore(url).close()
     started = time.monotonic()
     engine = create_engine(url)
@@ -228,8 +228,9 @@ def fill(url: str, total: int, seed: int = 27, batch: int = 20_000) -> float:
         if engine.dialect.name == "postgresql":
             # Ids were explicit: the next round the probe stores must not reuse one.
             for table in ("probe_rounds", "probe_failures"):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                        f"(SELECT coalesce(max(id), 1) FROM {table}))"))  # fmt: skip
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                top = f"(SELECT coalesce(max(id), 1) FROM {table})"
+                connection.execute(text(f"SELECT setval({sequence}, {top})"))
             # PostgreSQL's autovacuum analyses a table this size by itself; SQLite never does
             # (a probe's history has no sqlite_stat1), so its planner is left to guess, as live.
             connection.execute(text("ANALYZE probe_rounds; ANALYZE probe_failures"))
@@ -252,7 +253,9 @@ def restore(url: str, ids: set[int], total: int, seed: int = 27) -> None:
             rounds.append(row)
             failures.extend(failed)
     with engine.begin() as connection:
-        (_copy if engine.dialect.name == "postgresql" else _executemany)(connection, rounds, failures)
+        (_copy if engine.dialect.name == "postgresql" else _executemany)(
+            connection, rounds, failures
+        )
     engine.dispose()
 
 

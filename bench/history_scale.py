@@ -195,7 +195,8 @@ def measure(db: str, url: str, total: int) -> Row:
         store.checkout_totals(ENV)
         totals = time.perf_counter() - begin
         retention = measure_retention(store, url, total)
-        return Row(db, total, size_mb(store, url), turn, turn_staging, history, as_json, html, page_mb,
+        size = size_mb(store, url)
+        return Row(db, total, size, turn, turn_staging, history, as_json, html, page_mb,
                    *retention, totals)  # fmt: skip
     finally:
         store.close()
