@@ -63,7 +63,9 @@ def delete_batches(sessions: sessionmaker[Session], where: ColumnElement[bool]) 
             if not ids:
                 return
             # The paths first: once the rows are gone nothing names the files.
-            listed = session.scalars(select(FailureRow.evidence).where(FailureRow.round_id.in_(ids)))
+            listed = session.scalars(
+                select(FailureRow.evidence).where(FailureRow.round_id.in_(ids))
+            )
             evidence = [path for paths in listed for path in paths]
             session.execute(delete(FailureRow).where(FailureRow.round_id.in_(ids)))
             session.execute(delete(RoundRow).where(RoundRow.id.in_(ids)))
