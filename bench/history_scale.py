@@ -14,7 +14,8 @@ is filled again each run with ``COPY``. Prints one table row per database and si
   same for the environment with 10 % of the rows (a plan that walks all rounds in time order
   and skips other environments' is slow there);
 - history / --json / --html: ``checkout-probe history --env prod`` as a process (start-up
-  included); --html with ``--limit`` above the rounds stored: the whole year on one page;
+  included); --html with ``--limit`` at its largest (every round, up to 1m): the period
+  the page covers is as long as it gets;
 - retention: ``Retention.apply`` removing prod's 1,000 oldest rounds as the probe calls it,
   its longest transaction (the lock other probes wait for) and SQL statements;
 - totals: ``checkout_totals("prod")``, read once at probe start-up.
@@ -189,7 +190,8 @@ def measure(db: str, url: str, total: int) -> Row:
         with tempfile.TemporaryDirectory() as folder:
             page = Path(folder) / "history.html"
             history, as_json = run_history(url), run_history(url, "--json")
-            html = run_history(url, "--html", str(page), "--limit", str(total * 2))
+            longest = str(min(total, 1_000_000))  # --limit's largest
+            html = run_history(url, "--html", str(page), "--limit", longest)
             page_mb = page.stat().st_size / 1e6 if page.exists() else float("nan")
         begin = time.perf_counter()
         store.checkout_totals(ENV)

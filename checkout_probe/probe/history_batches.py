@@ -9,10 +9,10 @@ rounds per transaction, and old rounds are found by the keyset of ``(started_at,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, cast, delete, select, true, tuple_, update
+from sqlalchemy import ColumnElement, String, cast, delete, select, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.probe.history_schema import FailureRow, RoundRow
@@ -72,23 +72,20 @@ def delete_batches(sessions: sessionmaker[Session], where: ColumnElement[bool]) 
         yield len(ids), evidence
 
 
-def with_evidence(session: Session, env: str, before: Cutoff, after_id: int = 0) -> Sequence[
+def with_evidence(session: Session, env: str, before: Cutoff) -> Iterator[
     tuple[int, list[str], datetime, int]
 ]:  # fmt: skip
-    """Up to :data:`BATCH` ``(failure id, evidence, round start, round id)`` of ``env``'s
-    failing rounds older than ``before`` that still list evidence, by failure id from over
-    ``after_id`` (the next batch starts after the last one's)."""
-    # A forgotten list is stored as "[]": those rows are skipped in SQL, not loaded.
+    """``(failure id, evidence, round start, round id)`` of ``env``'s failing rounds older
+    than ``before`` that still list evidence, streamed (a read: it holds no write lock)."""
+    # A forgotten list is stored as "[]": those rows are skipped in SQL, never loaded.
     listed = cast(FailureRow.evidence, String) != "[]"
     query = (
         select(FailureRow.id, FailureRow.evidence, RoundRow.started_at, RoundRow.id)
         .join(FailureRow.round)
-        .where(older(env, before), RoundRow.failures > 0, listed,
-               FailureRow.id > after_id if after_id else true())
-        .order_by(FailureRow.id)
-        .limit(BATCH)
-    )  # fmt: skip
-    return [(fid, list(paths), at, rid) for fid, paths, at, rid in session.execute(query)]
+        .where(older(env, before), RoundRow.failures > 0, listed)
+    )
+    for fid, paths, at, rid in session.execute(query.execution_options(yield_per=BATCH)):
+        yield fid, list(paths), at, rid
 
 
 def forget(sessions: sessionmaker[Session], kept: dict[int, list[str]]) -> None:

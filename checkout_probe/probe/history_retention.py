@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -110,12 +109,7 @@ class Retention:
         for name in names:
             with self._session() as session:
                 before = cutoff(session, name, keep, failing=True)
-                rows: list[tuple[int, list[str], datetime, int]] = []
-                while before is not None:
-                    batch = with_evidence(session, name, before, rows[-1][0] if rows else 0)
-                    if not batch:
-                        break
-                    rows.extend(batch)
+                rows = list(with_evidence(session, name, before)) if before else []
             # Still listing evidence is rare once retention runs after every round: the rows
             # left are the newly old ones and the files that could not be deleted.
             rows.sort(key=lambda r: (r[2], r[3], -r[0]), reverse=True)
