@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from checkout_probe.basics.redact import mask_url
 from checkout_probe.probe.correlation import Correlation, correlate
 from checkout_probe.probe.db_lock import locked
+from checkout_probe.probe.history_buckets import Chart, chart_rounds
 from checkout_probe.probe.history_migrations import reading_problem, upgrade
 from checkout_probe.probe.history_retention import Retention
 from checkout_probe.probe.history_rows import (
@@ -206,6 +207,27 @@ class HistoryStore:
                         for category, count in counts["categories"].items():
                             add((journey, device, "failed", category), count * rounds)
         return totals
+
+    def chart(self, env: str, since: datetime, until: datetime) -> Chart:
+        """``env``'s rounds from ``since`` to ``until`` for the page's chart: each round, or
+        one point per time bucket when they are more than the chart has points for."""
+        with self._session() as session:
+            return chart_rounds(session, env, since, until)
+
+    def start_of(self, env: str, rounds: int | None = None) -> datetime | None:
+        """When the oldest of ``env``'s newest ``rounds`` rounds started (all of them if None;
+        None: no rounds)."""
+        query = (
+            select(RoundRow.started_at)
+            .where(RoundRow.env == env)
+            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+        )
+        oldest = select(func.min(RoundRow.started_at)).where(RoundRow.env == env)
+        with self._session() as session:
+            found = None
+            if rounds is not None:
+                found = session.scalars(query.offset(max(0, rounds - 1)).limit(1)).first()
+            return found or session.scalar(oldest)
 
     def deploy_correlation(self, env: str) -> Correlation:
         """When the current failing streak started, on which version, and the last healthy one."""
