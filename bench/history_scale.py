@@ -14,8 +14,8 @@ is filled again each run with ``COPY``. Prints one table row per database and si
   same for the environment with 10 % of the rows (a plan that walks all rounds in time order
   and skips other environments' is slow there);
 - history / --json / --html: ``checkout-probe history --env prod`` as a process (start-up
-  included); --html with ``--limit`` at its largest (every round, up to 1m): the period
-  the page covers is as long as it gets;
+  included); --html over the whole year (``--days 366``; releases before it had no
+  ``--days``: ``--limit`` at its largest, every round up to 1m, the longest they could show);
 - retention: ``Retention.apply`` removing prod's 1,000 oldest rounds as the probe calls it,
   its longest transaction (the lock other probes wait for) and SQL statements;
 - totals: ``checkout_totals("prod")``, read once at probe start-up.
@@ -46,6 +46,7 @@ from sqlalchemy import event, text  # noqa: E402
 
 from bench.history_fill import fill, parse_size, restore  # noqa: E402
 from checkout_probe.probe.history import HistoryStore  # noqa: E402
+from checkout_probe.probe.history_command import build_parser  # noqa: E402
 from checkout_probe.probe.history_migrations import HEAD  # noqa: E402
 from checkout_probe.probe.model import CheckoutResult, Round  # noqa: E402
 from checkout_probe.probe.rule import DecisionRule  # noqa: E402
@@ -53,6 +54,15 @@ from checkout_probe.probe.rule import DecisionRule  # noqa: E402
 CACHE = Path.home() / ".cache" / "checkout-probe" / "history-scale"
 ENV = "prod"
 TIMEOUT = 300  # seconds a history command may take before the row says "> 300 s"
+#: The page over the whole year: --days where history has it (one point per bucket), else
+#: --limit at its largest (every round, up to a million: the longest period it could show).
+WHOLE_PERIOD = ("--days", "366") if "--days" in build_parser().format_help() else ()
+
+
+def longest_limit(total: int) -> tuple[str, str]:
+    return ("--limit", str(min(total, 1_000_000)))
+
+
 HEADER = (
     f"{'db':<10} {'rounds':>7} {'size':>8} {'turn':>8} {'staging':>9} {'history':>8} {'--json':>8} "
     f"{'--html':>8} {'page':>8} {'retention':>9} {'longest':>8} {'stmts':>6} {'totals':>8}"
@@ -190,8 +200,7 @@ def measure(db: str, url: str, total: int) -> Row:
         with tempfile.TemporaryDirectory() as folder:
             page = Path(folder) / "history.html"
             history, as_json = run_history(url), run_history(url, "--json")
-            longest = str(min(total, 1_000_000))  # --limit's largest
-            html = run_history(url, "--html", str(page), "--limit", longest)
+            html = run_history(url, "--html", str(page), *WHOLE_PERIOD or longest_limit(total))
             page_mb = page.stat().st_size / 1e6 if page.exists() else float("nan")
         begin = time.perf_counter()
         store.checkout_totals(ENV)

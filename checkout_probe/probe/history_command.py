@@ -248,7 +248,7 @@ def main(argv: list[str]) -> int:
     try:
         with reading(shown):
             env = pick_env(store, args.env)
-            if env is None or store.count(env) == 0:
+            if env is None or not store.recent(env, 1):  # (count() reads every round)
                 print(_no_rounds(store, env, shown, args.json))
                 return 0
             view = read_view(store, env, args.limit)
