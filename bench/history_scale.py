@@ -17,7 +17,7 @@ is filled again each run with ``COPY``. Prints one table row per database and si
   included); --html over the whole year (``--days 366``; releases before it had no
   ``--days``: ``--limit`` at its largest, every round up to 1m, the longest they could show);
 - retention: ``Retention.apply`` removing prod's 1,000 oldest rounds as the probe calls it,
-  its longest transaction (the lock other probes wait for) and SQL statements;
+  its longest writing transaction (the lock other probes wait for) and SQL statements;
 - totals: ``checkout_totals("prod")``, read once at probe start-up.
 
 Retention's deletions are put back afterwards (regenerated), and the turns' rounds deleted,
@@ -151,16 +151,20 @@ def measure_retention(store: HistoryStore, url: str, total: int) -> tuple[float,
         count = connection.execute(text("SELECT count(*) FROM probe_rounds WHERE env = :e"),
                                    {"e": ENV}).scalar_one()  # fmt: skip
         before = set(connection.execute(text("SELECT id FROM probe_rounds")).scalars())
-    statements, holds, opened = [0], [0.0], [0.0]
+    statements, holds, opened, wrote = [0], [0.0], [0.0], [False]
 
-    def on_statement(*_: Any) -> None:
+    def on_statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
         statements[0] += 1
+        wrote[0] = wrote[0] or sql.lstrip().upper().startswith(("DELETE", "UPDATE", "INSERT"))
 
     def on_begin(*_: Any) -> None:
-        opened[0] = time.perf_counter()
+        opened[0], wrote[0] = time.perf_counter(), False
 
     def on_end(*_: Any) -> None:
-        holds[0] = max(holds[0], time.perf_counter() - opened[0])
+        # Only a transaction that wrote holds what other probes wait for (SQLite's write
+        # lock, PostgreSQL's row locks); reads (the cutoff's index walk) take neither.
+        if wrote[0]:
+            holds[0] = max(holds[0], time.perf_counter() - opened[0])
 
     listeners = [("before_cursor_execute", on_statement), ("begin", on_begin),
                  ("commit", on_end), ("rollback", on_end)]  # fmt: skip
