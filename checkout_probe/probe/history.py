@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from checkout_probe.basics.redact import mask_url
 from checkout_probe.probe.correlation import Correlation, correlate
 from checkout_probe.probe.db_lock import locked
+from checkout_probe.probe.history_batches import envs
 from checkout_probe.probe.history_buckets import Chart, chart_rounds
 from checkout_probe.probe.history_migrations import reading_problem, upgrade
 from checkout_probe.probe.history_retention import Retention
@@ -128,7 +129,7 @@ class HistoryStore:
     def envs(self) -> list[str]:
         """The environments that have rounds, sorted."""
         with self._session() as session:
-            return sorted(session.scalars(select(RoundRow.env).distinct()))
+            return envs(session)
 
     def count(self, env: str) -> int:
         """How many rounds of ``env`` are stored."""

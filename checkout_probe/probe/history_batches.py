@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, cast, delete, select, tuple_, update
+from sqlalchemy import ColumnElement, String, cast, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.probe.history_schema import FailureRow, RoundRow
@@ -22,11 +22,16 @@ BATCH = 500
 Cutoff = tuple[datetime, int]
 
 
-def envs(session: Session, env: str | None) -> list[str]:
-    """``[env]``, or every environment that has rounds."""
+def envs(session: Session, env: str | None = None) -> list[str]:
+    """``[env]``, or every environment that has rounds, sorted."""
     if env is not None:
         return [env]
-    return list(session.scalars(select(RoundRow.env).distinct()))
+    # A loose index scan: one lookup per environment on the index that starts with env,
+    # where DISTINCT would read millions of rounds to find two names.
+    found = select(func.min(RoundRow.env).label("env")).cte("envs", recursive=True)
+    after = select(func.min(RoundRow.env)).where(RoundRow.env > found.c.env).scalar_subquery()
+    found = found.union_all(select(after).where(found.c.env.is_not(None)))
+    return [e for e in session.scalars(select(found.c.env)) if e is not None]
 
 
 def cutoff(session: Session, env: str, keep: int, *, failing: bool = False) -> Cutoff | None:

@@ -65,7 +65,7 @@ def assert_indexed(store: HistoryStore, work: Callable[[], object], *, sorts: bo
     """Run ``work``; every SELECT of the history's tables it ran must use an index."""
     with statements(store.engine) as seen:
         work()
-    reads = [(sql, p) for sql, p in seen if sql.lstrip().upper().startswith("SELECT")
+    reads = [(sql, p) for sql, p in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))
              and "probe_" in sql]  # fmt: skip
     for sql, params in reads:
         assert full_scans(store.engine, sql, params, sorts=sorts) == [], sql
@@ -93,6 +93,11 @@ def test_history_reads_its_rounds_and_failures_through_indexes(store: HistorySto
         store.failures(view.rounds[-1].id)
 
     assert assert_indexed(store, history) >= 5
+
+
+def test_the_environments_are_found_without_reading_every_round(store: HistoryStore) -> None:
+    assert assert_indexed(store, lambda: store.envs()) == 1
+    assert store.envs() == ["prod", "staging"]
 
 
 def test_retention_finds_old_rounds_and_their_failures_through_indexes(
