@@ -13,7 +13,8 @@ p50/p95, web vitals p75, accessibility counts and ``by_journey`` with devices. M
 healthy (a flaky checkout now and then), with partial outages (a share of checkouts failing
 at payment for 10–60 minutes) and broken deploys (most checkouts failing until a fixed
 version ships), and a new shop version every day or two. Failure rows carry category,
-journey, device, failing step, message, evidence paths and trace id.
+journey, device, failing step, message, evidence paths (the last day's: retention has emptied
+older lists, as ``--keep-evidence`` does) and trace id.
 
 The schema is made by :class:`~checkout_probe.probe.history.HistoryStore` (the real one, at
 the current revision); rows then go in through the driver in big batches (``executemany`` on
@@ -56,6 +57,8 @@ ROUND_COLUMNS = (
 FAILURE_COLUMNS = (
     "id, round_id, category, journey, device, failing_step, message, evidence, trace_id"
 )
+#: Failures of the last day still list their evidence; older ones' lists were emptied.
+EVIDENCE_MINUTES = 1440
 RoundTuple = tuple[Any, ...]
 FailureTuple = tuple[Any, ...]
 
@@ -203,7 +206,11 @@ def generate(total: int, seed: int = 27) -> Iterator[tuple[RoundTuple, list[Fail
                 step = trouble.step if trouble else "confirmation"
                 message = trouble.message if trouble else "waited 30 s for the confirmation page"
                 folder = f"evidence/{env}/{started:%Y%m%dT%H%M%S}-r{region}/c{i:02d}"
-                evidence = json.dumps([f"{folder}/trace.zip", f"{folder}/failure.png"])
+                # Retention (--keep-evidence) forgot older rounds' files: "[]", as it stores it.
+                kept = minute >= minutes - EVIDENCE_MINUTES
+                evidence = json.dumps(
+                    [f"{folder}/trace.zip", f"{folder}/failure.png"] if kept else []
+                )
                 failures.append((failure_id, round_id, category, journey, device, step, message,
                                  evidence, f"{rng.getrandbits(128):032x}"))  # fmt: skip
             yield row, failures

@@ -16,7 +16,8 @@ is filled again each run with ``COPY``. Prints one table row per database and si
 - history / --json / --html: ``checkout-probe history --env prod`` as a process (start-up
   included); --html over the whole year (``--days 366``; releases before it had no
   ``--days``: ``--limit`` at its largest, every round up to 1m, the longest they could show);
-- retention: ``Retention.apply`` removing prod's 1,000 oldest rounds as the probe calls it,
+- retention: ``Retention.apply`` removing prod's 1,000 oldest rounds as the probe calls it
+  (``--keep-evidence`` at the failing rounds that still have evidence: the steady state),
   its longest writing transaction (the lock other probes wait for) and SQL statements;
 - totals: ``checkout_totals("prod")``, read once at probe start-up.
 
@@ -48,6 +49,7 @@ from bench.history_fill import fill, parse_size, restore  # noqa: E402
 from checkout_probe.probe.history import HistoryStore  # noqa: E402
 from checkout_probe.probe.history_command import build_parser  # noqa: E402
 from checkout_probe.probe.history_migrations import HEAD  # noqa: E402
+from checkout_probe.probe.history_schema import LISTED  # noqa: E402
 from checkout_probe.probe.model import CheckoutResult, Round  # noqa: E402
 from checkout_probe.probe.rule import DecisionRule  # noqa: E402
 
@@ -151,6 +153,13 @@ def measure_retention(store: HistoryStore, url: str, total: int) -> tuple[float,
         count = connection.execute(text("SELECT count(*) FROM probe_rounds WHERE env = :e"),
                                    {"e": ENV}).scalar_one()  # fmt: skip
         before = set(connection.execute(text("SELECT id FROM probe_rounds")).scalars())
+        # The failing rounds whose evidence the generator left (the last day's): keeping that
+        # many, retention's evidence pass finds nothing to delete, as after any other round.
+        listing = text(
+            f"SELECT count(DISTINCT f.round_id) FROM probe_failures f JOIN "
+            f"probe_rounds r ON r.id = f.round_id WHERE r.env = :e AND {LISTED}"
+        )
+        keep_failing = int(connection.execute(listing, {"e": ENV}).scalar_one())
     statements, holds, opened, wrote = [0], [0.0], [0.0], [False]
 
     def on_statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
@@ -174,8 +183,7 @@ def measure_retention(store: HistoryStore, url: str, total: int) -> tuple[float,
     with tempfile.TemporaryDirectory() as folder:
         # The generated evidence paths are relative, like the probe's: they start here.
         os.chdir(folder)
-        # Keep every failing round's evidence: files are not the database's cost.
-        store.retention.apply(ENV, int(count) - 1000, 10**9, Path(folder) / "evidence")
+        store.retention.apply(ENV, int(count) - 1000, keep_failing, Path(folder) / "evidence")
         os.chdir(ROOT)
     seconds = time.perf_counter() - begin
     for name, listener in listeners:

@@ -143,5 +143,6 @@ def test_a_history_at_0006_gets_the_indexes_for_a_year_of_rounds_and_keeps_its_r
     assert rounds["ix_probe_rounds_env_started"][:3] == ["env", "started_at", "id"]
     assert "ix_probe_rounds_env" not in rounds  # the new index starts with env
     assert failures["ix_probe_failures_round_id"] == ["round_id"]
+    assert failures["ix_probe_failures_listed"] == ["round_id"]
     assert [r.failures for r in store.recent("prod")] == [1, 0]
     store.close()
