@@ -20,7 +20,7 @@ from sqlalchemy import Text, cast, create_engine, func, inspect, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.basics.redact import mask_url
-from checkout_probe.probe.correlation import Correlation, correlate
+from checkout_probe.probe.correlation import Correlation, RoundLike, correlate
 from checkout_probe.probe.db_lock import locked
 from checkout_probe.probe.history_batches import envs
 from checkout_probe.probe.history_buckets import Chart, chart_rounds
@@ -47,7 +47,7 @@ from checkout_probe.probe.render_html import render_html
 from checkout_probe.probe.stats import FAILING, Verdict
 
 #: Rounds the correlation reads at a time, newest first.
-PAGE = 200
+PAGE = 1000
 
 __all__ = [
     "Correlation",
@@ -244,18 +244,21 @@ class HistoryStore:
             return saved_alert_state(session, env)
 
     @staticmethod
-    def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:
-        # Pages of the index, newest first: correlation usually stops after a few rows. One
-        # query without LIMIT would let PostgreSQL plan for reading (and sorting) them all.
+    def _newest_first(session: Session, env: str) -> Iterator[RoundLike]:
+        # Pages of the index, newest first: correlation usually stops after a few rows, but
+        # looking for the last failing round it may walk days of healthy ones. One query
+        # without LIMIT would let PostgreSQL plan for reading (and sorting) them all; whole
+        # rows would parse every round's JSON: only the four columns it reads are fetched.
         query = (
-            select(RoundRow)
+            select(RoundRow.started_at, RoundRow.shop_version, RoundRow.failures,
+                   RoundRow.verdict, RoundRow.id)
             .where(RoundRow.env == env)
             .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
             .limit(PAGE)
-        )
-        page = session.scalars(query).all()
+        )  # fmt: skip
+        page = session.execute(query).all()
         while page:
             yield from page
             last = tuple_(page[-1].started_at, page[-1].id)
             older = tuple_(RoundRow.started_at, RoundRow.id) < last
-            page = session.scalars(query.where(older)).all() if len(page) == PAGE else []
+            page = session.execute(query.where(older)).all() if len(page) == PAGE else []
