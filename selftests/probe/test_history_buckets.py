@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from bench.history_fill import fill
 from checkout_probe.probe.history import HistoryStore, render_html
 from checkout_probe.probe.history_buckets import Bucket, chart_rounds
+from checkout_probe.probe.history_command import main
 from selftests.probe.support import CADENCE, make_round
 from selftests.probe.test_history import record
 from selftests.probe.test_history_plans import assert_indexed
@@ -80,3 +82,19 @@ def test_the_page_of_a_long_period_says_what_a_point_is_and_lists_a_bounded_tabl
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert [g.get("data-version") for g in svg.findall("s:g[@class='deploy']", ns)] == ["1.4.3"]
     assert chart[1] is not None and chart[1] > timedelta(0)
+
+
+def test_the_command_charts_a_generated_period_one_bucket_per_point(
+    history_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bench/history_fill.py's rounds (the probe's shapes), ten regions: 3,600 of prod.
+    fill(history_url, 4000)
+    page = tmp_path / "page.html"
+    assert (
+        main(["--history", history_url, "--env", "prod", "--html", str(page), "--days", "1"]) == 0
+    )
+    assert "last 20 of 3600 rounds" in capsys.readouterr().out
+    html = page.read_text()
+    svg = ET.fromstring(html[html.index("<svg") : html.index("</svg>") + len("</svg>")])
+    assert "3,600 rounds in " in (svg.get("aria-label") or "")
+    assert "One point per" in html and len(html) < 2_000_000
