@@ -10,17 +10,20 @@ Retention is explicit: :attr:`HistoryStore.retention`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import Text, cast, create_engine, func, inspect, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_probe.basics.redact import mask_url
-from checkout_probe.probe.correlation import Correlation, correlate
+from checkout_probe.probe.correlation import Correlation, RoundLike, correlate
 from checkout_probe.probe.db_lock import locked
+from checkout_probe.probe.history_batches import envs
+from checkout_probe.probe.history_buckets import Chart, chart_rounds
 from checkout_probe.probe.history_migrations import reading_problem, upgrade
 from checkout_probe.probe.history_retention import Retention
 from checkout_probe.probe.history_rows import (
@@ -42,6 +45,9 @@ from checkout_probe.probe.model import UNKNOWN_DEVICE, Round
 from checkout_probe.probe.render import render_table
 from checkout_probe.probe.render_html import render_html
 from checkout_probe.probe.stats import FAILING, Verdict
+
+#: Rounds the correlation reads at a time, newest first.
+PAGE = 1000
 
 __all__ = [
     "Correlation",
@@ -126,7 +132,7 @@ class HistoryStore:
     def envs(self) -> list[str]:
         """The environments that have rounds, sorted."""
         with self._session() as session:
-            return sorted(session.scalars(select(RoundRow.env).distinct()))
+            return envs(session)
 
     def count(self, env: str) -> int:
         """How many rounds of ``env`` are stored."""
@@ -180,22 +186,52 @@ class HistoryStore:
         def add(key: tuple[str, str, str, str], count: int) -> None:
             totals[key] = totals.get(key, 0) + count
 
-        query = select(
-            RoundRow.k, RoundRow.failures, RoundRow.failures_by_category, RoundRow.by_journey
-        ).where(RoundRow.env == env)
+        # A year is millions of rows, nearly all alike (every checkout passed): the database
+        # counts equal ones (by their stored JSON text), and each distinct one is parsed once.
+        categories, journeys = (
+            cast(RoundRow.failures_by_category, Text),
+            cast(RoundRow.by_journey, Text),
+        )
+        query = (
+            select(RoundRow.k, RoundRow.failures, categories, journeys, func.count())
+            .where(RoundRow.env == env)
+            .group_by(RoundRow.k, RoundRow.failures, categories, journeys)
+        )
         with self._session() as session:
-            for k, failures, by_category, by_journey in session.execute(query):
-                journeys = by_journey or {
-                    "unknown": {"checkouts": k, "failures": failures, "categories": by_category}
-                }
-                for journey, of_journey in journeys.items():
+            for k, failures, by_category, by_journey, rounds in session.execute(query):
+                of_journeys = json.loads(by_journey) if by_journey else None
+                of_journeys = of_journeys or {"unknown": {
+                    "checkouts": k, "failures": failures, "categories": json.loads(by_category)
+                }}  # fmt: skip
+                for journey, of_journey in of_journeys.items():
                     devices = of_journey.get("devices") or {UNKNOWN_DEVICE: of_journey}
                     for device, counts in devices.items():
                         passed = counts["checkouts"] - counts["failures"]
-                        add((journey, device, "passed", "none"), passed)
+                        add((journey, device, "passed", "none"), passed * rounds)
                         for category, count in counts["categories"].items():
-                            add((journey, device, "failed", category), count)
+                            add((journey, device, "failed", category), count * rounds)
         return totals
+
+    def chart(self, env: str, since: datetime, until: datetime) -> Chart:
+        """``env``'s rounds from ``since`` to ``until`` for the page's chart: each round, or
+        one point per time bucket when they are more than the chart has points for."""
+        with self._session() as session:
+            return chart_rounds(session, env, since, until)
+
+    def start_of(self, env: str, rounds: int | None = None) -> datetime | None:
+        """When the oldest of ``env``'s newest ``rounds`` rounds started (all of them if None;
+        None: no rounds)."""
+        query = (
+            select(RoundRow.started_at)
+            .where(RoundRow.env == env)
+            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
+        )
+        oldest = select(func.min(RoundRow.started_at)).where(RoundRow.env == env)
+        with self._session() as session:
+            found = None
+            if rounds is not None:
+                found = session.scalars(query.offset(max(0, rounds - 1)).limit(1)).first()
+            return found or session.scalar(oldest)
 
     def deploy_correlation(self, env: str) -> Correlation:
         """When the current failing streak started, on which version, and the last healthy one."""
@@ -208,11 +244,21 @@ class HistoryStore:
             return saved_alert_state(session, env)
 
     @staticmethod
-    def _newest_first(session: Session, env: str) -> Iterator[RoundRow]:
+    def _newest_first(session: Session, env: str) -> Iterator[RoundLike]:
+        # Pages of the index, newest first: correlation usually stops after a few rows, but
+        # looking for the last failing round it may walk days of healthy ones. One query
+        # without LIMIT would let PostgreSQL plan for reading (and sorting) them all; whole
+        # rows would parse every round's JSON: only the four columns it reads are fetched.
         query = (
-            select(RoundRow)
+            select(RoundRow.started_at, RoundRow.shop_version, RoundRow.failures,
+                   RoundRow.verdict, RoundRow.id)
             .where(RoundRow.env == env)
             .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-        )
-        # Streamed in batches: correlation usually stops after a few rows.
-        yield from session.scalars(query.execution_options(yield_per=200))
+            .limit(PAGE)
+        )  # fmt: skip
+        page = session.execute(query).all()
+        while page:
+            yield from page
+            last = tuple_(page[-1].started_at, page[-1].id)
+            older = tuple_(RoundRow.started_at, RoundRow.id) < last
+            page = session.execute(query.where(older)).all() if len(page) == PAGE else []

@@ -19,8 +19,8 @@ import argparse
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from checkout_probe.basics.redact import mask_url, redact
 from checkout_probe.probe.alert import MAX_EVIDENCE
 from checkout_probe.probe.correlation import FAILING_NOW, NEVER_PASSED, NO_DATA, Correlation
 from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history_buckets import Chart
 from checkout_probe.probe.history_rows import FailedCheckout
 from checkout_probe.probe.history_schema import RoundRecord
 from checkout_probe.probe.history_url import open_history, reading
@@ -69,6 +70,11 @@ def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentP
     parser.add_argument(
         "--html", type=Path, default=None, metavar="FILE",
         help="also write a self-contained HTML page with the chart to FILE",
+    )  # fmt: skip
+    parser.add_argument(
+        "--days", type=positive_int, default=None, metavar="N",
+        help="the period the --html chart covers, in days back from the newest round "
+        "(default: the rounds shown); a long one is charted one point per time bucket",
     )  # fmt: skip
     # The history does not keep the rule the probe judged with: the page draws these.
     rule = DecisionRule()
@@ -136,6 +142,8 @@ class View:
     groups: list[dict[str, Any]]  # its failed checkouts, grouped
     #: The newest failed checkouts of the rounds shown, newest first (the page lists them).
     failed: list[FailedCheckout] = field(default_factory=list)
+    #: The page's chart (:meth:`HistoryStore.chart`): its points and their bucket width.
+    chart: Chart = field(default_factory=lambda: ([], None))
 
     @property
     def summary(self) -> str:
@@ -189,7 +197,8 @@ class View:
 
 
 def read_view(store: HistoryStore, env: str, limit: int) -> View:
-    """The newest ``limit`` rounds, the correlation over all of them, and the latest failures."""
+    """The newest ``limit`` rounds, the correlation over all of them, and the latest failures
+    (for the page, :func:`with_chart` adds its chart)."""
     correlation = store.deploy_correlation(env)
     latest = None
     if correlation.state in (FAILING_NOW, NEVER_PASSED):
@@ -198,6 +207,18 @@ def read_view(store: HistoryStore, env: str, limit: int) -> View:
     rounds = store.recent(env, limit)
     failed = store.failed_checkouts(env, rounds[0].started_at, FAILED_LISTED) if rounds else []
     return View(env, store.count(env), rounds, correlation, latest, groups, failed)
+
+
+def with_chart(store: HistoryStore, view: View, limit: int, days: int | None) -> View:
+    """``view`` with the page's chart: the last ``days`` (default: the newest ``limit`` rounds,
+    read from the index, not loaded) and the failed checkouts of that period."""
+    until = view.rounds[-1].started_at
+    if days:  # never before the first round: the buckets share the period that has rounds
+        since = max(until - timedelta(days=days), store.start_of(view.env) or until)
+    else:
+        since = store.start_of(view.env, limit) or until
+    failed = store.failed_checkouts(view.env, since, FAILED_LISTED)
+    return replace(view, chart=store.chart(view.env, since, until), failed=failed)
 
 
 def _failures_text(latest: RoundRecord, groups: list[dict[str, Any]]) -> list[str]:
@@ -227,10 +248,12 @@ def main(argv: list[str]) -> int:
     try:
         with reading(shown):
             env = pick_env(store, args.env)
-            if env is None or store.count(env) == 0:
+            if env is None or not store.recent(env, 1):  # (count() reads every round)
                 print(_no_rounds(store, env, shown, args.json))
                 return 0
             view = read_view(store, env, args.limit)
+            if args.html:
+                view = with_chart(store, view, args.limit, args.days)
     finally:
         store.close()
     rule = DecisionRule(threshold=args.threshold, recover_below=args.recover_below)
@@ -263,7 +286,7 @@ def _write_html(path: Path, view: View, rule: DecisionRule) -> Path:
         # Relative evidence paths are the probe's, which runs in the project's folder too.
         out = render_html(
             view.rounds, path, title=title, summary=view.summary, rule=rule,
-            failures=view.failed, evidence_base=Path.cwd(),
+            failures=view.failed, evidence_base=Path.cwd(), chart=view.chart,
         )  # fmt: skip
     except OSError as exc:
         raise ConfigError(f"cannot write --html {path}: {exc.strerror or exc}") from None

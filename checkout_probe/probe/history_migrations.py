@@ -29,7 +29,7 @@ from checkout_probe.probe.db_lock import locked
 log = logging.getLogger(__name__)
 
 #: The schema revision this release writes and reads.
-HEAD = "0006"
+HEAD = "0007"
 #: The revision of a history that has the tables but predates migrations.
 UNVERSIONED = "0001"
 _SCRIPTS = Path(__file__).with_name("migrations")

@@ -6,13 +6,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from checkout_probe.probe.history_schema import FailureRow, RoundRow
+from checkout_probe.probe.history_batches import (
+    BATCH,
+    cutoff,
+    delete_batches,
+    envs,
+    forget,
+    older,
+    with_evidence,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,24 +57,28 @@ class Retention:
         """Keep the newest ``keep_rounds`` rounds per environment; delete older ones.
 
         Their failure rows go too; the evidence paths they listed are returned
-        so the caller can delete the files (nothing on disk is touched here).
+        so the caller can delete the files (nothing on disk is touched here). Rows go in
+        batches of :data:`~checkout_probe.probe.history_batches.BATCH` rounds, each batch its
+        own transaction, so probes sharing the history never wait long for its lock.
         """
         deleted = 0
         evidence: list[str] = []
-        with self._session.begin() as session:
-            for name in _envs(session, env):
-                old = select(RoundRow).where(RoundRow.env == name)
-                old = old.order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-                for row in session.scalars(old.offset(max(0, keep_rounds))).all():
-                    evidence.extend(p for f in row.failed for p in f.evidence)
-                    session.delete(row)  # the relationship cascade deletes its failures
-                    deleted += 1
+        with self._session() as session:
+            names = envs(session, env)
+        for name in names:
+            with self._session() as session:
+                before = cutoff(session, name, keep_rounds)
+            if before is None:
+                continue
+            for count, paths in delete_batches(self._session, older(name, before)):
+                deleted += count
+                evidence.extend(paths)
         return PruneResult(deleted, evidence)
 
     def evidence_to_delete(self, keep_failing_rounds: int, env: str | None = None) -> list[str]:
         """Evidence paths of rounds with failures older than the newest ``keep_failing_rounds``."""
-        with self._session() as session:
-            return [p for f in _old_failing(session, keep_failing_rounds, env) for p in f.evidence]
+        return [p for batch in self._old_failing(keep_failing_rounds, env) for _, ps in batch
+                for p in ps]  # fmt: skip
 
     def prune_evidence(
         self, keep_failing_rounds: int, env: str | None = None, root: Path | None = None
@@ -77,15 +89,32 @@ class Retention:
         directory, no permission) is logged and kept in the database so a later
         run can retry. With ``root`` (the evidence folder), a path outside it is never
         deleted: it is refused, logged, and forgotten. Returns the paths now gone.
+        Read and forgotten in batches, each its own short transaction.
         """
         gone: list[str] = []
-        with self._session.begin() as session:
-            for failure in _old_failing(session, keep_failing_rounds, env):
-                kept: list[str] = []
-                for path in failure.evidence:
-                    (gone if _delete(path, root) else kept).append(path)
-                failure.evidence = kept
+        for batch in self._old_failing(keep_failing_rounds, env):
+            kept: dict[int, list[str]] = {}
+            for failure_id, paths in batch:
+                kept[failure_id] = []
+                for path in paths:
+                    (gone if _delete(path, root) else kept[failure_id]).append(path)
+            forget(self._session, kept)
         return gone
+
+    def _old_failing(self, keep: int, env: str | None) -> Iterator[list[tuple[int, list[str]]]]:
+        """Batches of ``(failure id, evidence)`` of the failing rounds older than the newest
+        ``keep`` that still list evidence; within an environment, newest round first."""
+        with self._session() as session:
+            names = envs(session, env)
+        for name in names:
+            with self._session() as session:
+                before = cutoff(session, name, keep, failing=True)
+                rows = list(with_evidence(session, name, before)) if before else []
+            # Still listing evidence is rare once retention runs after every round: the rows
+            # left are the newly old ones and the files that could not be deleted.
+            rows.sort(key=lambda r: (r[2], r[3], -r[0]), reverse=True)
+            for start in range(0, len(rows), BATCH):
+                yield [(fid, paths) for fid, paths, _, _ in rows[start : start + BATCH]]
 
 
 def _delete(path: str, root: Path | None = None) -> bool:
@@ -112,25 +141,6 @@ def _delete(path: str, root: Path | None = None) -> bool:
 
 def _is_link(evidence: str) -> bool:
     return "://" in evidence
-
-
-def _envs(session: Session, env: str | None) -> list[str]:
-    if env is not None:
-        return [env]
-    return list(session.scalars(select(RoundRow.env).distinct()))
-
-
-def _old_failing(session: Session, keep: int, env: str | None) -> list[FailureRow]:
-    rows: list[FailureRow] = []
-    for name in _envs(session, env):
-        query = (
-            select(RoundRow)
-            .where(RoundRow.env == name, RoundRow.failures > 0)
-            .order_by(RoundRow.started_at.desc(), RoundRow.id.desc())
-            .offset(max(0, keep))
-        )
-        rows.extend(f for r in session.scalars(query).all() for f in r.failed if f.evidence)
-    return rows
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:

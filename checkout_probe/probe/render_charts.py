@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from checkout_probe.probe.history_buckets import Bucket
 from checkout_probe.probe.history_schema import RoundRecord
 from checkout_probe.probe.render import deploys
 from checkout_probe.probe.render_styles import (
@@ -43,6 +44,10 @@ DEPLOY_ROWS = 3
 #: Generous width of one character at 12px, to place labels before a browser lays them out.
 CHAR_WIDTH = 7.5
 RATE_TITLE = "failure rate of the decision window (red: judged failing) and its 95% interval (band)"
+BUCKET_TITLE = (
+    "failure rate of each bucket's checkouts (red: a round in it judged failing); band: the "
+    "decision window's rate in it, lowest to highest"
+)
 Scale = Callable[[datetime], float]
 
 
@@ -144,8 +149,9 @@ def _rate_panel(rounds: Sequence[RoundRecord], x: Scale, top: float, rule: Decis
     band = [(x(r.started_at), y(r.high)) for r in rounds]
     band += [(x(r.started_at), y(r.low)) for r in reversed(rounds)]
     line = [(x(r.started_at), y(r.rate)) for r in rounds]
+    title = BUCKET_TITLE if rounds and isinstance(rounds[0], Bucket) else RATE_TITLE
     parts = [
-        _title(top, RATE_TITLE),
+        _title(top, title),
         _axis(top, bottom, vmax, percent, (0.0, 0.25, 0.5, 0.75, 1.0)),
         f'<polygon points="{_points(band)}" fill="{RATE}" fill-opacity="0.15"/>',
         _thresholds(rule, y),
@@ -155,6 +161,8 @@ def _rate_panel(rounds: Sequence[RoundRecord], x: Scale, top: float, rule: Decis
     for r, (px, py) in zip(rounds, line, strict=True):
         colour = "#b00020" if r.verdict == "failing" else RATE
         tip = f"{r.started_at:%Y-%m-%d %H:%M} {r.shop_version or '?'}: {r.rate:.1%} ({r.verdict})"
+        if isinstance(r, Bucket):
+            tip = r.tip()
         parts.append(
             f'<circle class="round {escape(r.verdict)}" cx="{px:.1f}" cy="{py:.1f}" r="3" '
             f'fill="{colour}"><title>{escape(tip)}</title></circle>'

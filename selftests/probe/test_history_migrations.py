@@ -11,7 +11,7 @@ from threading import Barrier
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from checkout_probe.basics.errors import ConfigError, ExitCode
 from checkout_probe.probe.history import HistoryStore
@@ -121,3 +121,28 @@ def test_a_database_host_that_never_answers_fails_in_one_line_not_a_hang() -> No
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot read the history database" in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_history_at_0006_gets_the_indexes_for_a_year_of_rounds_and_keeps_its_rounds(
+    history_url: str,
+) -> None:
+    engine = create_engine(history_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+    engine.dispose()
+    older = HistoryStore(history_url, create_tables=False)
+    record(older, [make_round(0, 1), make_round(1)])  # written as the 0006 release did
+    older.close()
+
+    store = open_history(history_url, create=True)
+    with store.engine.connect() as connection:
+        assert current_revision(connection) == HEAD
+        inspector = inspect(connection)
+        rounds = {i["name"]: i["column_names"] for i in inspector.get_indexes("probe_rounds")}
+        failures = {i["name"]: i["column_names"] for i in inspector.get_indexes("probe_failures")}
+    assert rounds["ix_probe_rounds_env_started"][:3] == ["env", "started_at", "id"]
+    assert "ix_probe_rounds_env" not in rounds  # the new index starts with env
+    assert failures["ix_probe_failures_round_id"] == ["round_id"]
+    assert failures["ix_probe_failures_listed"] == ["round_id"]
+    assert [r.failures for r in store.recent("prod")] == [1, 0]
+    store.close()
