@@ -7,6 +7,8 @@ for cleanup, and ``GET /api/synthetic?run=`` for what a run left behind.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Generator
 from typing import Any
 from urllib.parse import quote
 
@@ -56,30 +58,61 @@ def payment_provider_origin(base_url: str) -> list[str]:
     return [str(response.json()["payment_provider_origin"])]
 
 
+class SessionAuth(httpx.Auth):
+    """The API's bearer session (``POST /api/session`` with the order-API token), renewed
+    when the shop answers 401: sessions last 15 minutes, and a probe runs for months.
+
+    One per adapter; the engine takes the adapter's calls one at a time, and the lock keeps
+    it right even if not: a session is renewed once, not by every caller that saw it
+    expire (the shop limits logins)."""
+
+    def __init__(self, base_url: str, api_token: str, timeout_s: float = 5.0) -> None:
+        self._login_url = f"{base_url}/api/session"
+        self._api_token = api_token
+        self._timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self.session = self._login()
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        sent = self.session
+        request.headers["Authorization"] = f"Bearer {sent}"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"Bearer {self._renewed(sent)}"
+            yield request
+
+    def _renewed(self, stale: str) -> str:
+        with self._lock:
+            if self.session == stale:  # no other thread renewed it meanwhile
+                self.session = self._login()
+            return self.session
+
+    def _login(self) -> str:
+        response = httpx.post(
+            self._login_url, headers={"Authorization": f"Bearer {self._api_token}"},
+            timeout=self._timeout_s,
+        )  # fmt: skip
+        response.raise_for_status()
+        return str(response.json()["session"])
+
+
 class OrderApi:
     """Orders of the demo shop through its API, with a session its token logs in for."""
 
-    def __init__(self, base_url: str, session: str, timeout_s: float = 5.0) -> None:
-        self._token = session
-        self._client = httpx.Client(
-            base_url=base_url, headers={"Authorization": f"Bearer {session}"}, timeout=timeout_s
-        )
+    def __init__(self, base_url: str, auth: SessionAuth, timeout_s: float = 5.0) -> None:
+        self._auth = auth
+        self._client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout_s)
 
     @classmethod
     def connect(cls, target: Target, settings: Settings) -> OrderApi:
         """The adapter for ``target`` (``Shop.orders``): one login (``POST /api/session``)
-        with the order-API token; the shop allows a few per quarter hour, and the engine
-        connects once per process."""
+        with the order-API token, and another only when the session expired; the shop allows
+        a few per quarter hour, and the engine connects once per process."""
         if not target.api_token:
             raise ReadBackUnavailable(
                 f"no API token for {target.name} (api_token_env or $CHECKOUT_PROBE_API_TOKEN)"
             )
-        response = httpx.post(
-            f"{target.base_url}/api/session",
-            headers={"Authorization": f"Bearer {target.api_token}"}, timeout=5.0,
-        )  # fmt: skip
-        response.raise_for_status()
-        return cls(target.base_url, str(response.json()["session"]))
+        return cls(target.base_url, SessionAuth(target.base_url, target.api_token))
 
     def get(self, number: str) -> StoredOrder | None:
         """The stored order with this number, or None if the shop has none."""
@@ -120,7 +153,7 @@ class OrderApi:
             return CleanupResult(item.kind, item.key, False, f"DELETE {path}: {exc}")
         detail = f"DELETE {path} → {response.status_code}"
         if not response.is_success:
-            detail += " " + redact(" ".join(response.text.split())[:200], (self._token,))
+            detail += " " + redact(" ".join(response.text.split())[:200], (self._auth.session,))
         return CleanupResult(item.kind, item.key, response.is_success, detail)
 
     def leftovers(self, run_id: str) -> dict[str, Any]:

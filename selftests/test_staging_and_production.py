@@ -17,7 +17,7 @@ import pytest
 from checkout_probe.basics.errors import PYTEST_TARGET_UNHEALTHY, PYTEST_TARGET_UNREACHABLE
 from checkout_probe.target import LocalShop
 from flows.shop import SHOP
-from flows.shop_api import OrderApi
+from flows.shop_api import OrderApi, SessionAuth
 from selftests.helpers import SuiteRun, run_suites, run_verify
 
 TOKEN = "staging-token-Zq8v"
@@ -64,7 +64,7 @@ def _run(tmp_path: Path, shop: LocalShop, *args: str) -> SuiteRun:
 def _leftovers(shop: LocalShop, run_id: str) -> dict[str, object]:
     """What the shop still holds of a run, read the way the harness reads it."""
     assert shop.url is not None
-    api = OrderApi(shop.url, TOKEN)
+    api = OrderApi(shop.url, SessionAuth(shop.url, TOKEN))
     try:
         return api.leftovers(run_id)
     finally:

@@ -19,6 +19,7 @@ from demo_shop.api_sessions import (
     LoginLimitError,
 )
 from demo_shop.config import ShopConfig
+from flows.shop_api import OrderApi, SessionAuth
 
 if TYPE_CHECKING:
     from selftests.shop.conftest import ShopDriver
@@ -154,3 +155,26 @@ def test_a_negative_login_limit_is_refused() -> None:
     with pytest.raises(ValueError, match="login limit"):
         ShopConfig(login_limit=-1)
     assert ShopConfig().login_limit == 8
+
+
+def test_the_order_adapter_logs_in_again_when_its_session_has_expired(
+    own_shop: Callable[..., ShopDriver],
+) -> None:
+    # A probe runs for months; the shop's sessions last 15 minutes. The adapter's session
+    # is replaced by one the shop no longer knows: the shop answers 401, as for an expired one.
+    driver = own_shop()
+    contact = driver.new_contact()
+    driver.to_review(contact=contact)
+    number = driver.place_order().json()["order_number"]
+    auth = SessionAuth(driver.server.url, driver.API_TOKEN)
+    api = OrderApi(driver.server.url, auth)
+    try:
+        first = auth.session
+        auth.session = "an-expired-session"
+        assert api.get(number) is not None
+        assert auth.session not in (first, "an-expired-session"), "one new login"
+        renewed = auth.session
+        assert [o.number for o in api.find_by_email(contact["email"])] == [number]
+        assert auth.session == renewed, "a working session is kept, not renewed per call"
+    finally:
+        api.close()
