@@ -19,34 +19,31 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from checkout_probe.basics.errors import ConfigError, ExitCode
+from checkout_probe.basics.errors import ExitCode
 from checkout_probe.basics.output import MachineOutput, configure_logging, paint
 from checkout_probe.basics.phases import Phases
 from checkout_probe.checkout import otlp
-from checkout_probe.checkout.browser import check_browser
-from checkout_probe.checkout.devices import check_devices
 from checkout_probe.probe.alerts import AlertMachine
 from checkout_probe.probe.checkout import CheckoutJob, job_seed, job_slot
 from checkout_probe.probe.delivery import Delivery
 from checkout_probe.probe.environment_options import probe_arguments
 from checkout_probe.probe.history import HistoryStore
-from checkout_probe.probe.history_url import check_history_url, database_error, open_history
+from checkout_probe.probe.history_url import database_error, open_history
 from checkout_probe.probe.judge import Judge
 from checkout_probe.probe.lost_rounds import LostRounds
 from checkout_probe.probe.metrics import ProbeMetrics
 from checkout_probe.probe.model import Round
-from checkout_probe.probe.options import decision_rule
 from checkout_probe.probe.progress import RoundProgress
 from checkout_probe.probe.published import PublishedEvidence
 from checkout_probe.probe.round_fit import checkout_p95_of, misfit
 from checkout_probe.probe.round_line import round_line, vitals_summary
 from checkout_probe.probe.rule import DecisionRule, Verdict
-from checkout_probe.probe.rule_check import check_rule
 from checkout_probe.probe.runner import CheckoutPool
 from checkout_probe.probe.signals import Cut, Stop, handling_signals
 from checkout_probe.probe.startup import (
     announce,
     fit_from_history,
+    preflight,
     published_evidence,
     say_what_is_not_checked,
     start_target,
@@ -89,6 +86,8 @@ class Probe:
         #: The evidence folder of a round not (yet) in the history, and of a round cut short.
         self.unrecorded_folder: Path | None = None
         self.cut_folder: Path | None = None
+        #: The newest round with no verdict: its evidence is kept, an older one's deleted.
+        self.unjudged_folder: Path | None = None
         #: Rounds the history database could not store since it last answered.
         self.lost = LostRounds(args.once)
         #: The evidence store's publisher (``--evidence-store``), if any.
@@ -204,6 +203,7 @@ class Probe:
         self.last_verdict = judged.verdict
         if judged.verdict is None:
             self._no_verdict(round_)
+            self._keep_newest_unjudged()
         else:
             self._judged(round_, judged.verdict, wall_s)
         with self.phases.timed("alerts"):
@@ -233,6 +233,14 @@ class Probe:
                   f"{self.args.round_timeout:.0f} s: raise it above one checkout's time "
                   f"× ceil(--checkouts / --workers)", flush=True)  # fmt: skip
         self.metrics.count_checkouts(round_)
+
+    def _keep_newest_unjudged(self) -> None:
+        # No history row points at a round without a verdict, so retention never deletes its
+        # evidence (the failure screenshots of its harness errors): a day of them piled up.
+        # The newest one's stays, for whoever looks into the errors.
+        if self.unjudged_folder is not None:
+            shutil.rmtree(self.unjudged_folder, ignore_errors=True)
+        self.unjudged_folder, self.unrecorded_folder = self.unrecorded_folder, None
 
     def _judged(self, round_: Round, verdict: Verdict, wall_s: float) -> None:
         self.unrecorded_folder = None  # its evidence belongs to the history now
@@ -285,16 +293,4 @@ def main(argv: Sequence[str]) -> int:
     """Run the probe; every outcome maps to one of the documented exit codes."""
     args, settings = probe_arguments(argv)  # ConfigError → exit 2 in checkout_probe.cli.main
     configure_logging(args.log_format)
-    try:
-        rule = decision_rule(args)
-    except ValueError as exc:
-        raise ConfigError(f"decision rule: {exc}") from None
-    check_rule(rule, args.checkouts)  # before a browser starts
-    # Every mistake the options can hold is refused before a browser starts.
-    webhook_sinks(args, settings)
-    check_history_url(args.history)
-    check_devices(settings.devices)  # a device Playwright does not know: one line, exit 2
-    if not settings.browser_endpoint:
-        # No browser → one line and exit 2 now, not a harness error in every checkout.
-        check_browser(settings.browser_path)
-    return Probe(args, settings, rule).run()
+    return Probe(args, settings, preflight(args, settings)).run()

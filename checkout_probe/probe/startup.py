@@ -14,13 +14,18 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from checkout_probe.basics.errors import ConfigError
+from checkout_probe.checkout.browser import check_browser
+from checkout_probe.checkout.devices import check_devices
 from checkout_probe.evidence.store import EvidenceStore
 from checkout_probe.probe.history import HistoryStore
+from checkout_probe.probe.history_url import check_history_url
+from checkout_probe.probe.options import decision_rule
 from checkout_probe.probe.published import PublishedEvidence
 from checkout_probe.probe.round_fit import checkout_p95_from, misfit
 from checkout_probe.probe.rule import DecisionRule
-from checkout_probe.probe.rule_check import describe_rule
+from checkout_probe.probe.rule_check import check_rule, describe_rule
 from checkout_probe.probe.runner import CheckoutPool
+from checkout_probe.probe.webhook_options import webhook_sinks
 from checkout_probe.settings.baseline import HISTORY_ROUNDS, BaselineRule, from_history
 from checkout_probe.settings.config import Settings
 from checkout_probe.target import LocalShop, Target, make_target
@@ -99,3 +104,20 @@ def say_what_is_not_checked(settings: Settings, target: Target, pool: CheckoutPo
     if settings.order_block_reason:
         print(f"orders not placed: {settings.order_block_reason}; checkouts stop "
               "before charging", flush=True)  # fmt: skip
+
+
+def preflight(args: argparse.Namespace, settings: Settings) -> DecisionRule:
+    """The decision rule, once every mistake the options can hold is refused (one line,
+    exit 2) before a browser starts."""
+    try:
+        rule = decision_rule(args)
+    except ValueError as exc:
+        raise ConfigError(f"decision rule: {exc}") from None
+    check_rule(rule, args.checkouts)
+    webhook_sinks(args, settings)
+    check_history_url(args.history)
+    check_devices(settings.devices)  # a device Playwright does not know
+    if not settings.browser_endpoint:
+        # No browser → one line and exit 2 now, not a harness error in every checkout.
+        check_browser(settings.browser_path)
+    return rule

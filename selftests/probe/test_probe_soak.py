@@ -18,7 +18,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from selftests.probe.running import catalog_only_project, demo_shop, live_probe
+from selftests.probe.running import (
+    catalog_only_project,
+    demo_shop,
+    live_probe,
+    module_project,
+    run_probe,
+)
 from selftests.soak import Sample, Soak, run_soak, table
 
 ROUNDS, CRASH_AT, WEDGE_AT, FROM = 30, 10, 15, 10
@@ -68,3 +74,36 @@ def test_thirty_rounds_with_a_crash_and_wedged_pages_hold_no_more_than_they_star
     assert after.rss_mb <= before.rss_mb + 25, shown
     assert after.tree_pss_mb <= before.tree_pss_mb * 1.25, shown
     assert after.tmp_entries <= before.tmp_entries, shown
+
+
+_BROKEN_STEP_SHOP = '''
+from checkout_probe.shop.data import TestCard
+from checkout_probe.shop import Shop
+
+
+def open_catalog(journey, shopper, card, *, orders=None):
+    """A journey with a bug inside its step: each checkout is a harness error."""
+    with journey.step("open catalog"):
+        journey.page.goto("/")
+        raise RuntimeError("journey bug")
+
+
+SHOP = Shop(
+    name="demo shop, broken journey",
+    steps={"open catalog": 5.0},
+    cards={"test": {"approved": TestCard("4242 4242 4242 4242", "12 / 34", "123", "approved")}},
+    journeys={"open catalog": open_catalog},
+)
+'''
+
+
+def test_rounds_without_a_verdict_keep_the_newest_one_s_evidence_only(tmp_path: Path) -> None:
+    # No history row points at them, so retention never would delete their evidence.
+    project = module_project(tmp_path / "project", "broken", _BROKEN_STEP_SHOP)
+    with demo_shop(tmp_path / "shop") as shop:
+        assert shop.url is not None
+        run = run_probe(shop.url, tmp_path, "--rounds", "3", "--interval", "0",
+                        "--checkouts", "1", f"--project={project}")  # fmt: skip
+    assert run.output.count("no verdict: 1 harness errors") == 3, run.output
+    rounds = sorted(p for p in (tmp_path / "evidence" / "local").iterdir() if any(p.rglob("*.*")))
+    assert [p.name.rsplit("-", 1)[1] for p in rounds] == ["3"], run.output
