@@ -128,7 +128,12 @@ def time_pytest_playwright(url: str, token: str, runs: int, executable: str | No
 
 
 def time_pytest(
-    url: str, token: str, runs: int, cwd: Path, test: str, extra: tuple[str, ...],
+    url: str,
+    token: str,
+    runs: int,
+    cwd: Path,
+    test: str,
+    extra: tuple[str, ...],
     more_env: dict[str, str],
 ) -> Timing:
     """Seconds per checkout through pytest in ``cwd``, read from JUnit XML (setup + call +
@@ -160,9 +165,7 @@ def time_pytest(
         return Timing([float(case.get("time", "nan")) for case in cases], wall)
 
 
-def time_raw_process(
-    url: str, token: str, runs: int, executable: str | None, kind: str
-) -> Timing:
+def time_raw_process(url: str, token: str, runs: int, executable: str | None, kind: str) -> Timing:
     """A bare script as a process of its own (``--raw``), like the others."""
     command = [sys.executable, __file__, "--raw", url, "--kind", kind, "-n", str(runs)]
     if executable:
@@ -271,8 +274,7 @@ def main() -> int:
         time_raw(url, token, 1, executable, "clicks only")
         # Rounds, each kind once per round: a machine whose speed drifts (a shared host)
         # moves every kind of a round alike, so each round's ratios are compared.
-        rounds = [one_round(url, token, args.runs, executable, turn)
-                  for turn in range(args.rounds)]
+        rounds = [one_round(url, token, args.runs, executable, turn) for turn in range(args.rounds)]
     print(f"guest checkout, {args.rounds} rounds × {args.runs} checkouts of each kind, one "
           f"worker, demo shop on loopback, {choice.describe()}")  # fmt: skip
     print(f"  {'':40} per checkout   × same journey (rounds)    whole process  × Playwright Test")

@@ -56,9 +56,7 @@ def main() -> int:
     print(f"{len(tests)} healthy guest checkouts in {elapsed:.0f} s ({args.workers} workers)"
           f"{judged}")  # fmt: skip
     print(f"false failures: {len(failed)} ({rate:.2%})")
-    amounts = {
-        s["title"] for t in tests for s in t.get("steps", []) if s["step"] == "place order"
-    }
+    amounts = {s["title"] for t in tests for s in t.get("steps", []) if s["step"] == "place order"}
     print(f"different order totals bought: {len(amounts)}")
     for category, count in Counter(t.get("category") for t in failed).most_common():
         print(f"  {category}: {count}")

@@ -6,13 +6,16 @@ Against one demo shop, taking turns ``-r`` times:
 
 * the bare script's same journey (``bench/bare_checkout.py``: the guest checkout with its
   checks written by hand, no harness), ``-n`` checkouts in one browser: its median per
-  checkout is the yardstick;
+  checkout is the yardstick; and W such scripts at once, each in a browser of its own: what
+  the machine gives W checkouts at a time (a checkout's Chromium alone keeps more than one
+  core busy, so two at once on two cores are each slower than one alone);
 * ``checkout-probe probe --rounds 2 --interval 0 --json`` with K checkouts on W workers,
   buying the bare script's cart (2 × Trail Mug, 1 × Merino Socks) as an en-US shopper:
   round 1 starts the browsers (a ``--once`` run's round), round 2 has them (a long-running
   probe's), each with its phases from the round's JSON record.
 
-Prints each round's time against ``K × bare / W`` (the target: at most 1.2×), where the
+Prints each round's time against ``K × bare / W`` and ``K × bare at once / W`` (the target:
+at most 1.2×), where the
 time went (the round's own phases, and its checkouts' phases per checkout), and what a
 ``--once`` process spends before its first checkout and after its round.
 """
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.checkout_bench import time_raw_process  # noqa: E402
+from bench.cpu_sampler import cpu_by_kind  # noqa: E402
 from checkout_probe.checkout.browser import discover_chromium  # noqa: E402
 from checkout_probe.target import LocalShop  # noqa: E402
 from selftests.helpers import CLI  # noqa: E402
@@ -101,15 +106,26 @@ def main() -> int:
     with sync_playwright() as pw:
         executable = discover_chromium(None, pw.chromium.executable_path).executable_path
     bare: list[float] = []
+    bare_cpu: list[dict[str, float]] = []  # CPU seconds per checkout, by process kind
+    parallel: list[float] = []  # per checkout, W bare scripts at once: the machine's limit
     runs: list[ProbeRun] = []
     with tempfile.TemporaryDirectory() as tmp, LocalShop(Path(tmp) / "shop") as shop:
         assert shop.url is not None
         project = module_project(Path(tmp) / "project", "same_cart", _SAME_CART_SHOP)
         time_raw_process(shop.url, shop.api_token, 1, executable, "clicks only")  # warm up
         for turn in range(args.rounds):
-            bare_turn = time_raw_process(shop.url, shop.api_token, args.n, executable,
-                                         "same journey")  # fmt: skip
+            with cpu_by_kind() as cpu:
+                bare_turn = time_raw_process(shop.url, shop.api_token, args.n, executable,
+                                             "same journey")  # fmt: skip
+            bare_cpu.append({kind: s / (args.n + 1) for kind, s in cpu.items()})
             bare.append(statistics.median(bare_turn.steady))
+            with ThreadPoolExecutor(args.workers) as pool:
+                at_once = list(pool.map(
+                    lambda _: time_raw_process(shop.url or "", shop.api_token, args.n,
+                                               executable, "same journey"),
+                    range(args.workers),
+                ))  # fmt: skip
+            parallel.append(statistics.median(t for run in at_once for t in run.steady))
             workdir = Path(tmp) / f"probe-{turn}"
             workdir.mkdir()
             runs.append(run_probe(shop.url, shop.api_token, project, workdir, args))
@@ -118,23 +134,28 @@ def main() -> int:
                 + ", ".join(f"{r['seconds']:.1f} s" for r in runs[-1].rounds),
                 flush=True,
             )
-    _report(args, bare, runs)
+    _report(args, bare, parallel, runs)
+    _cpu(bare_cpu, statistics.median(bare))
     return 0
 
 
-def _report(args: argparse.Namespace, bare: list[float], runs: list[ProbeRun]) -> None:
+def _report(
+    args: argparse.Namespace, bare: list[float], parallel: list[float], runs: list[ProbeRun]
+) -> None:
     k, w = args.k, args.workers
     print(f"\nK={k}, {w} workers, {args.rounds} turns; bare same-journey checkout "
-          f"{statistics.median(bare):.2f} s (median of turns; one browser)")  # fmt: skip
+          f"{statistics.median(bare):.2f} s alone, {statistics.median(parallel):.2f} s each "
+          f"with {w} at once (medians of turns)")  # fmt: skip
     for index, label in ((0, "round 1 (starts its browsers: --once)"),
                          (1, "round 2 (browsers up: long-running)")):  # fmt: skip
-        ratios = [float(run.rounds[index]["seconds"]) / (k * b / w)
-                  for run, b in zip(runs, bare, strict=True)]  # fmt: skip
         seconds = statistics.median(float(run.rounds[index]["seconds"]) for run in runs)
-        ratio = statistics.median(ratios)
-        verdict = "met" if ratio <= TARGET else "missed"
-        print(f"  {label:40} {seconds:5.1f} s = {ratio:.2f}× K × bare / W "
-              f"({min(ratios):.2f}–{max(ratios):.2f}; target ≤ {TARGET}: {verdict})")  # fmt: skip
+        for yardstick, per in (("K × bare / W", bare), ("K × bare at once / W", parallel)):
+            ratios = [float(run.rounds[index]["seconds"]) / (k * b / w)
+                      for run, b in zip(runs, per, strict=True)]  # fmt: skip
+            ratio = statistics.median(ratios)
+            verdict = "met" if ratio <= TARGET else "missed"
+            print(f"  {label:40} {seconds:5.1f} s = {ratio:.2f}× {yardstick:22} "
+                  f"({min(ratios):.2f}–{max(ratios):.2f}; ≤ {TARGET}: {verdict})")  # fmt: skip
     print("where round 2's time went (median of turns):")
     _phases(runs, "phases", 1, 1, "  round")
     _phases(runs, "checkout_phases", 1, k, "  per checkout")
@@ -144,6 +165,15 @@ def _report(args: argparse.Namespace, bare: list[float], runs: list[ProbeRun]) -
     total = statistics.median(run.process_s for run in runs)
     print(f"  start → first line {first:.2f} s (imports, options, browser and device checks); "
           f"process {total:.1f} s, of which rounds {rounds:.1f} s")  # fmt: skip
+
+
+def _cpu(per_turn: list[dict[str, float]], bare_s: float) -> None:
+    kinds = sorted({k for turn in per_turn for k in turn}, key=lambda k: -per_turn[0].get(k, 0))
+    each = {k: statistics.median(turn.get(k, 0.0) for turn in per_turn) for k in kinds}
+    total = sum(each.values())
+    print(f"CPU of one bare checkout alone: {total:.2f} s in {bare_s:.2f} s "
+          f"({total / bare_s:.2f} cores busy): "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in each.items()))  # fmt: skip
 
 
 def _phases(runs: list[ProbeRun], key: str, index: int, per: int, label: str) -> None:
