@@ -9,7 +9,8 @@ the probe's RSS, its proportional memory with every process below it, open file
 descriptors, processes, threads, and the size of the evidence folder, its temporary files
 and the history. After round ``--crash-at`` its browsers are killed; after ``--wedge-at``
 the next round's pages are stopped (SIGSTOP) as they appear. Prints the samples at rounds
-10, 100 and the last, and each figure's slope per 100 rounds after the warm-up (round 20).
+10, 100 and the last, and each figure's slope per 100 rounds after the warm-up (round 20)
+and over the last third (memory that settles late shows there as no slope).
 The short version (30 rounds, bounds asserted) is ``selftests/probe/test_probe_soak.py``.
 """
 
@@ -55,7 +56,8 @@ def main() -> None:
           f"{args.journey} journey, {args.rounds} rounds in {took:.0f} s")  # fmt: skip
     for n, what in sorted(soak.injected.items()):
         print(f"  after round {n}: {what}")
-    print(table(soak, shown, WARM_UP))
+    last_third = args.rounds - args.rounds // 3
+    print(table(soak, shown, WARM_UP, *([last_third] if last_third > WARM_UP else [])))
 
 
 def _soak(workdir: Path, args: argparse.Namespace) -> Soak:

@@ -154,17 +154,18 @@ def run_soak(
     return soak
 
 
-def table(soak: Soak, at: list[int], after: int) -> str:
-    """The samples at rounds ``at`` and each column's slope per 100 rounds after ``after``."""
+def table(soak: Soak, at: list[int], after: int, *also: int) -> str:
+    """The samples at rounds ``at`` and each column's slope per 100 rounds after ``after``
+    (and after each of ``also``: a warm-up that ends later shows as a flatter slope)."""
     headings = ["round", *(f"{h} ({u})" if u else h for _, h, u in COLUMNS)]
     widths = [max(len(h), 8) for h in headings]
     rows = [headings]
     for n in at:
         s = soak.at(n)
         rows.append([str(s.round), *(_shown(s.value(c)) for c, _, _ in COLUMNS)])
-    rows.append(
-        [f"slope/100 after {after}", *(f"{soak.slope(c, after):+.2f}" for c, _, _ in COLUMNS)]
-    )
+    for start in (after, *also):
+        slopes = [f"{soak.slope(c, start):+.2f}" for c, _, _ in COLUMNS]
+        rows.append([f"slope/100 after {start}", *slopes])
     widths[0] = max(len(r[0]) for r in rows)
     return "\n".join("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in rows)
 
