@@ -130,7 +130,8 @@ def main() -> int:
             workdir.mkdir()
             runs.append(run_probe(shop.url, shop.api_token, project, workdir, args))
             print(
-                f"turn {turn + 1}: bare {bare[-1]:.2f} s per checkout; rounds "
+                f"turn {turn + 1}: bare {bare[-1]:.2f} s per checkout, {parallel[-1]:.2f} s "
+                f"with {args.workers} at once; rounds "
                 + ", ".join(f"{r['seconds']:.1f} s" for r in runs[-1].rounds),
                 flush=True,
             )
