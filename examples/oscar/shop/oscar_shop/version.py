@@ -32,8 +32,11 @@ def health(request: HttpRequest) -> JsonResponse:
             components[f"{alias} database"] = {"status": "down", "error": str(exc)}
     down = any(c["status"] != "ok" for c in components.values())
     return JsonResponse(
-        {"status": "degraded" if down else "ok", "version": settings.SHOP_VERSION,
-         "components": components},
+        {
+            "status": "degraded" if down else "ok",
+            "version": settings.SHOP_VERSION,
+            "components": components,
+        },
         status=503 if down else 200,
     )
 
