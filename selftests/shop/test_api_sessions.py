@@ -38,6 +38,13 @@ def _login(driver: ShopDriver, token: str | None = None) -> str:
     return str(body["session"])
 
 
+def _placed_order(driver: ShopDriver) -> tuple[str, dict[str, str]]:
+    """A guest's order placed on the driver's shop: its number and the contact it used."""
+    contact = driver.new_contact()
+    driver.to_review(contact=contact)
+    return str(driver.place_order().json()["order_number"]), contact
+
+
 def _login_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.getMessage().startswith("api login from")]
 
@@ -46,9 +53,7 @@ def test_a_session_is_accepted_wherever_the_api_token_is(
     own_shop: Callable[..., ShopDriver],
 ) -> None:
     driver = own_shop()
-    contact = driver.new_contact()
-    driver.to_review(contact=contact)
-    number = driver.place_order().json()["order_number"]
+    number, contact = _placed_order(driver)
     session = _login(driver)
     assert session != driver.API_TOKEN
 
@@ -163,9 +168,7 @@ def test_the_order_adapter_logs_in_again_when_its_session_has_expired(
     # A probe runs for months; the shop's sessions last 15 minutes. The adapter's session
     # is replaced by one the shop no longer knows: the shop answers 401, as for an expired one.
     driver = own_shop()
-    contact = driver.new_contact()
-    driver.to_review(contact=contact)
-    number = driver.place_order().json()["order_number"]
+    number, contact = _placed_order(driver)
     auth = SessionAuth(driver.server.url, driver.API_TOKEN)
     api = OrderApi(driver.server.url, auth)
     try:
