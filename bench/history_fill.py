@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text
 
+from bench.history_insert import FailureTuple, RoundTuple, insert
 from checkout_probe.probe.history import HistoryStore
 from checkout_probe.probe.rule import DecisionRule, Verdict
 
@@ -50,17 +51,8 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 JOURNEYS = ("guest checkout", "account checkout")
 DEVICES = ("Desktop Chrome", "Pixel 7")
 STEPS = ("open catalog", "add to cart", "cart", "shipping", "payment", "review", "confirmation")
-ROUND_COLUMNS = (
-    "id, started_at, finished_at, env, shop_version, k, failures, failures_by_category, rate, "
-    "low, high, step_p50, step_p95, verdict, by_journey, cleanup_failures, vitals_p75, a11y_counts"
-)
-FAILURE_COLUMNS = (
-    "id, round_id, category, journey, device, failing_step, message, evidence, trace_id"
-)
 #: Failures of the last day still list their evidence; older ones' lists were emptied.
 EVIDENCE_MINUTES = 1440
-RoundTuple = tuple[Any, ...]
-FailureTuple = tuple[Any, ...]
 
 
 def parse_size(value: str) -> int:
@@ -224,14 +216,13 @@ def fill(url: str, total: int, seed: int = 27, batch: int = 20_000) -> float:
     rounds: list[RoundTuple] = []
     failures: list[FailureTuple] = []
     with engine.begin() as connection:
-        write = _copy if engine.dialect.name == "postgresql" else _executemany
         for row, failed in generate(total, seed):
             rounds.append(row)
             failures.extend(failed)
             if len(rounds) >= batch:
-                write(connection, rounds, failures)
+                insert(connection, rounds, failures)
                 rounds, failures = [], []
-        write(connection, rounds, failures)
+        insert(connection, rounds, failures)
         if engine.dialect.name == "postgresql":
             # Ids were explicit: the next round the probe stores must not reuse one.
             for table in ("probe_rounds", "probe_failures"):
@@ -264,39 +255,8 @@ def restore(url: str, ids: set[int], total: int, seed: int = 27) -> None:
             rounds.append(row)
             failures.extend(failed)
     with engine.begin() as connection:
-        (_copy if engine.dialect.name == "postgresql" else _executemany)(
-            connection, rounds, failures
-        )
+        insert(connection, rounds, failures)
     engine.dispose()
-
-
-def _naive(moment: datetime) -> str:
-    # SQLAlchemy's SQLite DateTime storage format; UTC without a zone, as UTCDateTime stores it.
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _executemany(connection: Any, rounds: list[RoundTuple], failures: list[FailureTuple]) -> None:
-    if not rounds:
-        return
-    marks = ", ".join("?" * len(ROUND_COLUMNS.split(",")))
-    rows = [(r[0], _naive(r[1]), _naive(r[2]), *r[3:]) for r in rounds]
-    connection.exec_driver_sql(f"INSERT INTO probe_rounds ({ROUND_COLUMNS}) VALUES ({marks})", rows)
-    if failures:
-        marks = ", ".join("?" * len(FAILURE_COLUMNS.split(",")))
-        sql = f"INSERT INTO probe_failures ({FAILURE_COLUMNS}) VALUES ({marks})"
-        connection.exec_driver_sql(sql, failures)
-
-
-def _copy(connection: Any, rounds: list[RoundTuple], failures: list[FailureTuple]) -> None:
-    cursor = connection.connection.driver_connection.cursor()
-    for table, columns, rows in (("probe_rounds", ROUND_COLUMNS, rounds),
-                                 ("probe_failures", FAILURE_COLUMNS, failures)):  # fmt: skip
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                if table == "probe_rounds":
-                    row = (row[0], row[1].replace(tzinfo=None), row[2].replace(tzinfo=None),
-                           *row[3:])  # fmt: skip
-                copy.write_row(row)
 
 
 def main() -> None:

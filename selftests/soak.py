@@ -25,7 +25,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checkout_probe.basics.processes import children
+from checkout_probe.basics.processes import alive, children
 from selftests.probe.running import LiveProbe
 
 #: What one sample holds, in the order tables print it: (attribute, heading, unit).
@@ -225,15 +225,6 @@ def _fds(pid: int) -> int:
         return len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return 0
-
-
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (or is stopped): not exited, not a zombie."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def _size(path: Path) -> int:

@@ -47,7 +47,8 @@ def _signal(pids: list[int], signum: int) -> None:
             os.kill(pid, signum)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (or is stopped): not exited, not a zombie."""
     try:
         return _stat(pid)[0] != "Z"  # a zombie has exited: only its parent's wait is missing
     except (OSError, IndexError):
@@ -72,13 +73,13 @@ def terminate(process: subprocess.Popen[Any], grace_s: float) -> None:
         process.wait()
     # What the child started may outlive it: orphans are not ours to wait for.
     _wait_gone(first, deadline)
-    _signal([pid for pid in rest if _alive(pid)], signal.SIGTERM)
+    _signal([pid for pid in rest if alive(pid)], signal.SIGTERM)
     _wait_gone(rest, min(deadline, time.monotonic() + _LEFT_BEHIND_S))
-    _signal([pid for pid in first + rest if _alive(pid)], signal.SIGKILL)
+    _signal([pid for pid in first + rest if alive(pid)], signal.SIGKILL)
 
 
 def _wait_gone(pids: list[int], deadline: float) -> None:
-    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(_POLL_S)
 
 
@@ -98,6 +99,6 @@ def child_pids(pid: int, marker: bytes) -> set[int]:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if marker in cmdline and _alive(child):
+        if marker in cmdline and alive(child):
             found.add(child)
     return found

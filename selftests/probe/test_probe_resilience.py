@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from checkout_probe.basics.processes import alive
 from checkout_probe.probe.history import HistoryStore
 from selftests.helpers import ROOT
 from selftests.postgres import PostgresServer
@@ -34,7 +35,7 @@ from selftests.probe.running import (
     run_probe,
 )
 from selftests.probe.support import closed_port, http_receiver
-from selftests.soak import alive, browsers
+from selftests.soak import browsers
 
 
 def test_target_down_probe_keeps_running_and_alerts(tmp_path: Path) -> None:

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from checkout_probe.basics.processes import children
+from checkout_probe.basics.processes import alive, children
 from checkout_probe.checkout.remote import open_browser
 from checkout_probe.probe.worker_driver import WorkerDriver
 from checkout_probe.settings.config import Settings, build_settings
 from flows.shop import SHOP
-from selftests.soak import alive
 
 
 def _below(pid: int) -> set[int]:
