@@ -32,6 +32,7 @@ from functools import partial
 
 from playwright.sync_api import expect
 
+from checkout_probe.checkout import allure_threads
 from checkout_probe.checkout.orders_access import SharedOrders
 from checkout_probe.probe.checkout import CheckoutJob, RoundTraces, run_checkout
 from checkout_probe.probe.model import FAILED, NOT_RUN, CheckoutResult
@@ -73,6 +74,7 @@ class CheckoutPool:
         self._traces = RoundTraces(workers if full_traces else 0)  # the current round's
         # The journeys' expect() calls wait as long as any page action may.
         expect.set_options(timeout=settings.action_timeout_ms)
+        allure_threads.prepare()  # before the workers' first steps race to build it
         self._started = 0
         self._workers = [self._start_worker() for _ in range(workers)]
         self._closed = threading.Event()
