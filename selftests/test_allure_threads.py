@@ -4,6 +4,8 @@ manager, and the pool's :func:`checkout_probe.checkout.allure_threads.prepare` f
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -16,10 +18,24 @@ from checkout_probe.checkout import allure_threads
 from checkout_probe.probe import runner
 
 
-def _first_steps_at_once(monkeypatch: pytest.MonkeyPatch, *, prepared: bool) -> list[BaseException]:
+@contextmanager
+def _no_manager_yet() -> Iterator[None]:
+    """Allure's plugin manager unbuilt, as in a fresh probe, and this session's put back
+    within the test: not with ``monkeypatch``, whose undo runs between allure-pytest's
+    hooks of its own teardown, which would then reach two different managers."""
+    session_manager = MetaPluginManager._plugin_manager
+    add_hookspecs = PluginManager.add_hookspecs
+    setattr(MetaPluginManager, "_plugin_manager", None)  # noqa: B010 - typed as never None
+    try:
+        yield
+    finally:
+        setattr(PluginManager, "add_hookspecs", add_hookspecs)  # noqa: B010
+        MetaPluginManager._plugin_manager = session_manager
+
+
+def _first_steps_at_once(*, prepared: bool) -> list[BaseException]:
     """Thread A builds a fresh plugin manager and is held while adding its hooks; thread
     B opens a step in that moment (the interleaving CI hit once in ~1,000 checkouts)."""
-    monkeypatch.setattr(MetaPluginManager, "_plugin_manager", None)  # as in a fresh probe
     if prepared:
         allure_threads.prepare()
     registering, b_done = threading.Event(), threading.Event()
@@ -31,7 +47,7 @@ def _first_steps_at_once(monkeypatch: pytest.MonkeyPatch, *, prepared: bool) -> 
             b_done.wait(10)
         add_hookspecs(self, spec)
 
-    monkeypatch.setattr(PluginManager, "add_hookspecs", held_add_hookspecs)
+    setattr(PluginManager, "add_hookspecs", held_add_hookspecs)  # noqa: B010 - put back by _no_manager_yet
     errors: list[BaseException] = []
 
     def step(name: str) -> None:
@@ -54,22 +70,24 @@ def _first_steps_at_once(monkeypatch: pytest.MonkeyPatch, *, prepared: bool) -> 
     return errors
 
 
-def test_allures_own_manager_races_without_preparation(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_allures_own_manager_races_without_preparation() -> None:
     """The fault itself (allure-python-commons 2.16.2, pinned): if an upgrade fixes it,
     this fails and ``allure_threads`` can go."""
-    errors = _first_steps_at_once(monkeypatch, prepared=False)
+    with _no_manager_yet():
+        errors = _first_steps_at_once(prepared=False)
     assert [type(e) for e in errors] == [AttributeError], errors
     assert "start_step" in str(errors[0])
 
 
-def test_prepared_manager_lets_workers_open_steps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _first_steps_at_once(monkeypatch, prepared=True) == []
+def test_prepared_manager_lets_workers_open_steps_at_once() -> None:
+    with _no_manager_yet():
+        errors = _first_steps_at_once(prepared=True)
+    assert errors == []
 
 
 def test_the_pool_builds_the_manager_before_its_workers_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(MetaPluginManager, "_plugin_manager", None)
     built_at_start: list[bool] = []
 
     class Recorder:  # a worker that only notes what it found when started
@@ -86,6 +104,7 @@ def test_the_pool_builds_the_manager_before_its_workers_start(
 
     monkeypatch.setattr(runner, "Worker", Recorder)
     settings = cast(Any, SimpleNamespace(action_timeout_ms=5_000))  # expect()'s default
-    pool = runner.CheckoutPool(settings, cast(Any, None), 2, orders=cast(Any, object()))
-    pool.close()
+    with _no_manager_yet():
+        pool = runner.CheckoutPool(settings, cast(Any, None), 2, orders=cast(Any, object()))
+        pool.close()
     assert built_at_start == [True, True]

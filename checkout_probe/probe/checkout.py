@@ -23,7 +23,7 @@ import threading
 import traceback
 import zlib
 from collections.abc import Mapping
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from checkout_probe.diagnosis import CheckoutFailure
 from checkout_probe.evidence.accessibility import counts_by_impact
 from checkout_probe.evidence.scrub import scrub_file
 from checkout_probe.probe.model import CUT, ERROR, FAILED, PASSED, CheckoutResult
+from checkout_probe.probe.whereabouts import HARNESS_ERROR, StepFailure, Whereabouts
 from checkout_probe.settings.baseline import Baseline, step_totals
 from checkout_probe.settings.config import Settings
 from checkout_probe.settings.devices import DEFAULT_DEVICES, Device
@@ -53,8 +54,6 @@ from checkout_probe.shop.shoppers import ShopperFactory
 from checkout_probe.target import Target
 
 log = logging.getLogger(__name__)
-
-HARNESS_ERROR = "harness_error"
 
 
 class RoundTraces:
@@ -99,6 +98,8 @@ class CheckoutJob:
     cut: threading.Event = field(default_factory=threading.Event, compare=False)
     #: The device it runs on (the environment's ``devices`` in turn).
     device: Device = DEFAULT_DEVICES[0]
+    #: Where it is, written as it goes: what it becomes if it hangs (``Whereabouts.hung``).
+    whereabouts: Whereabouts = field(default_factory=Whereabouts, compare=False)
 
 
 def run_checkout(
@@ -123,7 +124,13 @@ def run_checkout(
     # The approved cards in turn: a charge taken from another shopper's card shows.
     card = settings.approved_card(job.seed)
     phases = Phases()  # where its time goes: docs/probe.md, "What a round costs"
-    with phases.timed("context"):
+    at = job.whereabouts
+
+    def timed(phase: str) -> AbstractContextManager[None]:
+        at.phase = phase
+        return phases.timed(phase)
+
+    with timed("context"):
         context = new_context(browser, settings, target, descriptors, shopper.locale)
         traces = traces or RoundTraces(all_until_kept=True)
         full = traces.full()
@@ -141,19 +148,20 @@ def run_checkout(
             name=job.journey,
             shopper_locale=shopper.locale,
         )
-    journey = checkout.journey
+    journey = at.journey = checkout.journey
     journey.cut = job.cut
     outcome, category, step, message = PASSED, None, None, ""
     pricing = settings.shop.pricing
     # Where the shop declares its pricing, every checkout buys a cart of its own seed.
     cart = {"items": generate_cart(pricing, job.seed)} if pricing is not None else {}
-    with phases.timed("journey"):
+    with timed("journey"):
         try:
             try:
                 settings.shop.journeys[job.journey](
                     journey, shopper, card, orders=orders.adapter, **cart
                 )
             except CheckoutFailure as failure:
+                at.failed = _step_failure(failure, checkout.secrets)  # should settle hang
                 checkout.settle([shopper], failure)  # a refused card charged overrides it
                 raise
             checkout.settle([shopper], None)
@@ -161,6 +169,7 @@ def run_checkout(
             diagnosis = failure.diagnosis
             outcome, category, step = FAILED, str(diagnosis.category), diagnosis.evidence.step
             message = redact(str(failure), checkout.secrets)
+            at.failed = _step_failure(failure, checkout.secrets)
             if category == HARNESS_ERROR:
                 # A bug in the project's journey or the harness: it says nothing about the shop,
                 # so it counts neither way in the rule (and never pages as the shop's failure).
@@ -182,7 +191,7 @@ def run_checkout(
             )
             log.error("checkout %s: %s\n%s", job.journey, message,
                       redact(traceback.format_exc(), checkout.secrets))  # fmt: skip
-    with phases.timed("evidence"):
+    with timed("evidence"):
         checkout.finish()
         evidence = list(journey.artifacts)
         if outcome == FAILED:
@@ -192,9 +201,9 @@ def run_checkout(
             evidence += kept
         else:
             _stop_tracing(context)
-    with phases.timed("close"), suppress(PlaywrightError):  # a dead browser: replaced later
+    with timed("close"), suppress(PlaywrightError):  # a dead browser: replaced later
         context.close()
-    with phases.timed("cleanup"):
+    with timed("cleanup"):
         left = [r for r in checkout.clean_up() if not r.ok]
     for r in left:
         log.warning("cleanup of %s %s failed: %s", r.kind, r.key, r.detail)
@@ -214,6 +223,11 @@ def harness_error(message: str, job: CheckoutJob | None = None) -> CheckoutResul
         ERROR, HARNESS_ERROR, None, redact(message),
         journey=job.journey if job else "", device=job.device.name if job else "",
     )  # fmt: skip
+
+
+def _step_failure(failure: CheckoutFailure, secrets: tuple[str, ...]) -> StepFailure:
+    first_line = redact(str(failure), secrets).split("\n", 1)[0]
+    return StepFailure(failure.diagnosis.evidence.step, first_line)
 
 
 def _durations(journey: Journey) -> dict[str, float]:

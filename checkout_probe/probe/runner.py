@@ -35,7 +35,7 @@ from playwright.sync_api import expect
 from checkout_probe.checkout import allure_threads
 from checkout_probe.checkout.orders_access import SharedOrders
 from checkout_probe.probe.checkout import CheckoutJob, RoundTraces, run_checkout
-from checkout_probe.probe.model import FAILED, NOT_RUN, CheckoutResult
+from checkout_probe.probe.model import NOT_RUN, CheckoutResult
 from checkout_probe.probe.worker import Queued, Worker, where
 from checkout_probe.settings.config import Settings
 from checkout_probe.target import Target
@@ -157,9 +157,10 @@ class CheckoutPool:
     ) -> None:
         """The round ran out: checkouts no browser started never will (*not run*); running
         ones stop before their next step (*cut*, the harness's capacity, their orders
-        cleaned up) and get the longest step budget to do so. One still inside a step then
-        has overrun its budget (*slow*: the shop's), and its worker is replaced — once:
-        no queued checkout is left for the replacement to take this round."""
+        cleaned up) and get the longest step budget to do so. One still running then has
+        hung: inside a step it has overrun the step's budget (*slow*: the shop's), elsewhere
+        it is the browser's (``Whereabouts.hung``); its worker is replaced — once: no queued
+        checkout is left for the replacement to take this round."""
         self.cancel_queued()
         for job, future in zip(jobs, futures, strict=True):
             if not future.done():
@@ -227,9 +228,6 @@ def _result(job: CheckoutJob, future: Future[CheckoutResult], timeout_s: float) 
 
 
 def _hung(job: CheckoutJob, timeout_s: float) -> CheckoutResult:
-    """A checkout still inside a step after the round timeout and its grace."""
-    return CheckoutResult(
-        FAILED, "slow", None,
-        f"still inside a step, over its budget, at the round timeout ({timeout_s:.0f} s)",
-        journey=job.journey, device=job.device.name,
-    )  # fmt: skip
+    """A checkout still running after the round timeout and its grace: whose fault
+    depends on where it hung (``Whereabouts.hung``)."""
+    return job.whereabouts.hung(timeout_s, journey=job.journey, device=job.device.name)
