@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checkout_probe.evidence.record import FAILED, PASSED, RunSummary
-from checkout_probe.probe.checkout import HARNESS_ERROR, CheckoutJob, job_seed, job_slot
+from checkout_probe.probe.checkout import CheckoutJob, job_seed, job_slot
 from checkout_probe.probe.model import CUT, ERROR, CheckoutResult
 from checkout_probe.probe.runner import CheckoutPool
+from checkout_probe.probe.whereabouts import HARNESS_ERROR
 from checkout_probe.settings.config import Settings
 from checkout_probe.target import Target
 from checkout_probe.verify.gate_rule import ROLL_BACK, GateRule
