@@ -161,7 +161,7 @@ def run_checkout(
                     journey, shopper, card, orders=orders.adapter, **cart
                 )
             except CheckoutFailure as failure:
-                at.failed = _step_failure(failure, checkout.secrets)  # should settle hang
+                at.failed = _step_failure(failure, checkout.secrets)  # quoted if settling hangs
                 checkout.settle([shopper], failure)  # a refused card charged overrides it
                 raise
             checkout.settle([shopper], None)
