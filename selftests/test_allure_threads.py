@@ -35,7 +35,7 @@ def _no_manager_yet() -> Iterator[None]:
 
 def _first_steps_at_once(*, prepared: bool) -> list[BaseException]:
     """Thread A builds a fresh plugin manager and is held while adding its hooks; thread
-    B opens a step in that moment (the interleaving CI hit once in ~1,000 checkouts)."""
+    B opens a step in that moment (the interleaving CI hit once)."""
     if prepared:
         allure_threads.prepare()
     registering, b_done = threading.Event(), threading.Event()
